@@ -1,0 +1,32 @@
+package dev.jmdm.apns;
+
+import com.eatthepath.pushy.apns.ApnsClient;
+import com.eatthepath.pushy.apns.ApnsClientBuilder;
+import io.netty.channel.EventLoopGroup;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLException;
+
+/** Builds the Pushy client for one push certificate. */
+final class ApnsClientFactory {
+    private ApnsClientFactory() {
+    }
+
+    static ApnsClient build(PushSettings settings, PushCertificate certificate, EventLoopGroup eventLoop) {
+        ApnsClientBuilder builder = new ApnsClientBuilder()
+                .setEventLoopGroup(eventLoop)
+                .setApnsServer(settings.host(), settings.port())
+                .setClientCredentials(certificate.certificate(), certificate.privateKey(), null)
+                .setConcurrentConnections(settings.connectionsPerTopic())
+                // a replaced client should not outlive the answers its callers have stopped waiting for
+                .setGracefulShutdownTimeout(settings.attemptTimeout());
+        if (!settings.trustedServerCertificates().isEmpty()) {
+            builder.setTrustedServerCertificateChain(settings.trustedServerCertificates().toArray(X509Certificate[]::new));
+        }
+        try {
+            return builder.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS for APNs topic " + certificate.topic() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}
