@@ -1,0 +1,7 @@
+package dev.jmdm.profiles;
+
+/** What the server is doing with a profile on a host. */
+public enum Operation {
+    INSTALL,
+    REMOVE
+}
