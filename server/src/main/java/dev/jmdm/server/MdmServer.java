@@ -1,0 +1,205 @@
+package dev.jmdm.server;
+
+import dev.jmdm.server.config.Settings;
+import dev.jmdm.server.device.CertificateBinder;
+import dev.jmdm.server.device.CheckinService;
+import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.http.HttpServer;
+import dev.jmdm.server.identity.DeviceCertificateValidator;
+import dev.jmdm.server.identity.DeviceIdentityResolver;
+import dev.jmdm.apns.PushSender;
+import dev.jmdm.apns.PushSettings;
+import dev.jmdm.server.metrics.Metrics;
+import dev.jmdm.server.push.PushCertApi;
+import dev.jmdm.server.push.PushCertService;
+import dev.jmdm.server.push.PushService;
+import dev.jmdm.server.push.RepushScheduler;
+import dev.jmdm.server.secrets.SecretBox;
+import dev.jmdm.server.storage.PushCertStore;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import dev.jmdm.server.storage.CertBindingStore;
+import dev.jmdm.server.storage.CommandStore;
+import dev.jmdm.server.storage.Database;
+import dev.jmdm.server.storage.EnrollmentStore;
+import dev.jmdm.server.storage.HostStore;
+import dev.jmdm.server.http.ApiRoutes;
+import dev.jmdm.server.enroll.EnrollmentModule;
+import dev.jmdm.server.tls.PemIdentity;
+import dev.jmdm.server.tls.ServerTls;
+import dev.jmdm.server.tls.TrustedDeviceCas;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The whole server wired from settings: storage, services, HTTP. Tests start it in-process. */
+public final class MdmServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MdmServer.class);
+
+    private final Settings settings;
+    private final Database database;
+    private final HttpServer http;
+    private final CheckinService checkins;
+    private final CommandService commandService;
+    private PushSender pushSender;
+    private RepushScheduler repush;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mdm-timers");
+        t.setDaemon(true);
+        return t;
+    });
+    /** How often a server looks for push certificates uploaded through another server. */
+    static final Duration PUSH_CERT_RELOAD = Duration.ofSeconds(30);
+    static final Duration REPUSH_SWEEP = Duration.ofMinutes(1);
+
+    private MdmServer(Settings settings, Clock clock) {
+        applyLogLevel(settings.logLevel());
+        this.database = Database.open(settings.jdbcUrl(), Database.DEFAULT_POOL_SIZE);
+        this.settings = settings;
+        try {
+            var jdbi = database.jdbi();
+            EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock);
+            CommandStore commands = new CommandStore(jdbi, clock);
+            CertBindingStore bindings = new CertBindingStore(jdbi, clock);
+            CertificateBinder binder = new CertificateBinder(bindings);
+            HostStore hosts = new HostStore(jdbi, clock);
+            checkins = new CheckinService(jdbi, enrollments, commands, bindings, binder, hosts);
+            commandService = new CommandService(commands, enrollments, binder, clock);
+            // MDM_CA plus the server's own device CA, which issues the identities in enrollment profiles.
+            List<java.security.cert.X509Certificate> deviceCas = TrustedDeviceCas.of(settings.caFile(), settings.enroll().deviceCaCert());
+            DeviceIdentityResolver identities = null;
+            if (!deviceCas.isEmpty()) {
+                identities = new DeviceIdentityResolver(new DeviceCertificateValidator(deviceCas, clock), settings.certHeader());
+            } else {
+                LOG.warn("MDM_CA is not set: every device request will be refused until the server trusts a device CA");
+            }
+            pushSender = new PushSender(pushSettings(settings, clock));
+            Metrics metrics = new Metrics();
+            metrics.bindPushStats(pushSender.stats());
+            SecretBox secrets = secretBox(settings);
+            PushCertService pushCerts = new PushCertService(new PushCertStore(jdbi, clock), secrets, pushSender, clock,
+                    settings.apns().certWarnBefore());
+            pushCerts.reload();
+            pushCerts.logWarnings();
+            PushService push = new PushService(enrollments, pushSender, pushCerts::refresh);
+            repush = new RepushScheduler(enrollments, push, clock, settings.apns().repushAfter());
+            if (!settings.apns().repushAfter().isZero()) {
+                // Sweep at least twice per interval so a due enrollment waits at most half an interval more.
+                Duration half = settings.apns().repushAfter().dividedBy(2);
+                repush.start(half.compareTo(REPUSH_SWEEP) < 0 ? half : REPUSH_SWEEP);
+            }
+            // Uploads through other servers sharing the database, and the daily expiry warning.
+            timers.scheduleWithFixedDelay(guard(pushCerts::reload), PUSH_CERT_RELOAD.toSeconds(), PUSH_CERT_RELOAD.toSeconds(), TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(guard(pushCerts::logWarnings), 1, 1, TimeUnit.DAYS);
+            // Feature modules add their admin API routes here.
+            List<ApiRoutes> features = new ArrayList<>();
+            features.add(new PushCertApi(pushCerts, settings.maxBodyBytes()));
+            features.add(dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers));
+            features.add(dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts, commands, push,
+                    checkins, commandService, timers, settings.maxBodyBytes()));
+            EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port);
+            features.add(enrollment.api());
+            javax.net.ssl.SSLContext tls = settings.tls() == null ? null
+                    : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
+            http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKey(),
+                    settings.migration(), settings.certHeader(), database, checkins, commandService, identities,
+                    enrollments, commands, push, features, pushCerts::warnings, metrics, tls, enrollment.handler()));
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        LOG.info("listening on {} port {} with {} storage (schema {}); admin API {}", settings.listen().getHostString(), port(),
+                settings.storage().name().toLowerCase(), database.schemaVersion(), settings.apiEnabled() ? "on" : "off (no MDM_API_KEY)");
+    }
+
+    private static Runnable guard(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("background task failed: {}", e.getMessage(), e);
+            }
+        };
+    }
+
+    static PushSettings pushSettings(Settings settings, Clock clock) {
+        PushSettings.Builder b = PushSettings.builder().server(settings.apns().host(), settings.apns().port()).clock(clock);
+        if (settings.apns().caFile() != null) {
+            try (var in = java.nio.file.Files.newInputStream(settings.apns().caFile())) {
+                List<java.security.cert.X509Certificate> anchors = new ArrayList<>();
+                for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    anchors.add((java.security.cert.X509Certificate) c);
+                }
+                b.trustedServerCertificates(anchors);
+            } catch (java.io.IOException | java.security.cert.CertificateException e) {
+                throw new dev.jmdm.server.config.SettingsException("MDM_APNS_CA: cannot read " + settings.apns().caFile() + ": " + e.getMessage());
+            }
+        }
+        return b.build();
+    }
+
+    private static SecretBox secretBox(Settings settings) {
+        if (settings.secretKey() != null) {
+            return SecretBox.fromSecret(settings.secretKey());
+        }
+        if (settings.storage() == Settings.Storage.MYSQL) {
+            LOG.warn("MDM_SECRET_KEY is not set: push certificate keys are sealed with a key file in {}; "
+                    + "servers sharing this database need the same MDM_SECRET_KEY", settings.dataDir().toAbsolutePath());
+        }
+        return SecretBox.fromKeyFile(settings.dataDir());
+    }
+
+    private static void applyLogLevel(String level) {
+        if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.toLevel(level));
+        }
+    }
+
+    public static MdmServer start(Settings settings, Clock clock) {
+        return new MdmServer(settings, clock);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public URI baseUri() {
+        return URI.create((settings.tls() != null ? "https" : "http") + "://127.0.0.1:" + port());
+    }
+
+    public CheckinService checkins() {
+        return checkins;
+    }
+
+    public CommandService commandService() {
+        return commandService;
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        timers.shutdownNow();
+        if (repush != null) {
+            repush.close();
+        }
+        if (pushSender != null) {
+            pushSender.close();
+        }
+        database.close();
+    }
+}

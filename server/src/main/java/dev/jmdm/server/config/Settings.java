@@ -1,0 +1,125 @@
+package dev.jmdm.server.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Everything the server is configured with, validated once at start. Built by
+ * {@link SettingsParser} from command-line flags and {@code MDM_*} environment variables.
+ *
+ * @param listen       address to listen on
+ * @param storage      which database engine holds the data
+ * @param dsn          JDBC URL for MySQL/MariaDB (required when storage is mysql)
+ * @param dataDir      folder for the embedded database and other local files
+ * @param apiKey       password of the admin API's Basic auth; null turns the API off
+ * @param caFile       PEM file of CA certificates that issue device identities; null refuses all devices
+ * @param certHeader   header carrying a proxy-forwarded client certificate; null ignores such headers
+ * @param maxBodyBytes largest request body accepted
+ * @param migration    whether POST /migration (identity-less check-ins from another server) is on
+ * @param logLevel     root log level
+ * @param apns         where APNs pushes go and how they are trusted
+ * @param secretKey    key material that encrypts push certificate keys at rest; null: a key file in dataDir
+ * @param tls          the HTTPS listener's certificate and key; null: plain HTTP (TLS ends at a proxy, or tests)
+ * @param enroll       enrollment profiles: device CA, profile signing, public URL, token requirement
+ * @param profiles     configuration profile sweep and ProfileList intervals
+ * @param inventoryInterval how often each host's inventory (DeviceInformation, SecurityInfo, apps) is refreshed; zero: only on enrollment and refetch
+ * @param inventory    whether the server queues inventory queries on its own (on enrollment and periodically);
+ *                     false leaves the queue to admins, as nanomdm does (refetch still works)
+ */
+public record Settings(
+        InetSocketAddress listen,
+        Storage storage,
+        String dsn,
+        Path dataDir,
+        String apiKey,
+        Path caFile,
+        String certHeader,
+        long maxBodyBytes,
+        boolean migration,
+        String logLevel,
+        Apns apns,
+        String secretKey,
+        Tls tls,
+        Enroll enroll,
+        Profiles profiles,
+        java.time.Duration inventoryInterval,
+        boolean inventory) {
+
+    /**
+     * Configuration profile reconciliation.
+     *
+     * @param sweepEvery       how often every host's desired and current profiles are compared (0: only on triggers)
+     * @param profileListEvery how often each enrolled host is asked for its ProfileList (0: only on enrollment and refresh)
+     */
+    public record Profiles(java.time.Duration sweepEvery, java.time.Duration profileListEvery) {
+    }
+
+    /**
+     * HTTPS at this server.
+     *
+     * @param certFile PEM certificate, optionally followed by its chain
+     * @param keyFile  PEM private key of that certificate (unencrypted)
+     */
+    public record Tls(Path certFile, Path keyFile) {
+    }
+
+    /**
+     * Enrollment profiles ({@code GET /mdm/enroll}).
+     *
+     * @param deviceCaCert CA certificate that issues the identities in profiles; null: no profiles
+     * @param deviceCaKey  its key
+     * @param signingCert  certificate (and chain) that signs profiles; null: the TLS certificate, or unsigned
+     * @param signingKey   its key
+     * @param publicUrl    base URL devices reach the server at (no trailing slash); null: derived from the listener
+     * @param requireToken whether {@code /mdm/enroll} needs a valid enrollment-link token
+     */
+    public record Enroll(Path deviceCaCert, Path deviceCaKey, Path signingCert, Path signingKey, java.net.URI publicUrl,
+            boolean requireToken) {
+    }
+
+    /**
+     * APNs settings.
+     *
+     * @param host           APNs host (production, sandbox, or a local stand-in)
+     * @param port           its port
+     * @param caFile         PEM of extra trust anchors for that host (a stand-in's CA); null: the JDK's
+     * @param certWarnBefore how long before a push certificate expires it is reported as expiring
+     * @param repushAfter    an enrollment with pending commands that has been silent this long is pushed again
+     */
+    public record Apns(String host, int port, Path caFile, java.time.Duration certWarnBefore, java.time.Duration repushAfter) {
+        public static final String PRODUCTION = "api.push.apple.com";
+        public static final String SANDBOX = "api.sandbox.push.apple.com";
+    }
+
+    public static final int DEFAULT_PORT = 9000;
+    public static final long DEFAULT_MAX_BODY = 8L * 1024 * 1024;
+
+    /** Storage engines. */
+    public enum Storage {
+        EMBEDDED, MYSQL;
+
+        static Storage parse(String value) {
+            try {
+                return valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException("MDM_STORAGE: '" + value + "' is not a storage engine; use embedded or mysql");
+            }
+        }
+    }
+
+    public boolean apiEnabled() {
+        return apiKey != null;
+    }
+
+    /** The JDBC URL actually used: the DSN for MySQL, an H2 file in MySQL mode under dataDir otherwise. */
+    public String jdbcUrl() {
+        if (storage == Storage.MYSQL) {
+            return dsn;
+        }
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("mdm") + ";" + EMBEDDED_URL_OPTIONS;
+    }
+
+    /** H2 options that make it accept our MySQL-flavoured SQL. */
+    public static final String EMBEDDED_URL_OPTIONS = "MODE=MySQL;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
+}

@@ -1,0 +1,134 @@
+package dev.jmdm.server.device;
+
+import com.dd.plist.NSData;
+import com.dd.plist.NSDictionary;
+import dev.jmdm.server.plist.PlistCodec;
+import dev.jmdm.server.protocol.CheckinMessage;
+import dev.jmdm.server.protocol.EnrollmentId;
+import dev.jmdm.server.protocol.ProtocolException;
+import dev.jmdm.server.storage.CertBindingStore;
+import dev.jmdm.server.storage.CommandStore;
+import dev.jmdm.server.storage.EnrollmentStore;
+import dev.jmdm.server.storage.HostStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Handles check-in messages (Authenticate, TokenUpdate, CheckOut, …). */
+public final class CheckinService {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckinService.class);
+    /** Racing Authenticates of one machine: the loser retries with a fresh view of the hosts table. */
+    private static final int AUTHENTICATE_ATTEMPTS = 3;
+
+    private final Jdbi jdbi;
+    private final EnrollmentStore enrollments;
+    private final CommandStore commands;
+    private final CertBindingStore bindings;
+    private final CertificateBinder binder;
+    private final HostStore hosts;
+    private final List<EnrollmentListener> listeners = new CopyOnWriteArrayList<>();
+
+    public CheckinService(Jdbi jdbi, EnrollmentStore enrollments, CommandStore commands, CertBindingStore bindings,
+            CertificateBinder binder, HostStore hosts) {
+        this.hosts = hosts;
+        this.jdbi = jdbi;
+        this.enrollments = enrollments;
+        this.commands = commands;
+        this.bindings = bindings;
+        this.binder = binder;
+    }
+
+    /** Told about enrollment events, after they are stored. */
+    public interface EnrollmentListener {
+        /** A channel's TokenUpdate was stored; tally 1 is the first since Authenticate. */
+        void tokenUpdated(EnrollmentId id, int tally);
+    }
+
+    public void addListener(EnrollmentListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Handles one check-in. identity is null only for /migration, which moves enrollments
+     * from another server and carries no device certificate.
+     */
+    public DeviceResponse handle(CheckinMessage message, RequestIdentity identity) {
+        EnrollmentId id = message.enrollment().resolve();
+        if (message instanceof CheckinMessage.Authenticate auth) {
+            if (!id.isDeviceChannel()) {
+                throw new ProtocolException("Authenticate must come from a device channel");
+            }
+            authenticate(id, auth, identity);
+            return DeviceResponse.ok();
+        }
+        if (identity != null) {
+            binder.authorize(id, identity);
+        }
+        if (message instanceof CheckinMessage.TokenUpdate t) {
+            int tally = enrollments.storeTokenUpdate(id, t);
+            LOG.info("TokenUpdate {} ({}) tally {}", id.id(), id.type().label(), tally);
+            listeners.forEach(l -> l.tokenUpdated(id, tally));
+            return DeviceResponse.ok();
+        }
+        if (message instanceof CheckinMessage.CheckOut) {
+            enrollments.disable(id);
+            LOG.info("CheckOut {}", id.id());
+            return DeviceResponse.ok();
+        }
+        if (message instanceof CheckinMessage.UserAuthenticate) {
+            // Declining is the safe default: accepting needs a user directory to check the
+            // DigestResponse against. 410 tells the device not to create the user channel.
+            LOG.info("declined UserAuthenticate for {}", id.id());
+            return DeviceResponse.refuse(410, "user channels are not accepted by this server");
+        }
+        if (message instanceof CheckinMessage.SetBootstrapToken s) {
+            enrollments.storeBootstrapToken(id.deviceId(), s.bootstrapToken());
+            return DeviceResponse.ok();
+        }
+        if (message instanceof CheckinMessage.GetBootstrapToken) {
+            NSDictionary answer = new NSDictionary();
+            enrollments.bootstrapToken(id.deviceId()).ifPresent(bytes -> answer.put("BootstrapToken", new NSData(bytes)));
+            return DeviceResponse.plist(PlistCodec.toXml(answer));
+        }
+        if (message instanceof CheckinMessage.DeclarativeManagement) {
+            return DeviceResponse.refuse(501, "declarative management is not supported by this server yet");
+        }
+        return DeviceResponse.refuse(501, message.messageType() + " is not supported by this server yet");
+    }
+
+    /**
+     * Authenticate starts an enrollment: in one transaction the certificate is bound to the
+     * device (replacing an older one: identity renewal), the device row is stored, every queued
+     * command of the old enrollment is cleared and the channels are disabled until TokenUpdate.
+     */
+    private void authenticate(EnrollmentId id, CheckinMessage.Authenticate auth, RequestIdentity identity) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                authenticateOnce(id, auth, identity);
+                break;
+            } catch (HostStore.ConcurrentEnrollmentException e) {
+                if (attempt >= AUTHENTICATE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+        LOG.info("Authenticate {} serial {}", id.id(), auth.serialNumber());
+    }
+
+    private void authenticateOnce(EnrollmentId id, CheckinMessage.Authenticate auth, RequestIdentity identity) {
+        jdbi.useTransaction(h -> {
+            if (identity != null) {
+                Optional<String> other = bindings.bind(h, id.deviceId(), identity.certSha256(), identity.notAfterMillis());
+                if (other.isPresent()) {
+                    throw new DeviceAuthException("certificate is already bound to another device");
+                }
+            }
+            enrollments.storeAuthenticate(h, id, auth);
+            hosts.attach(h, id, auth);
+            commands.clearDevice(h, id.deviceId());
+        });
+    }
+}

@@ -1,0 +1,71 @@
+package dev.jmdm.server.device;
+
+import dev.jmdm.server.protocol.CommandReport;
+import dev.jmdm.server.protocol.EnrollmentId;
+import dev.jmdm.server.storage.CommandStore;
+import dev.jmdm.server.storage.EnrollmentStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command channel: stores a device's answer and hands it the next command.
+ * Round trips per request: one for the certificate check (which also reads last-seen), one to
+ * store a result (not on Idle), one for the next command, one to mark it delivered (only when
+ * there is one), and a last-seen write at most once a minute per enrollment.
+ */
+public final class CommandService {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
+    /** How stale last-seen may get before a request writes it: saves a write on most polls. */
+    static final Duration LAST_SEEN_GRANULARITY = Duration.ofMinutes(1);
+
+    private final CommandStore commands;
+    private final EnrollmentStore enrollments;
+    private final CertificateBinder binder;
+    private final Clock clock;
+    private final List<ResultListener> listeners = new CopyOnWriteArrayList<>();
+
+    public CommandService(CommandStore commands, EnrollmentStore enrollments, CertificateBinder binder, Clock clock) {
+        this.commands = commands;
+        this.enrollments = enrollments;
+        this.binder = binder;
+        this.clock = clock;
+    }
+
+    /** Told about every stored answer (not Idle), after it is stored. */
+    public interface ResultListener {
+        void resultStored(EnrollmentId id, CommandReport report);
+    }
+
+    public void addListener(ResultListener listener) {
+        listeners.add(listener);
+    }
+
+    public DeviceResponse handle(CommandReport report, RequestIdentity identity) {
+        EnrollmentId id = report.enrollment().resolve();
+        Long lastSeen = identity == null ? null : binder.authorize(id, identity);
+        if (report.status() != CommandReport.Status.IDLE) {
+            if (commands.storeReport(id.id(), report)) {
+                listeners.forEach(l -> l.resultStored(id, report));
+            } else {
+                // Duplicates and answers to cancelled or unknown commands are harmless: log, keep going.
+                LOG.info("{} from {} for command {} matched no pending command; ignored", report.status().wire(), id.id(),
+                        report.commandUuid());
+            }
+        }
+        if (lastSeen != null && clock.millis() - lastSeen >= LAST_SEEN_GRANULARITY.toMillis()) {
+            enrollments.touch(id.id());
+        }
+        Optional<CommandStore.Next> next = commands.next(id.id(), report.status() == CommandReport.Status.IDLE);
+        if (next.isEmpty()) {
+            return DeviceResponse.ok();
+        }
+        commands.markDelivered(next.get().queueId());
+        LOG.debug("delivering {} to {}", next.get().commandUuid(), id.id());
+        return DeviceResponse.plist(next.get().command());
+    }
+}

@@ -1,0 +1,82 @@
+package dev.jmdm.server.hosts;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/** Who did what to which host, when: one row per admin action, never updated. */
+final class AuditLog {
+    /**
+     * One entry.
+     *
+     * @param target what the action named (host serial or id, several hosts, a group)
+     * @param detail a short JSON object with the action's parameters (never secrets other than a PIN reference)
+     */
+    record Entry(long id, String actor, String action, Long hostId, String target, String commandUuid, String detail, long at) {
+    }
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    AuditLog(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    void record(String actor, String action, Long hostId, String target, String commandUuid, Map<String, ?> detail) {
+        String detailJson = detail == null || detail.isEmpty() ? null : ApiJson.write(detail);
+        String t = target == null || target.length() <= 1024 ? target : target.substring(0, 1021) + "...";
+        jdbi.useHandle(h -> h.createUpdate("""
+                INSERT INTO audit_log (actor, action, host_id, target, command_uuid, detail, created_at)
+                VALUES (:actor, :action, :host, :target, :uuid, :detail, :now)""")
+                .bind("actor", actor).bind("action", action).bind("host", hostId).bind("target", t)
+                .bind("uuid", commandUuid).bind("detail", detailJson).bind("now", clock.millis()).execute());
+    }
+
+    /** Newest first, before the cursor (an entry id); optionally one host's or one action's entries. */
+    List<Entry> list(Long hostId, String action, Long before, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT id, actor, action, host_id, target, command_uuid, detail, created_at FROM audit_log WHERE 1=1");
+        if (hostId != null) {
+            sql.append(" AND host_id = :host");
+        }
+        if (action != null) {
+            sql.append(" AND action = :action");
+        }
+        if (before != null) {
+            sql.append(" AND id < :before");
+        }
+        sql.append(" ORDER BY id DESC LIMIT :limit");
+        return jdbi.withHandle(h -> {
+            Query q = h.createQuery(sql.toString()).bind("limit", limit);
+            if (hostId != null) {
+                q.bind("host", hostId);
+            }
+            if (action != null) {
+                q.bind("action", action);
+            }
+            if (before != null) {
+                q.bind("before", before);
+            }
+            return q.map((rs, ctx) -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getObject(4, Long.class),
+                    rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8))).list();
+        });
+    }
+
+    static Map<String, Object> json(Entry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", e.id());
+        m.put("at", ApiJson.time(e.at()));
+        m.put("actor", e.actor());
+        m.put("action", e.action());
+        m.put("host_id", e.hostId());
+        m.put("target", e.target());
+        m.put("command_uuid", e.commandUuid());
+        if (e.detail() != null) {
+            m.put("detail", ApiJson.readMap(e.detail()));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.jmdm.server.hosts;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jmdm.server.http.HttpError;
+import dev.jmdm.server.storage.HostRecord;
+import dev.jmdm.server.storage.HostStore;
+import dev.jmdm.server.storage.QueueEntry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * Reads and forgets hosts: filtered, sorted, cursor-paged lists; a host's groups, channels and
+ * command history. Writes only when a host is forgotten.
+ */
+final class HostDirectory {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "h.id, h.udid, h.serial_number, h.device_id, h.platform, h.product_name, "
+            + "h.os_version, h.device_name, h.enrolled_at, h.created_at, h.updated_at, e.type, e.enabled, e.last_seen_at";
+    private static final String FROM = " FROM hosts h LEFT JOIN enrollments e ON e.id = h.device_id";
+
+    /** Sort keys: the SQL expression (NULLs folded so keyset paging works) and whether it is numeric. */
+    enum Sort {
+        ID("h.id", true), SERIAL_NUMBER("COALESCE(h.serial_number, '')", false), DEVICE_NAME("COALESCE(h.device_name, '')", false),
+        PLATFORM("COALESCE(h.platform, '')", false), OS_VERSION("COALESCE(h.os_version, '')", false),
+        LAST_SEEN("COALESCE(e.last_seen_at, 0)", true), ENROLLED_AT("COALESCE(h.enrolled_at, 0)", true),
+        CREATED_AT("h.created_at", true);
+
+        final String expr;
+        final boolean numeric;
+
+        Sort(String expr, boolean numeric) {
+            this.expr = expr;
+            this.numeric = numeric;
+        }
+
+        static Sort parse(String name) {
+            for (Sort s : values()) {
+                if (s.name().toLowerCase(Locale.ROOT).equals(name)) {
+                    return s;
+                }
+            }
+            throw new HttpError(400, "unknown sort '" + name + "'; use id, serial_number, device_name, platform, os_version, "
+                    + "last_seen, enrolled_at or created_at, with - in front for descending");
+        }
+
+        Object value(HostView v) {
+            HostRecord h = v.host();
+            return switch (this) {
+                case ID -> h.id();
+                case SERIAL_NUMBER -> nz(h.serialNumber());
+                case DEVICE_NAME -> nz(h.deviceName());
+                case PLATFORM -> nz(h.platform());
+                case OS_VERSION -> nz(h.osVersion());
+                case LAST_SEEN -> v.lastSeenAt() == null ? 0L : v.lastSeenAt();
+                case ENROLLED_AT -> h.enrolledAt() == null ? 0L : h.enrolledAt();
+                case CREATED_AT -> h.createdAt();
+            };
+        }
+
+        private static String nz(String s) {
+            return s == null ? "" : s;
+        }
+    }
+
+    /** List filters; null means no filter. */
+    record Filter(String platform, String osVersion, String status, String group, String search) {
+    }
+
+    record Page<T>(List<T> items, String nextCursor) {
+    }
+
+    private final Jdbi jdbi;
+    private final HostStore hosts;
+    private final Clock clock;
+
+    HostDirectory(Jdbi jdbi, HostStore hosts, Clock clock) {
+        this.jdbi = jdbi;
+        this.hosts = hosts;
+        this.clock = clock;
+    }
+
+    /** The host a reference names (host id, UDID, serial, enrollment id), or 404. */
+    HostView resolve(String ref) {
+        HostRecord h = hosts.resolve(ref).orElseThrow(() -> new HttpError(404, "no host " + ref));
+        return view(h.id()).orElseThrow(() -> new HttpError(404, "no host " + ref));
+    }
+
+    Optional<HostView> view(long hostId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM + " WHERE h.id = :id")
+                .bind("id", hostId).map(HostDirectory::map).findOne());
+    }
+
+    private static HostView map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+        HostRecord r = HostStore.MAPPER.map(rs, ctx);
+        return new HostView(r, rs.getString(12), (Boolean) rs.getObject(13, Boolean.class), rs.getObject(14, Long.class));
+    }
+
+    Page<HostView> list(Filter f, String sortParam, String cursor, int limit) {
+        boolean desc = sortParam != null && sortParam.startsWith("-");
+        Sort sort = sortParam == null ? Sort.ID : Sort.parse(desc ? sortParam.substring(1) : sortParam);
+        String sortKey = (desc ? "-" : "") + sort.name().toLowerCase(Locale.ROOT);
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE 1=1");
+        Map<String, Object> binds = new HashMap<>();
+        if (f.platform() != null) {
+            sql.append(" AND h.platform = :platform");
+            binds.put("platform", f.platform().toLowerCase(Locale.ROOT));
+        }
+        if (f.osVersion() != null) {
+            // "15" matches 15, 15.1, 15.1.2; "15.1" matches 15.1 and 15.1.x but not 15.10.
+            sql.append(" AND (h.os_version = :os OR h.os_version LIKE :osPrefix ESCAPE '!')");
+            binds.put("os", f.osVersion());
+            binds.put("osPrefix", likeEscape(f.osVersion()) + ".%");
+        }
+        if (f.status() != null) {
+            switch (f.status()) {
+                case "pending" -> sql.append(" AND h.enrolled_at IS NULL");
+                case "enrolled" -> sql.append(" AND h.enrolled_at IS NOT NULL AND e.enabled = TRUE");
+                case "unenrolled" -> sql.append(" AND h.enrolled_at IS NOT NULL AND (e.enabled IS NULL OR e.enabled = FALSE)");
+                default -> throw new HttpError(400, "unknown status '" + f.status() + "'; use enrolled, pending or unenrolled");
+            }
+        }
+        if (f.group() != null) {
+            sql.append(" AND h.id IN (SELECT m.host_id FROM host_group_members m WHERE m.group_name = :group)");
+            binds.put("group", f.group());
+        }
+        if (f.search() != null && !f.search().isBlank()) {
+            sql.append(" AND (LOWER(h.device_name) LIKE :q ESCAPE '!' OR LOWER(h.serial_number) LIKE :q ESCAPE '!'"
+                    + " OR LOWER(h.udid) LIKE :q ESCAPE '!')");
+            binds.put("q", "%" + likeEscape(f.search().trim().toLowerCase(Locale.ROOT)) + "%");
+        }
+        if (cursor != null) {
+            Object[] c = decodeCursor(cursor, sortKey);
+            String op = desc ? "<" : ">";
+            sql.append(" AND (").append(sort.expr).append(' ').append(op).append(" :cv OR (").append(sort.expr)
+                    .append(" = :cv AND h.id ").append(op).append(" :cid))");
+            binds.put("cv", c[0]);
+            binds.put("cid", c[1]);
+        }
+        String dir = desc ? " DESC" : " ASC";
+        sql.append(" ORDER BY ").append(sort.expr).append(dir).append(", h.id").append(dir).append(" LIMIT :limit");
+        List<HostView> rows = jdbi.withHandle(h -> {
+            Query q = h.createQuery(sql.toString()).bind("limit", limit + 1);
+            binds.forEach(q::bind);
+            return q.map(HostDirectory::map).list();
+        });
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            HostView last = rows.get(limit - 1);
+            next = encodeCursor(sortKey, sort.value(last), last.host().id());
+        }
+        return new Page<>(rows, next);
+    }
+
+    private static String likeEscape(String s) {
+        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static String encodeCursor(String sortKey, Object value, long id) {
+        try {
+            byte[] json = JSON.writeValueAsBytes(List.of(sortKey, value, id));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object[] decodeCursor(String cursor, String sortKey) {
+        try {
+            var node = JSON.readTree(Base64.getUrlDecoder().decode(cursor));
+            if (node.isArray() && node.size() == 3 && sortKey.equals(node.get(0).asText())) {
+                var v = node.get(1);
+                return new Object[] {v.isNumber() ? (Object) v.asLong() : v.asText(), node.get(2).asLong()};
+            }
+        } catch (Exception e) {
+            // reported below
+        }
+        throw new HttpError(400, "cursor is not a next_cursor of this listing (same sort) ");
+    }
+
+    /** Group names per host, for a page of hosts. */
+    Map<Long, List<String>> groups(List<Long> hostIds) {
+        Map<Long, List<String>> out = new LinkedHashMap<>();
+        if (hostIds.isEmpty()) {
+            return out;
+        }
+        jdbi.useHandle(h -> {
+            Query q = h.createQuery("SELECT host_id, group_name FROM host_group_members WHERE host_id IN (<ids>) ORDER BY group_name");
+            q.bindList("ids", hostIds);
+            q.map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
+                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        });
+        return out;
+    }
+
+    /** Every channel of the host's devices (device channel first), for the detail view. */
+    List<Map<String, Object>> channels(long hostId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT e.id, e.type, e.enabled, e.last_seen_at, e.user_short_name, e.created_at
+                        FROM enrollments e WHERE e.device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)
+                        ORDER BY CASE WHEN e.id = e.device_id THEN 0 ELSE 1 END, e.id""")
+                .bind("h", hostId)
+                .map((rs, ctx) -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", rs.getString(1));
+                    m.put("type", rs.getString(2));
+                    m.put("enabled", rs.getBoolean(3));
+                    m.put("last_seen_at", ApiJson.time(rs.getLong(4)));
+                    m.put("user_short_name", rs.getString(5));
+                    m.put("created_at", ApiJson.time(rs.getLong(6)));
+                    return m;
+                }).list());
+    }
+
+    /** Whether the device channel has an UnlockToken (ClearPasscode needs it). */
+    Optional<byte[]> unlockToken(String deviceId) {
+        if (deviceId == null) {
+            return Optional.empty();
+        }
+        return jdbi.withHandle(h -> h.createQuery("SELECT unlock_token FROM devices WHERE id = :d AND unlock_token IS NOT NULL")
+                .bind("d", deviceId).mapTo(byte[].class).findOne());
+    }
+
+    /** A queue entry of the host with its row id (the history cursor). */
+    record HistoryEntry(long id, QueueEntry entry) {
+    }
+
+    /** The host's commands on all its channels, newest first, before the cursor (a queue row id). */
+    List<HistoryEntry> history(long hostId, Long before, int limit) {
+        return jdbi.withHandle(h -> {
+            Query q = h.createQuery("""
+                    SELECT q.id, q.enrollment_id, q.command_uuid, c.request_type, q.pending, q.status, q.delivered_at,
+                      q.delivery_count, q.not_now_at, q.not_now_tally, q.result_at, q.result, q.created_at
+                    FROM enrollment_queue q JOIN commands c ON c.command_uuid = q.command_uuid
+                    WHERE q.enrollment_id IN (SELECT e.id FROM enrollments e
+                        WHERE e.device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h))"""
+                    + (before == null ? "" : " AND q.id < :before") + " ORDER BY q.id DESC LIMIT :limit")
+                    .bind("h", hostId).bind("limit", limit);
+            if (before != null) {
+                q.bind("before", before);
+            }
+            return q.map((rs, ctx) -> new HistoryEntry(rs.getLong(1), new QueueEntry(rs.getString(2), rs.getString(3),
+                    rs.getString(4), rs.getBoolean(5), rs.getString(6), rs.getObject(7, Long.class), rs.getInt(8),
+                    rs.getObject(9, Long.class), rs.getInt(10), rs.getObject(11, Long.class), rs.getBytes(12), rs.getLong(13))))
+                    .list();
+        });
+    }
+
+    /**
+     * Forgets a host: its pending commands are closed as Cleared, its channels disabled (no more
+     * pushes), its devices unlinked, and its groups, inventory and PINs deleted. The device is told
+     * nothing; if it authenticates again it comes back as a new host.
+     */
+    void forget(long hostId) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                    UPDATE enrollment_queue SET pending = FALSE, status = :cleared, updated_at = :now
+                    WHERE pending = TRUE AND enrollment_id IN (SELECT e.id FROM enrollments e
+                        WHERE e.device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h))""")
+                    .bind("cleared", QueueEntry.CLEARED).bind("now", now).bind("h", hostId).execute();
+            h.createUpdate("""
+                    UPDATE enrollments SET enabled = FALSE, updated_at = :now
+                    WHERE device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)""")
+                    .bind("now", now).bind("h", hostId).execute();
+            h.createUpdate("UPDATE devices SET host_id = NULL, updated_at = :now WHERE host_id = :h")
+                    .bind("now", now).bind("h", hostId).execute();
+            for (String table : List.of("host_group_members", "host_inventory", "host_inventory_schedule", "host_pins")) {
+                h.createUpdate("DELETE FROM " + table + " WHERE host_id = :h").bind("h", hostId).execute();
+            }
+            h.createUpdate("DELETE FROM hosts WHERE id = :h").bind("h", hostId).execute();
+        });
+    }
+}

@@ -1,0 +1,85 @@
+package dev.jmdm.server.hosts;
+
+import dev.jmdm.server.device.CheckinService;
+import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.http.ApiRouter;
+import dev.jmdm.server.http.ApiRoutes;
+import dev.jmdm.server.push.PushService;
+import dev.jmdm.server.storage.CommandStore;
+import dev.jmdm.server.storage.HostStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the hosts feature into a server: its API routes, the inventory listeners on check-ins
+ * and command results, and the inventory sweep on the server's timer.
+ */
+public final class HostsFeature implements ApiRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(HostsFeature.class);
+    /** How often a server looks for hosts whose inventory is due. */
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+
+    private final HostsApi hosts;
+    private final RemoteActions actions;
+    private final CommandsApi commands;
+
+    private HostsFeature(HostsApi hosts, RemoteActions actions, CommandsApi commands) {
+        this.hosts = hosts;
+        this.actions = actions;
+        this.commands = commands;
+    }
+
+    /**
+     * @param inventoryInterval how often each host's inventory is refreshed; zero turns periodic refresh off
+     * @param automatic         whether inventory is queued on enrollment and periodically at all (false: refetch only)
+     * @param timers            the server's timer thread, shut down with the server
+     */
+    public static HostsFeature install(Jdbi jdbi, Clock clock, Duration inventoryInterval, boolean automatic, HostStore hostStore, CommandStore commandStore,
+            PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody) {
+        HostDirectory directory = new HostDirectory(jdbi, hostStore, clock);
+        InventoryStore inventory = new InventoryStore(jdbi, clock);
+        Wakeups wakeups = new Wakeups(push);
+        InventoryCollector collector = new InventoryCollector(inventory, commandStore, wakeups, clock, inventoryInterval);
+        if (automatic) {
+            checkins.addListener(collector);
+        }
+        commandService.addListener(collector);
+        PinStore pins = new PinStore(jdbi, clock);
+        AuditLog audit = new AuditLog(jdbi, clock);
+        HostsApi api = new HostsApi(hostStore, directory, inventory, collector, pins, audit, wakeups, clock, maxBody);
+        if (automatic && !inventoryInterval.isZero()) {
+            timers.scheduleWithFixedDelay(() -> {
+                try {
+                    collector.sweep();
+                } catch (RuntimeException e) {
+                    LOG.warn("inventory sweep failed: {}", e.getMessage(), e);
+                }
+            }, SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
+        }
+        return new HostsFeature(api, new RemoteActions(directory, inventory, commandStore, pins, audit, api, maxBody),
+                new CommandsApi(directory, commandStore, audit, api, maxBody));
+    }
+
+    @Override
+    public void register(ApiRouter r) {
+        r.post("/v1/hosts", hosts::preRegister);
+        r.get("/v1/hosts", hosts::list);
+        r.get("/v1/hosts/{id}", hosts::show);
+        r.delete("/v1/hosts/{id}", hosts::forget);
+        r.get("/v1/hosts/{id}/inventory", hosts::inventory);
+        r.get("/v1/hosts/{id}/apps", hosts::apps);
+        r.post("/v1/hosts/{id}/refetch", hosts::refetch);
+        r.get("/v1/hosts/{id}/commands", hosts::history);
+        r.get("/v1/hosts/{id}/pins", hosts::pins);
+        for (RemoteActions.Action a : RemoteActions.Action.values()) {
+            r.post("/v1/hosts/{id}/" + a.path, exchange -> actions.perform(exchange, a));
+        }
+        r.post("/v1/commands", commands::create);
+        r.get("/v1/audit", hosts::audit);
+    }
+}

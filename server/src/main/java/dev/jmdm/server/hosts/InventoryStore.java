@@ -1,0 +1,212 @@
+package dev.jmdm.server.hosts;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * Inventory facts per host and source, and the refresh schedule. Due hosts are claimed with a
+ * conditional UPDATE (the row's old next_refresh_at must still be there), so several servers
+ * sweeping one database never queue the same host twice; no in-process locks.
+ */
+final class InventoryStore {
+    /** Request types whose answers are inventory. */
+    static final List<String> REQUEST_TYPES = List.of("DeviceInformation", "SecurityInfo", "InstalledApplicationList");
+
+    /** Stored facts of one source. */
+    record Stored(String source, Map<String, Object> facts, String commandUuid, long collectedAt) {
+    }
+
+    /** A host's schedule row. */
+    record Schedule(long nextRefreshAt, Long lastRequestedAt, String lastFailure, Long lastFailureAt) {
+    }
+
+    /** A claimed host and its device channel (null when it has none to ask). */
+    record Due(long hostId, String deviceId) {
+    }
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    InventoryStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    Optional<Long> hostOfDevice(String deviceId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT host_id FROM devices WHERE id = :d AND host_id IS NOT NULL")
+                .bind("d", deviceId).mapTo(Long.class).findOne());
+    }
+
+    /** Stores one source's facts, merged over what was there (a partial DeviceInformation keeps the rest). */
+    void store(long hostId, InventoryParser.Parsed parsed, String commandUuid) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            Optional<String> old = h.createQuery("SELECT facts FROM host_inventory WHERE host_id = :h AND source = :s")
+                    .bind("h", hostId).bind("s", parsed.source()).mapTo(String.class).findOne();
+            Map<String, Object> facts = old.isPresent() && !InventoryParser.APPS.equals(parsed.source())
+                    ? InventoryParser.merge(ApiJson.readMap(old.get()), parsed.facts()) : parsed.facts();
+            h.createUpdate("""
+                    INSERT INTO host_inventory (host_id, source, facts, command_uuid, collected_at)
+                    VALUES (:h, :s, :f, :u, :now)
+                    ON DUPLICATE KEY UPDATE facts = VALUES(facts), command_uuid = VALUES(command_uuid),
+                      collected_at = VALUES(collected_at)""")
+                    .bind("h", hostId).bind("s", parsed.source()).bind("f", ApiJson.write(facts)).bind("u", commandUuid)
+                    .bind("now", now).execute();
+            h.createUpdate("UPDATE host_inventory_schedule SET last_failure = NULL, last_failure_at = NULL WHERE host_id = :h")
+                    .bind("h", hostId).execute();
+            if (InventoryParser.DEVICE.equals(parsed.source())) {
+                refreshHostSummary(h, hostId, parsed.facts());
+            }
+        });
+    }
+
+    /** Keeps the host's list columns (OS version, name, model) as fresh as its last DeviceInformation. */
+    @SuppressWarnings("unchecked")
+    private void refreshHostSummary(Handle h, long hostId, Map<String, Object> facts) {
+        Object os = facts.get("os") instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("version") : null;
+        Object product = facts.get("hardware") instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("product_name") : null;
+        Object name = facts.get("device_name");
+        if (os == null && product == null && name == null) {
+            return;
+        }
+        h.createUpdate("""
+                UPDATE hosts SET os_version = COALESCE(:os, os_version), product_name = COALESCE(:product, product_name),
+                  device_name = COALESCE(:name, device_name), updated_at = :now WHERE id = :h""")
+                .bind("os", (String) os).bind("product", (String) product).bind("name", (String) name)
+                .bind("now", clock.millis()).bind("h", hostId).execute();
+    }
+
+    Map<String, Stored> facts(long hostId) {
+        Map<String, Stored> out = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT source, facts, command_uuid, collected_at FROM host_inventory WHERE host_id = :h")
+                .bind("h", hostId)
+                .map((rs, ctx) -> new Stored(rs.getString(1), ApiJson.readMap(rs.getString(2)), rs.getString(3), rs.getLong(4)))
+                .forEach(s -> out.put(s.source(), s)));
+        return out;
+    }
+
+    Optional<Schedule> schedule(long hostId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT next_refresh_at, last_requested_at, last_failure, last_failure_at FROM host_inventory_schedule WHERE host_id = :h")
+                .bind("h", hostId)
+                .map((rs, ctx) -> new Schedule(rs.getLong(1), rs.getObject(2, Long.class), rs.getString(3), rs.getObject(4, Long.class)))
+                .findOne());
+    }
+
+    /** Records that the queries were just queued for the host and when they are due next. */
+    void requested(long hostId, long nextRefreshAt) {
+        long now = clock.millis();
+        jdbi.useHandle(h -> {
+            int n = h.createUpdate("UPDATE host_inventory_schedule SET next_refresh_at = :next, last_requested_at = :now WHERE host_id = :h")
+                    .bind("next", nextRefreshAt).bind("now", now).bind("h", hostId).execute();
+            if (n == 0) {
+                try {
+                    h.createUpdate("""
+                            INSERT INTO host_inventory_schedule (host_id, next_refresh_at, last_requested_at)
+                            VALUES (:h, :next, :now)""")
+                            .bind("h", hostId).bind("next", nextRefreshAt).bind("now", now).execute();
+                } catch (UnableToExecuteStatementException e) {
+                    if (!duplicateKey(e)) {
+                        throw e;
+                    }
+                    // Another server inserted it at the same moment: its schedule stands.
+                }
+            }
+        });
+    }
+
+    /** An inventory query was answered with Error or NotNow: the facts stay, the failure is shown. */
+    void failed(long hostId, String failure) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE host_inventory_schedule SET last_failure = :f, last_failure_at = :now WHERE host_id = :h")
+                .bind("f", failure.length() > 1024 ? failure.substring(0, 1024) : failure).bind("now", clock.millis())
+                .bind("h", hostId).execute());
+    }
+
+    /**
+     * Claims up to limit hosts whose inventory is due, moving each one's next_refresh_at to
+     * nextAt(hostId). A row is claimed only if no other server moved it first.
+     */
+    List<Due> claimDue(int limit, java.util.function.LongUnaryOperator nextAt) {
+        long now = clock.millis();
+        return jdbi.withHandle(h -> {
+            List<long[]> candidates = h.createQuery("""
+                            SELECT host_id, next_refresh_at FROM host_inventory_schedule
+                            WHERE next_refresh_at <= :now ORDER BY next_refresh_at LIMIT :limit""")
+                    .bind("now", now).bind("limit", limit)
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
+            List<Due> claimed = new ArrayList<>();
+            for (long[] c : candidates) {
+                int n = h.createUpdate("""
+                                UPDATE host_inventory_schedule SET next_refresh_at = :next, last_requested_at = :now
+                                WHERE host_id = :h AND next_refresh_at = :old""")
+                        .bind("next", nextAt.applyAsLong(c[0])).bind("now", now).bind("h", c[0]).bind("old", c[1]).execute();
+                if (n == 1) {
+                    String device = h.createQuery("""
+                                    SELECT h.device_id FROM hosts h JOIN enrollments e ON e.id = h.device_id
+                                    WHERE h.id = :h AND e.enabled = TRUE""")
+                            .bind("h", c[0]).mapTo(String.class).findOne().orElse(null);
+                    claimed.add(new Due(c[0], device));
+                }
+            }
+            return claimed;
+        });
+    }
+
+    /**
+     * Gives enrolled hosts without a schedule row (enrolled before this feature, or whose first
+     * request failed) one, due at firstAt(hostId). Returns how many were added.
+     */
+    int backfill(int limit, java.util.function.LongUnaryOperator firstAt) {
+        return jdbi.withHandle(h -> {
+            List<Long> missing = h.createQuery("""
+                            SELECT h.id FROM hosts h WHERE h.enrolled_at IS NOT NULL
+                            AND NOT EXISTS (SELECT 1 FROM host_inventory_schedule s WHERE s.host_id = h.id) LIMIT :limit""")
+                    .bind("limit", limit).mapTo(Long.class).list();
+            int added = 0;
+            for (long id : missing) {
+                try {
+                    added += h.createUpdate("INSERT INTO host_inventory_schedule (host_id, next_refresh_at) VALUES (:h, :next)")
+                            .bind("h", id).bind("next", firstAt.applyAsLong(id)).execute();
+                } catch (UnableToExecuteStatementException e) {
+                    if (!duplicateKey(e)) {
+                        throw e;
+                    }
+                    // another server added it
+                }
+            }
+            return added;
+        });
+    }
+
+    /** Whether inventory queries still wait in the channel's queue (then a sweep does not pile more on). */
+    boolean inventoryPending(String enrollmentId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COUNT(*) FROM enrollment_queue q JOIN commands c ON c.command_uuid = q.command_uuid
+                        WHERE q.enrollment_id = :e AND q.pending = TRUE AND c.request_type IN (<types>)""")
+                .bind("e", enrollmentId).bindList("types", REQUEST_TYPES).mapTo(Integer.class).one()) > 0;
+    }
+
+    /** The request type of a stored command, if it is one of the inventory queries. */
+    Optional<String> inventoryRequestType(String commandUuid) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT request_type FROM commands WHERE command_uuid = :u")
+                .bind("u", commandUuid).mapTo(String.class).findOne()).filter(REQUEST_TYPES::contains);
+    }
+
+    /** A unique-key violation on MySQL/MariaDB (1062) or H2 (23505). */
+    static boolean duplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 1062)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.jmdm.server.hosts;
+
+import dev.jmdm.server.push.PushResult;
+import dev.jmdm.server.push.PushService;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes after this package queues commands. A push failure never hides a queued command: API
+ * answers carry it per id, and background pushes (after enrollment, on sweeps) only log it.
+ * Background pushes run on a small pool whose threads end when idle, so check-ins never wait for APNs.
+ */
+final class Wakeups {
+    private static final Logger LOG = LoggerFactory.getLogger(Wakeups.class);
+
+    private final PushService push;
+    private final ThreadPoolExecutor background;
+
+    Wakeups(PushService push) {
+        this.push = push;
+        this.background = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "hosts-push");
+            t.setDaemon(true);
+            return t;
+        });
+        background.allowCoreThreadTimeOut(true);
+    }
+
+    /** Pushes now; returns one JSON-ready status per id ({"push_result"} or {"push_error"}). */
+    Map<String, Object> pushNow(List<String> ids) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, PushResult> e : push.push(ids).entrySet()) {
+                status.put(e.getKey(), e.getValue().ok() ? Map.of("push_result", e.getValue().apnsId())
+                        : Map.of("push_error", e.getValue().error()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("push failed: {}", e.getMessage(), e);
+            ids.forEach(id -> status.put(id, Map.of("push_error", String.valueOf(e.getMessage()))));
+        }
+        return status;
+    }
+
+    static int failures(Map<String, Object> status) {
+        int n = 0;
+        for (Object v : status.values()) {
+            if (v instanceof Map<?, ?> m && m.containsKey("push_error")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    void pushLater(Collection<String> ids) {
+        List<String> copy = List.copyOf(ids);
+        background.execute(() -> {
+            try {
+                push.push(copy).forEach((id, r) -> {
+                    if (!r.ok()) {
+                        LOG.debug("push to {} failed: {}", id, r.error());
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("background push failed: {}", e.getMessage());
+            }
+        });
+    }
+}

@@ -1,0 +1,115 @@
+package dev.jmdm.server.http;
+
+import dev.jmdm.server.config.Version;
+import dev.jmdm.server.device.CheckinService;
+import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.identity.DeviceIdentityResolver;
+import dev.jmdm.server.push.PushService;
+import dev.jmdm.server.storage.CommandStore;
+import dev.jmdm.server.storage.Database;
+import dev.jmdm.server.storage.EnrollmentStore;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.Methods;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+
+/** The Undertow listener and its routes. */
+public final class HttpServer implements AutoCloseable {
+    /** Worker threads: device requests block on the database, so more than Undertow's per-core default. */
+    static final int WORKER_THREADS = 64;
+
+    private final Undertow undertow;
+
+    /** Everything the routes need. apiKey null turns the admin API (and /migration) off. */
+    public record Wiring(InetSocketAddress listen, long maxBody, String apiKey, boolean migration, String certHeader,
+            Database database, CheckinService checkins, CommandService commandService, DeviceIdentityResolver identities,
+            EnrollmentStore enrollments, CommandStore commands, PushService push, java.util.List<ApiRoutes> features,
+            java.util.function.Supplier<java.util.List<String>> warnings, dev.jmdm.server.metrics.Metrics metrics,
+            javax.net.ssl.SSLContext tls, HttpHandler enroll) {
+    }
+
+    public HttpServer(Wiring w) {
+        DeviceHandler device = new DeviceHandler(w.checkins(), w.commandService(), w.identities(), w.certHeader(), w.maxBody(), w.metrics());
+        RoutingHandler routes = new RoutingHandler()
+                .put("/mdm", blocking(device::mdm))
+                .put("/mdm/checkin", blocking(device::checkin))
+                .put("/mdm/connect", blocking(device::connect))
+                .get("/version", ex -> Json.send(ex, 200, Map.of("version", Version.current())))
+                .get("/healthz", ex -> Json.send(ex, 200, Map.of("status", "ok")))
+                .get("/readyz", blocking(ex -> {
+                    boolean up = w.database().ping(Duration.ofSeconds(2));
+                    Map<String, Object> body = new java.util.LinkedHashMap<>();
+                    body.put("status", up ? "ok" : "unavailable");
+                    body.put("database", up ? "ok" : "unreachable");
+                    // Expiring push certificates do not make the server unready, but operators should see them here.
+                    body.put("warnings", up ? w.warnings().get() : java.util.List.of());
+                    Json.send(ex, up ? 200 : 503, body);
+                }));
+        if (w.enroll() != null) {
+            routes.get("/mdm/enroll", blocking(w.enroll())); // no API auth: users open it on their device
+        }
+        if (w.apiKey() != null) {
+            AdminApi api = new AdminApi(w.enrollments(), w.commands(), w.push(), w.maxBody());
+            ApiRouter router = new ApiRouter(routes, w.apiKey());
+            router.put("/v1/enqueue/{ids}", api::enqueue)
+                    .get("/v1/push/{ids}", api::push)
+                    .get("/v1/enrollments", api::listEnrollments)
+                    .get("/v1/enrollments/{id}/queue", api::queue)
+                    .delete("/v1/enrollments/{id}/queue/{uuid}", api::cancel)
+                    .get("/v1/commands/{uuid}", api::command)
+                    .get("/metrics", ex -> {
+                        ex.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                        ex.getResponseSender().send(w.metrics().scrape());
+                    });
+            if (w.migration()) {
+                router.post("/migration", device::migration);
+            }
+            w.features().forEach(f -> f.register(router));
+        } else {
+            for (var method : java.util.List.of(Methods.GET, Methods.PUT, Methods.POST, Methods.DELETE)) {
+                routes.add(method, "/v1/*", ex -> Json.error(ex, 404, "the admin API is off: set MDM_API_KEY"));
+            }
+        }
+        routes.setFallbackHandler(ex -> Json.error(ex, 404, "no such endpoint: " + ex.getRequestMethod() + " " + ex.getRequestPath()));
+        routes.setInvalidMethodHandler(ex -> Json.error(ex, 405, "method " + ex.getRequestMethod() + " not allowed on " + ex.getRequestPath()));
+
+        undertow = listener(Undertow.builder(), w)
+                .setWorkerThreads(WORKER_THREADS)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, w.maxBody() + 1)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                .setHandler(new ErrorHandler(routes))
+                .build();
+        undertow.start();
+    }
+
+    /**
+     * HTTPS (HTTP/1.1 and, through ALPN, HTTP/2) when a TLS context is given, plain HTTP otherwise. The client
+     * certificate is requested, not required: devices present their identity, browsers and API clients need none.
+     */
+    private static Undertow.Builder listener(Undertow.Builder builder, Wiring w) {
+        if (w.tls() == null) {
+            return builder.addHttpListener(w.listen().getPort(), w.listen().getHostString());
+        }
+        return builder.addHttpsListener(w.listen().getPort(), w.listen().getHostString(), w.tls())
+                .setSocketOption(org.xnio.Options.SSL_CLIENT_AUTH_MODE, org.xnio.SslClientAuthMode.REQUESTED);
+    }
+
+    private static HttpHandler blocking(HttpHandler handler) {
+        return new BlockingHandler(new ErrorHandler(handler));
+    }
+
+    /** The bound port (useful when listening on port 0). */
+    public int port() {
+        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        undertow.stop();
+    }
+}

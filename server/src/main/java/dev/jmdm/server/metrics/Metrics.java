@@ -1,0 +1,52 @@
+package dev.jmdm.server.metrics;
+
+import dev.jmdm.apns.PushStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The server's metrics in Prometheus form, served at {@code GET /metrics}. Micrometer does the
+ * bookkeeping and the text format, which a hand-rolled exporter would get subtly wrong.
+ */
+public final class Metrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter checkins;
+    private final Counter reports;
+    private final Counter commandsDelivered;
+
+    public Metrics() {
+        checkins = Counter.builder("mdm_checkin_requests").description("check-in messages handled").register(registry);
+        reports = Counter.builder("mdm_command_reports").description("command channel requests (Idle and results)").register(registry);
+        commandsDelivered = Counter.builder("mdm_commands_delivered").description("commands handed to devices").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /** Push outcomes as counted by the apns module's sender. */
+    public void bindPushStats(PushStats stats) {
+        FunctionCounter.builder("mdm_pushes", stats, PushStats::sent).tag("outcome", "sent")
+                .description("APNs wakeups by outcome").register(registry);
+        FunctionCounter.builder("mdm_pushes", stats, PushStats::tokenInvalid).tag("outcome", "token_invalid").register(registry);
+        FunctionCounter.builder("mdm_pushes", stats, PushStats::failed).tag("outcome", "failed").register(registry);
+        FunctionCounter.builder("mdm_push_retries", stats, PushStats::retried).description("APNs attempts retried").register(registry);
+    }
+
+    public void checkin() {
+        checkins.increment();
+    }
+
+    public void report(boolean delivered) {
+        reports.increment();
+        if (delivered) {
+            commandsDelivered.increment();
+        }
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,2 @@
+/** Prometheus metrics (Micrometer): push outcomes, device traffic, queue activity. */
+package dev.jmdm.server.metrics;

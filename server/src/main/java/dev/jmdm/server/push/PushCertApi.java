@@ -1,0 +1,78 @@
+package dev.jmdm.server.push;
+
+import dev.jmdm.apns.PushCertificateException;
+import dev.jmdm.server.http.ApiRouter;
+import dev.jmdm.server.http.ApiRoutes;
+import dev.jmdm.server.http.HttpError;
+import dev.jmdm.server.http.Json;
+import dev.jmdm.server.http.Requests;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code PUT /v1/pushcert}: PEM certificate + unencrypted key (as nanomdm), or a PKCS#12 file
+ * ({@code Content-Type: application/x-pkcs12}) with its password in the {@code X-Pkcs12-Password}
+ * header. {@code GET /v1/pushcert?topic=} answers {"topic", "not_after"}; without a topic, every
+ * certificate. Expiring certificates carry a "warning".
+ */
+public final class PushCertApi implements ApiRoutes {
+    static final String PASSWORD_HEADER = "X-Pkcs12-Password";
+
+    private final PushCertService certs;
+    private final long maxBody;
+
+    public PushCertApi(PushCertService certs, long maxBody) {
+        this.certs = certs;
+        this.maxBody = maxBody;
+    }
+
+    @Override
+    public void register(ApiRouter router) {
+        router.put("/v1/pushcert", this::upload).get("/v1/pushcert", this::get);
+    }
+
+    private void upload(HttpServerExchange exchange) throws Exception {
+        byte[] body = Requests.body(exchange, maxBody);
+        String type = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        PushCertService.Status status;
+        try {
+            if (type != null && type.startsWith("application/x-pkcs12")) {
+                String password = exchange.getRequestHeaders().getFirst(PASSWORD_HEADER);
+                status = certs.uploadPkcs12(body, (password == null ? "" : password).toCharArray());
+            } else {
+                status = certs.uploadPem(new String(body, StandardCharsets.UTF_8));
+            }
+        } catch (PushCertificateException e) {
+            throw new HttpError(400, e.getMessage());
+        }
+        Json.send(exchange, 200, json(status));
+    }
+
+    private void get(HttpServerExchange exchange) {
+        String topic = Requests.query(exchange, "topic");
+        if (topic == null) {
+            List<Object> all = new ArrayList<>();
+            certs.all().forEach(s -> all.add(json(s)));
+            Json.send(exchange, 200, Map.of("push_certs", all));
+            return;
+        }
+        PushCertService.Status status = certs.status(topic)
+                .orElseThrow(() -> new HttpError(404, "no push certificate for topic " + topic));
+        Json.send(exchange, 200, json(status));
+    }
+
+    private static Map<String, Object> json(PushCertService.Status s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("topic", s.topic());
+        m.put("not_after", s.notAfter().toString());
+        if (s.warning() != null) {
+            m.put("warning", s.warning());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.jmdm.server.push;
+
+import dev.jmdm.apns.PushCertificate;
+import dev.jmdm.apns.PushCertificateException;
+import dev.jmdm.apns.PushSender;
+import dev.jmdm.server.secrets.SecretBox;
+import dev.jmdm.server.storage.PushCertStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Push certificates: validated on upload, private key sealed at rest, handed to the sender. A
+ * certificate uploaded to another server sharing the database is picked up by {@link #reload()},
+ * which the server runs on a timer, so rotation needs no restart anywhere.
+ */
+public final class PushCertService {
+    private static final Logger LOG = LoggerFactory.getLogger(PushCertService.class);
+
+    private final PushCertStore store;
+    private final SecretBox secrets;
+    private final PushSender sender;
+    private final Clock clock;
+    private final Duration warnBefore;
+    private final Map<String, Long> loaded = new HashMap<>();
+
+    public PushCertService(PushCertStore store, SecretBox secrets, PushSender sender, Clock clock, Duration warnBefore) {
+        this.store = store;
+        this.secrets = secrets;
+        this.sender = sender;
+        this.clock = clock;
+        this.warnBefore = warnBefore;
+    }
+
+    /** What the API shows of a certificate. */
+    public record Status(String topic, Instant notAfter, boolean expiringSoon, boolean expired) {
+        public String warning() {
+            if (expired) {
+                return "push certificate for " + topic + " expired at " + notAfter + "; devices cannot be woken until it is renewed";
+            }
+            return expiringSoon ? "push certificate for " + topic + " expires at " + notAfter + "; renew it in Apple's Push Certificates Portal" : null;
+        }
+    }
+
+    /** Stores a certificate + unencrypted key in PEM (nanomdm's format). */
+    public Status uploadPem(String pem) {
+        return install(PushCertificate.fromPem(pem, clock));
+    }
+
+    public Status uploadPkcs12(byte[] p12, char[] password) {
+        return install(PushCertificate.fromPkcs12(p12, password, clock));
+    }
+
+    private synchronized Status install(PushCertificate cert) {
+        store.store(cert.topic(), cert.certificatePem(), secrets.seal(cert.privateKeyPem()), cert.notAfter().toEpochMilli());
+        sender.updateCertificate(cert);
+        store.find(cert.topic()).ifPresent(s -> loaded.put(s.topic(), s.updatedAt()));
+        LOG.info("push certificate for {} stored, valid until {}", cert.topic(), cert.notAfter());
+        return status(cert.topic(), cert.notAfter());
+    }
+
+    public Optional<Status> status(String topic) {
+        return store.find(topic).map(s -> status(s.topic(), Instant.ofEpochMilli(s.notAfter())));
+    }
+
+    public List<Status> all() {
+        List<Status> out = new ArrayList<>();
+        for (PushCertStore.StoredPushCert s : store.all()) {
+            out.add(status(s.topic(), Instant.ofEpochMilli(s.notAfter())));
+        }
+        return out;
+    }
+
+    private Status status(String topic, Instant notAfter) {
+        Instant now = clock.instant();
+        return new Status(topic, notAfter, !notAfter.isAfter(now.plus(warnBefore)), !notAfter.isAfter(now));
+    }
+
+    /**
+     * Loads every stored certificate that is new or changed since the last look (at start, and
+     * on a timer for uploads made through other servers). A certificate that no longer parses
+     * (expired since) is still loaded so pushes get APNs's own answer; one that cannot be
+     * decrypted is reported and skipped.
+     */
+    public synchronized void reload() {
+        for (PushCertStore.StoredPushCert s : store.all()) {
+            Long seen = loaded.get(s.topic());
+            if (seen != null && seen == s.updatedAt()) {
+                continue;
+            }
+            try {
+                String pem = s.certPem() + "\n" + secrets.open(s.keyPem());
+                sender.updateCertificate(PushCertificate.fromPem(pem, Clock.fixed(Instant.ofEpochMilli(Math.min(s.notAfter() - 1,
+                        clock.millis())), clock.getZone())));
+                loaded.put(s.topic(), s.updatedAt());
+                LOG.info("loaded push certificate for {} (valid until {})", s.topic(), Instant.ofEpochMilli(s.notAfter()));
+            } catch (SecretBox.WrongKeyException | PushCertificateException e) {
+                LOG.error("cannot load push certificate for {}: {}", s.topic(), e.getMessage());
+                loaded.put(s.topic(), s.updatedAt()); // not again until it changes
+            }
+        }
+    }
+
+    /**
+     * Loads certificates uploaded or renewed through any server since this one last looked: one
+     * small query, run before every push call, so a rotation takes effect everywhere at once.
+     */
+    public void refresh() {
+        Map<String, Long> current = store.versions();
+        boolean changed;
+        synchronized (this) {
+            changed = !current.equals(loaded);
+        }
+        if (changed) {
+            reload();
+        }
+    }
+
+    /** Logs a warning for every certificate that expires soon or has expired (at start and daily). */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        for (Status s : all()) {
+            if (s.warning() != null) {
+                warnings.add(s.warning());
+            }
+        }
+        return warnings;
+    }
+
+    public void logWarnings() {
+        warnings().forEach(LOG::warn);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.jmdm.server.secrets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts small secrets with AES-256-GCM: {@code v1:} + base64(nonce ‖ ciphertext ‖ tag). The
+ * key is SHA-256 of the configured secret (MDM_SECRET_KEY), or of a random key file made in the
+ * data folder on first start. Every server sharing one database needs the same key.
+ */
+public final class SecretBox {
+    private static final String PREFIX = "v1:";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    static final String KEY_FILE = "secret.key";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretKeySpec key;
+
+    private SecretBox(byte[] material) {
+        try {
+            this.key = new SecretKeySpec(MessageDigest.getInstance("SHA-256").digest(material), "AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static SecretBox fromSecret(String secret) {
+        return new SecretBox(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The key file in dataDir, created (0600) with 32 random bytes when missing. */
+    public static SecretBox fromKeyFile(Path dataDir) {
+        Path file = dataDir.resolve(KEY_FILE);
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.exists(file)) {
+                byte[] fresh = new byte[32];
+                RANDOM.nextBytes(fresh);
+                try {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.writeString(file, Base64.getEncoder().encodeToString(fresh), StandardOpenOption.TRUNCATE_EXISTING);
+                } catch (FileAlreadyExistsException raced) {
+                    // another process made it first: use theirs
+                } catch (UnsupportedOperationException noPosix) {
+                    Files.writeString(file, Base64.getEncoder().encodeToString(fresh), StandardOpenOption.CREATE_NEW);
+                }
+            }
+            return new SecretBox(Files.readString(file).trim().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the secret key file " + file, e);
+        }
+    }
+
+    public String seal(String plaintext) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            byte[] ct = c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[nonce.length + ct.length];
+            System.arraycopy(nonce, 0, out, 0, nonce.length);
+            System.arraycopy(ct, 0, out, nonce.length, ct.length);
+            return PREFIX + Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt", e);
+        }
+    }
+
+    /** Decrypts; a value that was never sealed (written before encryption existed) comes back as is. */
+    public String open(String sealed) {
+        if (!sealed.startsWith(PREFIX)) {
+            return sealed;
+        }
+        try {
+            byte[] in = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+            return new String(c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (AEADBadTagException e) {
+            throw new WrongKeyException();
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("stored secret is corrupt", e);
+        }
+    }
+
+    /** The stored secret was sealed with another key: MDM_SECRET_KEY differs between servers or changed. */
+    public static final class WrongKeyException extends RuntimeException {
+        WrongKeyException() {
+            super("a stored secret was encrypted with a different key; every server must use the same MDM_SECRET_KEY");
+        }
+    }
+}

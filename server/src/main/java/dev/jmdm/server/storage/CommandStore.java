@@ -1,0 +1,174 @@
+package dev.jmdm.server.storage;
+
+import dev.jmdm.server.protocol.Command;
+import dev.jmdm.server.protocol.CommandReport;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * Commands and the per-enrollment queue. The rules the device protocol needs live in the SQL:
+ * enqueue order is the queue row id; a command stays pending until a final answer; NotNow'd
+ * commands are skipped unless the caller asks for them; a final answer is never overwritten.
+ */
+public final class CommandStore {
+    private static final String ENTRY_COLUMNS = """
+            q.enrollment_id, q.command_uuid, c.request_type, q.pending, q.status, q.delivered_at, q.delivery_count,
+            q.not_now_at, q.not_now_tally, q.result_at, q.result, q.created_at""";
+    private static final RowMapper<QueueEntry> ENTRY = (rs, ctx) -> new QueueEntry(
+            rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5),
+            rs.getObject(6, Long.class), rs.getInt(7), rs.getObject(8, Long.class), rs.getInt(9),
+            rs.getObject(10, Long.class), rs.getBytes(11), rs.getLong(12));
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public CommandStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** A CommandUUID that is already stored: enqueueing it again would make two answers ambiguous. */
+    public static final class DuplicateCommandException extends RuntimeException {
+        public DuplicateCommandException(String uuid) {
+            super("command " + uuid + " already exists; every enqueue needs a new CommandUUID");
+        }
+    }
+
+    /** The next command to hand a device. */
+    public record Next(long queueId, String commandUuid, byte[] command) {
+    }
+
+    /**
+     * Stores the command and queues it for every id, all in one transaction: either every
+     * enrollment has it or none does.
+     */
+    public void enqueue(Command command, Collection<String> enrollmentIds) {
+        long now = clock.millis();
+        try {
+            jdbi.useTransaction(h -> {
+                h.createUpdate("INSERT INTO commands (command_uuid, request_type, command, created_at) VALUES (:u, :t, :c, :now)")
+                        .bind("u", command.commandUuid()).bind("t", command.requestType()).bind("c", command.raw())
+                        .bind("now", now).execute();
+                PreparedBatch batch = h.prepareBatch("""
+                        INSERT INTO enrollment_queue (enrollment_id, command_uuid, pending, created_at, updated_at)
+                        VALUES (:e, :u, TRUE, :now, :now)""");
+                for (String id : enrollmentIds) {
+                    batch.bind("e", id).bind("u", command.commandUuid()).bind("now", now).add();
+                }
+                batch.execute();
+            });
+        } catch (RuntimeException e) {
+            if (Sql.isDuplicateKey(e)) {
+                throw new DuplicateCommandException(command.commandUuid());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Stores a device's answer. Only a pending entry changes, so a duplicate report, a late
+     * NotNow after a final answer, or an answer to a cancelled command changes nothing.
+     * Returns whether anything was stored.
+     */
+    public boolean storeReport(String enrollmentId, CommandReport report) {
+        long now = clock.millis();
+        boolean notNow = report.status() == CommandReport.Status.NOT_NOW;
+        return jdbi.withHandle(h -> h.createUpdate("""
+                UPDATE enrollment_queue SET status = :status, result = :result, result_at = :now,
+                  pending = :pending, not_now_at = CASE WHEN :notNow THEN :now ELSE not_now_at END,
+                  not_now_tally = not_now_tally + CASE WHEN :notNow THEN 1 ELSE 0 END, updated_at = :now
+                WHERE enrollment_id = :e AND command_uuid = :u AND pending = TRUE""")
+                .bind("status", report.status().wire()).bind("result", report.raw()).bind("now", now)
+                .bind("pending", !report.status().isFinal()).bind("notNow", notNow)
+                .bind("e", enrollmentId).bind("u", report.commandUuid()).execute()) > 0;
+    }
+
+    /**
+     * The oldest pending command. NotNow'd commands are included only when the device said Idle:
+     * after a NotNow the device is busy, and Apple asks servers not to resend until it polls again.
+     */
+    public Optional<Next> next(String enrollmentId, boolean includeNotNow) {
+        String sql = "SELECT q.id, q.command_uuid, c.command FROM enrollment_queue q"
+                + " JOIN commands c ON c.command_uuid = q.command_uuid"
+                + " WHERE q.enrollment_id = :e AND q.pending = TRUE" + (includeNotNow ? "" : " AND q.status IS NULL")
+                + " ORDER BY q.id LIMIT 1";
+        return jdbi.withHandle(h -> h.createQuery(sql)
+                .bind("e", enrollmentId)
+                .map((rs, ctx) -> new Next(rs.getLong(1), rs.getString(2), rs.getBytes(3)))
+                .findOne());
+    }
+
+    public void markDelivered(long queueId) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                UPDATE enrollment_queue SET delivered_at = :now, delivery_count = delivery_count + 1, updated_at = :now
+                WHERE id = :id""").bind("id", queueId).bind("now", clock.millis()).execute());
+    }
+
+    /**
+     * Authenticate starts a new enrollment: what was queued for the old one (on every channel of
+     * the device) will never be answered, so it is closed as Cleared rather than deleted.
+     */
+    public void clearDevice(Handle h, String deviceId) {
+        long now = clock.millis();
+        h.createUpdate("""
+                UPDATE enrollment_queue SET pending = FALSE, status = :cleared, updated_at = :now
+                WHERE pending = TRUE AND enrollment_id IN (SELECT id FROM enrollments WHERE device_id = :d)""")
+                .bind("cleared", QueueEntry.CLEARED).bind("now", now).bind("d", deviceId).execute();
+    }
+
+    /** Outcome of a cancel request. */
+    public enum CancelResult { CANCELED, NOT_FOUND, ALREADY_DELIVERED, FINISHED }
+
+    /** Cancels a command that has not been delivered yet; a delivered one may already be running. */
+    public CancelResult cancel(String enrollmentId, String commandUuid) {
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("""
+                    UPDATE enrollment_queue SET pending = FALSE, status = :canceled, updated_at = :now
+                    WHERE enrollment_id = :e AND command_uuid = :u AND pending = TRUE AND delivered_at IS NULL""")
+                    .bind("canceled", QueueEntry.CANCELED).bind("now", clock.millis())
+                    .bind("e", enrollmentId).bind("u", commandUuid).execute();
+            if (n > 0) {
+                return CancelResult.CANCELED;
+            }
+            Optional<Boolean> pending = h.createQuery("SELECT pending FROM enrollment_queue WHERE enrollment_id = :e AND command_uuid = :u")
+                    .bind("e", enrollmentId).bind("u", commandUuid).mapTo(Boolean.class).findOne();
+            if (pending.isEmpty()) {
+                return CancelResult.NOT_FOUND;
+            }
+            return pending.get() ? CancelResult.ALREADY_DELIVERED : CancelResult.FINISHED;
+        });
+    }
+
+    /** The enrollment's pending commands in delivery order. */
+    public List<QueueEntry> pending(String enrollmentId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + ENTRY_COLUMNS
+                + " FROM enrollment_queue q JOIN commands c ON c.command_uuid = q.command_uuid"
+                + " WHERE q.enrollment_id = :e AND q.pending = TRUE ORDER BY q.id")
+                .bind("e", enrollmentId).map(ENTRY).list());
+    }
+
+    /** A stored command (request type, raw bytes, when) by uuid. */
+    public record StoredCommand(String commandUuid, String requestType, byte[] command, long createdAt) {
+    }
+
+    public Optional<StoredCommand> command(String commandUuid) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT command_uuid, request_type, command, created_at FROM commands WHERE command_uuid = :u")
+                .bind("u", commandUuid)
+                .map((rs, ctx) -> new StoredCommand(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getLong(4)))
+                .findOne());
+    }
+
+    /** Every enrollment's entry for a command, in enqueue order. */
+    public List<QueueEntry> entries(String commandUuid) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + ENTRY_COLUMNS
+                + " FROM enrollment_queue q JOIN commands c ON c.command_uuid = q.command_uuid"
+                + " WHERE q.command_uuid = :u ORDER BY q.id")
+                .bind("u", commandUuid).map(ENTRY).list());
+    }
+}

@@ -1,0 +1,175 @@
+package dev.jmdm.server.storage;
+
+import dev.jmdm.server.protocol.CheckinMessage;
+import dev.jmdm.server.protocol.EnrollmentId;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * Hosts and their link to enrollments. A host is found by UDID, then by serial number (a host
+ * pre-registered by serial is claimed by its first enrollment), then by device channel id (User
+ * Enrollment has neither UDID nor serial), and created otherwise.
+ */
+public final class HostStore {
+    static final String COLUMNS = "h.id, h.udid, h.serial_number, h.device_id, h.platform, h.product_name, h.os_version, "
+            + "h.device_name, h.enrolled_at, h.created_at, h.updated_at";
+    public static final RowMapper<HostRecord> MAPPER = (rs, ctx) -> new HostRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
+            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getObject(9, Long.class),
+            rs.getLong(10), rs.getLong(11));
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public HostStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /**
+     * Finds or creates the host of an authenticating device and links the device to it, inside
+     * the Authenticate transaction. Returns the host id.
+     */
+    public long attach(Handle h, EnrollmentId id, CheckinMessage.Authenticate msg) {
+        String udid = msg.enrollment().udid();
+        String serial = msg.serialNumber();
+        long now = clock.millis();
+        Optional<Long> found = findForEnrollment(h, udid, serial, id.deviceId());
+        try {
+            long hostId;
+            if (found.isPresent()) {
+                hostId = found.get();
+                h.createUpdate("""
+                        UPDATE hosts SET udid = COALESCE(:udid, udid), serial_number = COALESCE(:serial, serial_number),
+                          device_id = :device, platform = COALESCE(:platform, platform),
+                          product_name = COALESCE(:product, product_name), os_version = COALESCE(:os, os_version),
+                          device_name = COALESCE(:name, device_name), enrolled_at = :now, updated_at = :now
+                        WHERE id = :id""")
+                        .bind("udid", udid).bind("serial", serial).bind("device", id.deviceId())
+                        .bind("platform", HostRecord.platformOf(msg.productName())).bind("product", msg.productName())
+                        .bind("os", msg.osVersion()).bind("name", msg.deviceName()).bind("now", now).bind("id", hostId)
+                        .execute();
+            } else {
+                hostId = h.createUpdate("""
+                        INSERT INTO hosts (udid, serial_number, device_id, platform, product_name, os_version, device_name,
+                          enrolled_at, created_at, updated_at)
+                        VALUES (:udid, :serial, :device, :platform, :product, :os, :name, :now, :now, :now)""")
+                        .bind("udid", udid).bind("serial", serial).bind("device", id.deviceId())
+                        .bind("platform", HostRecord.platformOf(msg.productName())).bind("product", msg.productName())
+                        .bind("os", msg.osVersion()).bind("name", msg.deviceName()).bind("now", now)
+                        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+            }
+            h.createUpdate("UPDATE devices SET host_id = :host WHERE id = :device")
+                    .bind("host", hostId).bind("device", id.deviceId()).execute();
+            return hostId;
+        } catch (UnableToExecuteStatementException e) {
+            if (Sql.isDuplicateKey(e)) {
+                throw new ConcurrentEnrollmentException(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Another enrollment of the same machine created or claimed its host at the same moment. The
+     * caller retries its whole transaction: under MySQL's repeatable read a retry inside the same
+     * transaction would not see the winner's row.
+     */
+    public static final class ConcurrentEnrollmentException extends RuntimeException {
+        ConcurrentEnrollmentException(Throwable cause) {
+            super("a concurrent enrollment of the same host won; retry", cause);
+        }
+    }
+
+    private static Optional<Long> findForEnrollment(Handle h, String udid, String serial, String deviceId) {
+        if (udid != null) {
+            Optional<Long> byUdid = h.createQuery("SELECT id FROM hosts WHERE udid = :v").bind("v", udid).mapTo(Long.class).findOne();
+            if (byUdid.isPresent()) {
+                return byUdid;
+            }
+        }
+        if (serial != null) {
+            Optional<Long> bySerial = h.createQuery("SELECT id FROM hosts WHERE serial_number = :v").bind("v", serial).mapTo(Long.class).findOne();
+            if (bySerial.isPresent()) {
+                return bySerial;
+            }
+        }
+        return h.createQuery("SELECT id FROM hosts WHERE device_id = :v").bind("v", deviceId).mapTo(Long.class).findOne();
+    }
+
+    /**
+     * The host a reference names: a host id, a UDID, a serial number, or an enrollment id (device
+     * or user channel). Empty when nothing matches.
+     */
+    public Optional<HostRecord> resolve(String ref) {
+        return jdbi.withHandle(h -> resolve(h, ref));
+    }
+
+    public Optional<HostRecord> resolve(Handle h, String ref) {
+        if (ref == null || ref.isBlank()) {
+            return Optional.empty();
+        }
+        if (ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
+            Optional<HostRecord> byId = h.createQuery("SELECT " + COLUMNS + " FROM hosts h WHERE h.id = :v")
+                    .bind("v", Long.parseLong(ref)).map(MAPPER).findOne();
+            if (byId.isPresent()) {
+                return byId;
+            }
+        }
+        Optional<HostRecord> direct = h.createQuery("SELECT " + COLUMNS
+                        + " FROM hosts h WHERE h.udid = :v OR h.serial_number = :v OR h.device_id = :v ORDER BY h.id LIMIT 1")
+                .bind("v", ref).map(MAPPER).findOne();
+        if (direct.isPresent()) {
+            return direct;
+        }
+        return h.createQuery("SELECT " + COLUMNS
+                        + " FROM enrollments e JOIN devices d ON d.id = e.device_id JOIN hosts h ON h.id = d.host_id WHERE e.id = :v")
+                .bind("v", ref).map(MAPPER).findOne();
+    }
+
+    public Optional<HostRecord> find(long hostId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM hosts h WHERE h.id = :v")
+                .bind("v", hostId).map(MAPPER).findOne());
+    }
+
+    /** Hosts for serial numbers, creating "pending enrollment" hosts for serials not seen yet. */
+    public List<HostRecord> preRegister(Collection<String> serials) {
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            for (String serial : serials) {
+                try {
+                    h.createUpdate("INSERT INTO hosts (serial_number, created_at, updated_at) VALUES (:s, :now, :now)")
+                            .bind("s", serial).bind("now", now).execute();
+                } catch (UnableToExecuteStatementException e) {
+                    if (!Sql.isDuplicateKey(e)) {
+                        throw e;
+                    }
+                }
+            }
+            return h.createQuery("SELECT " + COLUMNS + " FROM hosts h WHERE h.serial_number IN (" + Sql.placeholders("s", serials) + ")")
+                    .bindMap(indexed("s", serials)).map(MAPPER).list();
+        });
+    }
+
+    /** The enrollment ids (device channel first, then user channels) of a host. */
+    public List<String> enrollmentIds(long hostId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT e.id FROM enrollments e JOIN devices d ON d.id = e.device_id
+                WHERE d.host_id = :host ORDER BY CASE WHEN e.id = e.device_id THEN 0 ELSE 1 END, e.id""")
+                .bind("host", hostId).mapTo(String.class).list());
+    }
+
+    static java.util.Map<String, Object> indexed(String prefix, Collection<?> values) {
+        java.util.Map<String, Object> m = new java.util.HashMap<>();
+        int i = 0;
+        for (Object v : values) {
+            m.put(prefix + i++, v);
+        }
+        return m;
+    }
+}

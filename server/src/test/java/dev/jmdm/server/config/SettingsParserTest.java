@@ -1,0 +1,48 @@
+package dev.jmdm.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SettingsParserTest {
+    @Test
+    void defaultsRunTheEmbeddedStoreOnPort9000WithTheApiOff() {
+        Settings s = SettingsParser.parse(new String[0], Map.of());
+        assertThat(s.listen().getPort()).isEqualTo(9000);
+        assertThat(s.storage()).isEqualTo(Settings.Storage.EMBEDDED);
+        assertThat(s.jdbcUrl()).startsWith("jdbc:h2:file:").contains("MODE=MySQL");
+        assertThat(s.apiEnabled()).isFalse();
+        assertThat(s.maxBodyBytes()).isEqualTo(Settings.DEFAULT_MAX_BODY);
+        assertThat(s.migration()).isFalse();
+    }
+
+    @Test
+    void aFlagWinsOverItsEnvironmentVariable() {
+        Settings s = SettingsParser.parse(new String[] {"--listen", "127.0.0.1:9100", "--max-body", "512KiB"},
+                Map.of("MDM_LISTEN", ":9200", "MDM_API_KEY", "secret", "MDM_MAX_BODY", "1MiB", "MDM_MIGRATION", "true"));
+        assertThat(s.listen().getPort()).isEqualTo(9100);
+        assertThat(s.listen().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(s.maxBodyBytes()).isEqualTo(512 * 1024);
+        assertThat(s.apiKey()).isEqualTo("secret");
+        assertThat(s.migration()).isTrue();
+    }
+
+    @Test
+    void badValuesNameTheSettingAndWhatIsAllowed() {
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_STORAGE", "postgres")))
+                .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_STORAGE").hasMessageContaining("embedded or mysql");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_STORAGE", "mysql")))
+                .hasMessageStartingWith("MDM_DSN");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_STORAGE", "mysql", "MDM_DSN", "jdbc:postgresql://x/y?password=hunter2")))
+                .hasMessageStartingWith("MDM_DSN").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_LISTEN", "9000"))).hasMessageStartingWith("MDM_LISTEN");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_LISTEN", ":99999"))).hasMessageStartingWith("MDM_LISTEN");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_MAX_BODY", "lots"))).hasMessageStartingWith("MDM_MAX_BODY");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_MIGRATION", "maybe"))).hasMessageStartingWith("MDM_MIGRATION");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_LOG_LEVEL", "loud"))).hasMessageStartingWith("MDM_LOG_LEVEL");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_CA", "/nonexistent/ca.pem"))).hasMessageStartingWith("MDM_CA");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[] {"--bogus"}, Map.of())).isInstanceOf(SettingsException.class);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.jmdm.server.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SecretBoxTest {
+    @Test
+    void sealedSecretsOpenOnlyWithTheSameKey() {
+        SecretBox box = SecretBox.fromSecret("a-long-enough-secret-key");
+        String sealed = box.seal("-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----");
+        assertThat(sealed).startsWith("v1:").doesNotContain("PRIVATE KEY");
+        assertThat(box.seal("same")).isNotEqualTo(box.seal("same")); // fresh nonce every time
+        assertThat(SecretBox.fromSecret("a-long-enough-secret-key").open(sealed)).contains("abc");
+        assertThatThrownBy(() -> SecretBox.fromSecret("another-secret-key-entirely").open(sealed))
+                .isInstanceOf(SecretBox.WrongKeyException.class).hasMessageContaining("MDM_SECRET_KEY");
+        assertThat(box.open("plain value from before encryption")).isEqualTo("plain value from before encryption");
+    }
+
+    @Test
+    void theKeyFileIsMadeOnceWithOwnerOnlyPermissionsAndReused(@TempDir Path dir) throws Exception {
+        String sealed = SecretBox.fromKeyFile(dir).seal("secret");
+        Path file = dir.resolve(SecretBox.KEY_FILE);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(SecretBox.fromKeyFile(dir).open(sealed)).isEqualTo("secret");
+    }
+}

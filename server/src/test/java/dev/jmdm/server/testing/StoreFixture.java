@@ -1,0 +1,33 @@
+package dev.jmdm.server.testing;
+
+import dev.jmdm.server.storage.CertBindingStore;
+import dev.jmdm.server.storage.CommandStore;
+import dev.jmdm.server.storage.Database;
+import dev.jmdm.server.storage.EnrollmentStore;
+import dev.jmdm.server.storage.HostStore;
+import java.time.Clock;
+
+/** A migrated fresh database on one engine with every store over it. Close to drop it. */
+public final class StoreFixture implements AutoCloseable {
+    public final String url;
+    public final Database database;
+    public final EnrollmentStore enrollments;
+    public final CommandStore commands;
+    public final CertBindingStore bindings;
+    public final HostStore hosts;
+
+    public StoreFixture(TestDatabases.Engine engine, Clock clock) {
+        this.url = TestDatabases.freshUrl(engine);
+        this.database = Database.open(url, 8);
+        this.enrollments = new EnrollmentStore(database.jdbi(), clock);
+        this.commands = new CommandStore(database.jdbi(), clock);
+        this.bindings = new CertBindingStore(database.jdbi(), clock);
+        this.hosts = new HostStore(database.jdbi(), clock);
+    }
+
+    @Override
+    public void close() {
+        database.close();
+        TestDatabases.drop(url);
+    }
+}
