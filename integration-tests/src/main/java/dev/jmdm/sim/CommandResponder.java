@@ -1,0 +1,161 @@
+package dev.jmdm.sim;
+
+import com.dd.plist.NSArray;
+import com.dd.plist.NSData;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSObject;
+import com.dd.plist.NSString;
+import com.dd.plist.PropertyListParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bouncycastle.cms.CMSSignedData;
+
+/**
+ * A device's truthful answers to the commands it knows, from its {@link DeviceState} and
+ * its facts; unknown request types get CommandFormatError, as Apple devices answer them.
+ */
+final class CommandResponder {
+    /** Apple's answer to RemoveProfile for an identifier that is not installed. */
+    static final String PROFILE_NOT_FOUND_DOMAIN = "MDMClientError";
+    static final int PROFILE_NOT_FOUND_CODE = 89;
+
+    private final DeviceFacts facts;
+    private final DeviceState state;
+
+    CommandResponder(DeviceFacts facts, DeviceState state) {
+        this.facts = facts;
+        this.state = state;
+    }
+
+    Answer answer(String requestType, NSDictionary command) {
+        return switch (requestType) {
+            case "DeviceInformation" -> deviceInformation(command);
+            case "SecurityInfo" -> securityInfo();
+            case "InstalledApplicationList" -> installedApplications();
+            case "ProfileList" -> profileList();
+            case "InstallProfile" -> installProfile(command);
+            case "RemoveProfile" -> removeProfile(command);
+            case "DeviceLock" -> {
+                state.lock();
+                yield Answer.acknowledged();
+            }
+            case "EraseDevice", "RestartDevice", "ShutDownDevice", "ClearPasscode", "CertificateList", "ScheduleOSUpdateScan" ->
+                    Answer.acknowledged();
+            default -> Answer.commandFormatError();
+        };
+    }
+
+    private Answer deviceInformation(NSDictionary command) {
+        NSDictionary responses = new NSDictionary();
+        NSObject queries = command.get("Queries");
+        List<String> asked = new ArrayList<>();
+        if (queries instanceof NSArray a) {
+            for (NSObject q : a.getArray()) {
+                asked.add(q.toString());
+            }
+        }
+        NSDictionary all = facts.queryResponses();
+        for (String key : asked.isEmpty() ? List.of(all.allKeys()) : asked) {
+            NSObject v = all.get(key);
+            if (v != null) {
+                responses.put(key, v);
+            }
+        }
+        NSDictionary extra = new NSDictionary();
+        extra.put("QueryResponses", responses);
+        return Answer.acknowledged(extra);
+    }
+
+    private Answer securityInfo() {
+        NSDictionary info = new NSDictionary();
+        info.put("PasscodePresent", true);
+        info.put("PasscodeCompliant", true);
+        if (facts.platform() == DeviceFacts.Platform.MACOS) {
+            info.put("FDE_Enabled", true);
+            info.put("SystemIntegrityProtectionEnabled", true);
+            NSDictionary firewall = new NSDictionary();
+            firewall.put("FirewallEnabled", true);
+            info.put("FirewallSettings", firewall);
+        }
+        NSDictionary extra = new NSDictionary();
+        extra.put("SecurityInfo", info);
+        return Answer.acknowledged(extra);
+    }
+
+    private Answer installedApplications() {
+        Random r = new Random(facts.udid().hashCode());
+        NSArray apps = new NSArray(3);
+        String[][] known = {{"com.apple.Safari", "Safari"}, {"com.apple.Pages", "Pages"}, {"com.example.Tool", "Tool"}};
+        for (int i = 0; i < known.length; i++) {
+            NSDictionary app = new NSDictionary();
+            app.put("Identifier", known[i][0]);
+            app.put("Name", known[i][1]);
+            app.put("ShortVersion", (1 + r.nextInt(17)) + "." + r.nextInt(10));
+            app.put("Version", String.valueOf(1000 + r.nextInt(9000)));
+            apps.setValue(i, app);
+        }
+        NSDictionary extra = new NSDictionary();
+        extra.put("InstalledApplicationList", apps);
+        return Answer.acknowledged(extra);
+    }
+
+    private Answer profileList() {
+        var installed = state.profiles().values();
+        NSArray list = new NSArray(installed.size());
+        int i = 0;
+        for (DeviceState.InstalledProfile p : installed) {
+            NSDictionary d = new NSDictionary();
+            d.put("PayloadIdentifier", p.identifier());
+            d.put("PayloadUUID", p.uuid());
+            if (p.displayName() != null) {
+                d.put("PayloadDisplayName", p.displayName());
+            }
+            d.put("PayloadVersion", 1);
+            d.put("IsManaged", true);
+            list.setValue(i++, d);
+        }
+        NSDictionary extra = new NSDictionary();
+        extra.put("ProfileList", list);
+        return Answer.acknowledged(extra);
+    }
+
+    private Answer installProfile(NSDictionary command) {
+        if (!(command.get("Payload") instanceof NSData data)) {
+            return Answer.commandFormatError();
+        }
+        try {
+            byte[] raw = data.bytes();
+            NSObject parsed = PropertyListParser.parse(unwrapSigned(raw));
+            if (!(parsed instanceof NSDictionary profile) || !(profile.get("PayloadIdentifier") instanceof NSString id)
+                    || !(profile.get("PayloadUUID") instanceof NSString uuid)) {
+                return Answer.error("MCProfileErrorDomain", 1000, "The profile is malformed.");
+            }
+            NSObject name = profile.get("PayloadDisplayName");
+            state.install(new DeviceState.InstalledProfile(id.getContent(), uuid.getContent(), name == null ? null : name.toString(), raw));
+            return Answer.acknowledged();
+        } catch (Exception e) {
+            return Answer.error("MCProfileErrorDomain", 1000, "The profile could not be read: " + e.getMessage());
+        }
+    }
+
+    private Answer removeProfile(NSDictionary command) {
+        NSObject id = command.get("Identifier");
+        if (id == null) {
+            return Answer.commandFormatError();
+        }
+        if (state.remove(id.toString())) {
+            return Answer.acknowledged();
+        }
+        return Answer.error(PROFILE_NOT_FOUND_DOMAIN, PROFILE_NOT_FOUND_CODE,
+                "Profile with identifier '" + id + "' not found.");
+    }
+
+    /** Signed profiles are CMS SignedData around the plist; devices install what is inside. */
+    private static byte[] unwrapSigned(byte[] raw) throws Exception {
+        if (raw.length > 0 && raw[0] == 0x30) {
+            return (byte[]) new CMSSignedData(raw).getSignedContent().getContent();
+        }
+        return raw;
+    }
+}

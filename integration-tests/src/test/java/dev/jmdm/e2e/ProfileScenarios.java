@@ -1,0 +1,489 @@
+package dev.jmdm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.dd.plist.NSData;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSString;
+import com.dd.plist.PropertyListParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jmdm.server.testing.TestDatabases;
+import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.Answer;
+import dev.jmdm.sim.DeviceState;
+import dev.jmdm.sim.HandledCommand;
+import dev.jmdm.sim.SimulatedDevice;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Configuration profiles end to end: the store, targets, the reconciler and every edge the issue lists,
+ * with simulated devices that keep the profiles they install and answer ProfileList truthfully. The
+ * tests share one server, so each targets its own hosts through groups and host lists (never "all") and
+ * makes reconciliation deterministic with {@code POST /v1/profiles/reconcile}. Assertions go through the
+ * status API and the devices' own state.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ProfileScenarios {
+    TestServer server;
+    AdminClient admin;
+
+    abstract TestDatabases.Engine engine();
+
+    @BeforeAll
+    void startServer() throws Exception {
+        Path dir = Files.createTempDirectory("jmdm-profiles");
+        // No periodic work during the tests: every reconciliation is asked for.
+        server = new TestServer(engine(), dir, Map.of("MDM_PROFILE_SWEEP", "0", "MDM_PROFILE_LIST_EVERY", "0"));
+        admin = server.admin;
+        // A server with no profiles at all sends no ProfileList; with one stored (even untargeted) every
+        // enrollment is asked what it holds, which is what these scenarios start from.
+        upload(profile(newIdentifier("untargeted"), newUuid(), 16));
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    static String newUuid() {
+        return UUID.randomUUID().toString().toUpperCase();
+    }
+
+    static String newIdentifier(String what) {
+        return "com.example." + what + "." + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A small valid profile: one Dock payload whose tile size tells versions apart. */
+    static byte[] profile(String identifier, String uuid, int tileSize) {
+        return profile(identifier, uuid, identifier + " settings", "com.apple.dock", tileSize);
+    }
+
+    static byte[] profile(String identifier, String uuid, String displayName, String payloadType, int tileSize) {
+        return ("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+                <plist version="1.0"><dict>
+                  <key>PayloadType</key><string>Configuration</string>
+                  <key>PayloadIdentifier</key><string>%1$s</string>
+                  <key>PayloadUUID</key><string>%2$s</string>
+                  <key>PayloadDisplayName</key><string>%3$s</string>
+                  <key>PayloadVersion</key><integer>1</integer>
+                  <key>PayloadContent</key><array><dict>
+                    <key>PayloadType</key><string>%4$s</string>
+                    <key>PayloadIdentifier</key><string>%1$s.payload</string>
+                    <key>PayloadUUID</key><string>%5$s</string>
+                    <key>PayloadVersion</key><integer>1</integer>
+                    <key>tilesize</key><integer>%6$d</integer>
+                  </dict></array>
+                </dict></plist>
+                """).formatted(identifier, uuid, displayName, payloadType, newUuid(), tileSize).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Uploads and returns the answer's uuid. */
+    String upload(byte[] body) {
+        AdminClient.Reply r = admin.send("POST", "/v1/profiles", body);
+        assertThat(r.status()).as(r.body()).isIn(200, 201);
+        return r.json().get("uuid").asText();
+    }
+
+    void targetHosts(String identifier, SimulatedDevice... devices) {
+        StringBuilder hosts = new StringBuilder();
+        for (SimulatedDevice d : devices) {
+            hosts.append(hosts.length() == 0 ? "" : ",").append('"').append(d.udid()).append('"');
+        }
+        AdminClient.Reply r = admin.send("PUT", "/v1/profiles/" + identifier + "/targets",
+                ("{\"hosts\": [" + hosts + "]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    void group(String name, SimulatedDevice... devices) {
+        StringBuilder hosts = new StringBuilder();
+        for (SimulatedDevice d : devices) {
+            hosts.append(hosts.length() == 0 ? "" : ",").append('"').append(d.facts().serialNumber()).append('"');
+        }
+        AdminClient.Reply r = admin.send("PUT", "/v1/groups/" + name, ("{\"hosts\": [" + hosts + "]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    void reconcile() {
+        AdminClient.Reply r = admin.send("POST", "/v1/profiles/reconcile", null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** The host's profiles by identifier, from GET /v1/hosts/{udid}/profiles. */
+    Map<String, JsonNode> hostProfiles(SimulatedDevice d) {
+        AdminClient.Reply r = admin.send("GET", "/v1/hosts/" + d.udid() + "/profiles", null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        Map<String, JsonNode> out = new java.util.TreeMap<>();
+        r.json().get("profiles").forEach(p -> out.put(p.get("identifier").asText(), p));
+        return out;
+    }
+
+    JsonNode status(String identifier) {
+        AdminClient.Reply r = admin.send("GET", "/v1/profiles/" + identifier + "/status", null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    static List<String> types(List<HandledCommand> handled) {
+        return handled.stream().map(HandledCommand::requestType).toList();
+    }
+
+    /** Enrolled, with the enrollment's ProfileList already answered. */
+    SimulatedDevice enrolledMac() {
+        SimulatedDevice d = server.newMac();
+        d.enroll();
+        assertThat(types(d.channel().poll())).containsExactly("ProfileList");
+        return d;
+    }
+
+    /** A device with the profile installed and verified. */
+    String installed(SimulatedDevice d, String identifier) {
+        String uuid = upload(profile(identifier, newUuid(), 32));
+        targetHosts(identifier, d);
+        reconcile();
+        assertThat(types(d.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+        assertThat(hostProfiles(d).get(identifier).get("status").asText()).isEqualTo("verified");
+        return uuid;
+    }
+
+    // ---- the store -----------------------------------------------------------------------------------
+
+    @Test
+    void uploadVersionsAndReadsProfiles() {
+        String id = newIdentifier("store");
+        String uuid1 = newUuid();
+        byte[] v1 = profile(id, uuid1, 32);
+        AdminClient.Reply created = admin.send("POST", "/v1/profiles", v1);
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().get("identifier").asText()).isEqualTo(id);
+        assertThat(created.json().get("uuid").asText()).isEqualTo(uuid1);
+        assertThat(created.json().get("version").asInt()).isEqualTo(1);
+
+        AdminClient.Reply again = admin.send("POST", "/v1/profiles", v1);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("version").asInt()).isEqualTo(1);
+        assertThat(again.json().get("outcome").asText()).isEqualTo("unchanged");
+
+        // An edit that keeps the PayloadUUID gets a new one from the server.
+        AdminClient.Reply reused = admin.send("POST", "/v1/profiles", profile(id, uuid1, 48));
+        assertThat(reused.status()).isEqualTo(200);
+        assertThat(reused.json().get("version").asInt()).isEqualTo(2);
+        assertThat(reused.json().get("uuid").asText()).isNotEqualTo(uuid1);
+        assertThat(reused.json().get("uuid_rewritten").asBoolean()).isTrue();
+
+        String uuid3 = newUuid();
+        AdminClient.Reply edited = admin.send("POST", "/v1/profiles", profile(id, uuid3, 64));
+        assertThat(edited.json().get("version").asInt()).isEqualTo(3);
+        assertThat(edited.json().get("uuid").asText()).isEqualTo(uuid3);
+
+        AdminClient.Reply one = admin.send("GET", "/v1/profiles/" + id, null);
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.json().get("version").asInt()).isEqualTo(3);
+        assertThat(one.json().get("versions")).hasSize(3);
+        assertThat(one.json().get("payloads").get(0).get("type").asText()).isEqualTo("com.apple.dock");
+        assertThat(admin.send("GET", "/v1/profiles", null).body()).contains(id);
+        AdminClient.Reply raw = admin.send("GET", "/v1/profiles/" + id + "/raw", null);
+        assertThat(raw.body()).contains(uuid3);
+
+        // Refusals name the problem.
+        AdminClient.Reply bad = admin.send("POST", "/v1/profiles", "<plist><dict></dict></plist>".getBytes(StandardCharsets.UTF_8));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").asText()).contains("PayloadType");
+        AdminClient.Reply reserved = admin.send("POST", "/v1/profiles",
+                profile(newIdentifier("mdm"), newUuid(), "Second MDM", "com.apple.mdm", 1));
+        assertThat(reserved.status()).isEqualTo(400);
+        assertThat(reserved.json().get("error").asText()).contains("com.apple.mdm");
+        AdminClient.Reply sameName = admin.send("POST", "/v1/profiles",
+                profile(newIdentifier("other"), newUuid(), id + " settings", "com.apple.dock", 1));
+        assertThat(sameName.status()).isEqualTo(400);
+        assertThat(sameName.json().get("error").asText()).contains("PayloadDisplayName");
+
+        assertThat(admin.send("DELETE", "/v1/profiles/" + id, null).status()).isEqualTo(204);
+        assertThat(admin.send("GET", "/v1/profiles/" + id, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void groupsTakeHostIdsUdidsAndSerials() {
+        SimulatedDevice a = enrolledMac();
+        SimulatedDevice b = enrolledMac();
+        String name = "g-" + UUID.randomUUID().toString().substring(0, 8);
+        AdminClient.Reply put = admin.send("PUT", "/v1/groups/" + name,
+                ("{\"hosts\": [\"" + a.udid() + "\", \"" + b.facts().serialNumber() + "\"]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.json().get("hosts")).hasSize(2);
+        assertThat(admin.send("GET", "/v1/groups", null).body()).contains(name);
+        AdminClient.Reply unknown = admin.send("PUT", "/v1/groups/" + name, "{\"hosts\": [\"nope\"]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("error").asText()).contains("nope");
+        assertThat(admin.send("DELETE", "/v1/groups/" + name, null).status()).isEqualTo(204);
+        assertThat(admin.send("GET", "/v1/groups/" + name, null).status()).isEqualTo(404);
+    }
+
+    // ---- install, edit, remove -----------------------------------------------------------------------
+
+    @Test
+    void groupTargetInstallsEditsInPlaceAndRemoves() {
+        SimulatedDevice mac = enrolledMac();
+        SimulatedDevice excluded = enrolledMac();
+        String g = "g-" + UUID.randomUUID().toString().substring(0, 8);
+        group(g, mac, excluded);
+        String id = newIdentifier("wifi");
+        String uuid1 = upload(profile(id, newUuid(), 32));
+        AdminClient.Reply t = admin.send("PUT", "/v1/profiles/" + id + "/targets",
+                ("{\"groups\": [\"" + g + "\"], \"exclude_hosts\": [\"" + excluded.udid() + "\"]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(t.status()).as(t.body()).isEqualTo(200);
+        reconcile();
+        reconcile(); // a second pass finds nothing to do
+
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+        assertThat(types(excluded.channel().poll())).isEmpty();
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid1);
+        JsonNode st = status(id);
+        assertThat(st.get("counts").get("verified").asInt()).isEqualTo(1);
+        assertThat(st.get("counts").get("pending").asInt()).isZero();
+        assertThat(st.get("hosts").get(0).get("udid").asText()).isEqualTo(mac.udid());
+        assertThat(st.get("hosts").get(0).get("operation").asText()).isEqualTo("install");
+
+        // An edit is one InstallProfile, never a removal first.
+        String uuid2 = upload(profile(id, newUuid(), 64));
+        reconcile();
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid2);
+        assertThat(hostProfiles(mac).get(id).get("version").asInt()).isEqualTo(2);
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
+
+        // Leaving the group removes it.
+        group(g);
+        reconcile();
+        assertThat(types(mac.channel().poll())).containsExactly("RemoveProfile");
+        assertThat(mac.state().profiles()).doesNotContainKey(id);
+        assertThat(hostProfiles(mac)).doesNotContainKey(id);
+        assertThat(status(id).get("hosts")).isEmpty();
+    }
+
+    @Test
+    void removedWhileInstallIsQueuedAndUndeliveredSendsNothing() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("undelivered");
+        upload(profile(id, newUuid(), 32));
+        targetHosts(id, mac);
+        reconcile();
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("pending");
+
+        assertThat(admin.send("DELETE", "/v1/profiles/" + id, null).status()).isEqualTo(204);
+        reconcile();
+
+        assertThat(mac.channel().poll()).isEmpty();
+        assertThat(mac.state().profiles()).doesNotContainKey(id);
+        assertThat(hostProfiles(mac)).doesNotContainKey(id);
+    }
+
+    @Test
+    void removedAfterDeliveryAndNotNowEndsWithoutTheProfile() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow");
+        upload(profile(id, newUuid(), 32));
+        targetHosts(id, mac);
+        reconcile();
+        mac.behaviour((type, cmd) -> "InstallProfile".equals(type) ? Answer.notNow() : null);
+        List<HandledCommand> first = mac.channel().poll();
+        assertThat(first).extracting(HandledCommand::status).containsExactly("NotNow");
+
+        assertThat(admin.send("DELETE", "/v1/profiles/" + id, null).status()).isEqualTo(204);
+        reconcile();
+        assertThat(hostProfiles(mac).get(id).get("operation").asText()).isEqualTo("remove");
+
+        mac.behaviour((type, cmd) -> null);
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "RemoveProfile");
+        assertThat(mac.state().profiles()).doesNotContainKey(id);
+        assertThat(hostProfiles(mac)).doesNotContainKey(id);
+    }
+
+    @Test
+    void editedTwiceWhileOfflineInstallsOnlyTheNewest() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("twice");
+        upload(profile(id, newUuid(), 16));
+        targetHosts(id, mac);
+        reconcile();
+        upload(profile(id, newUuid(), 32));
+        reconcile();
+        String newest = upload(profile(id, newUuid(), 48));
+        reconcile();
+
+        List<HandledCommand> handled = mac.channel().poll();
+        assertThat(types(handled)).containsExactly("InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(newest);
+        JsonNode p = hostProfiles(mac).get(id);
+        assertThat(p.get("status").asText()).isEqualTo("verified");
+        assertThat(p.get("version").asInt()).isEqualTo(3);
+    }
+
+    // ---- enrollment ----------------------------------------------------------------------------------
+
+    @Test
+    void erasedAndReenrolledDeviceGetsEverythingAgain() {
+        SimulatedDevice mac = enrolledMac();
+        String a = newIdentifier("erase-a");
+        String b = newIdentifier("erase-b");
+        installed(mac, a);
+        installed(mac, b);
+
+        mac.erase();
+        mac.enroll();
+        List<String> handled = types(mac.channel().poll());
+        assertThat(handled).containsExactly("ProfileList", "InstallProfile", "InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles()).containsKeys(a, b);
+        assertThat(hostProfiles(mac).get(a).get("status").asText()).isEqualTo("verified");
+        assertThat(hostProfiles(mac).get(b).get("status").asText()).isEqualTo("verified");
+    }
+
+    @Test
+    void identityRenewalKeepsProfilesWithoutReinstalling() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("renewal");
+        String uuid = installed(mac, id);
+
+        mac.useIdentity(server.identity("renewed"));
+        mac.enroll();
+        assertThat(types(mac.channel().poll())).containsExactly("ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid);
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
+    }
+
+    @Test
+    void checkedOutHostIsSkippedAndKeepsItsState() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("checkout");
+        String uuid1 = installed(mac, id);
+        assertThat(mac.channel().checkOut().status()).isEqualTo(200);
+
+        String uuid2 = upload(profile(id, newUuid(), 99));
+        reconcile();
+        JsonNode p = hostProfiles(mac).get(id);
+        assertThat(p.get("status").asText()).isEqualTo("verified");
+        assertThat(p.get("uuid").asText()).isEqualTo(uuid1);
+        assertThat(admin.queue(mac.enrollmentId()).json().get("commands")).isNullOrEmpty();
+        assertThat(admin.send("POST", "/v1/hosts/" + mac.udid() + "/refresh", null).status()).isEqualTo(409);
+
+        // Back again: its ProfileList shows the old version, so the new one is installed.
+        mac.enroll();
+        assertThat(types(mac.channel().poll())).containsExactly("ProfileList", "InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid2);
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
+    }
+
+    // ---- device truth --------------------------------------------------------------------------------
+
+    @Test
+    void profileListRepairsUserRemovalRemovesStrayManagedAndLeavesUnmanaged() {
+        SimulatedDevice mac = enrolledMac();
+        String wanted = newIdentifier("wanted");
+        installed(mac, wanted);
+        // A server profile this host is not assigned, put there by hand through the raw queue.
+        String stray = newIdentifier("stray");
+        String strayUuid = upload(profile(stray, newUuid(), 8));
+        NSDictionary install = new NSDictionary();
+        NSDictionary command = new NSDictionary();
+        command.put("RequestType", "InstallProfile");
+        command.put("Payload", new NSData(admin.send("GET", "/v1/profiles/" + stray + "/raw", null).body().getBytes(StandardCharsets.UTF_8)));
+        String manual = newUuid();
+        install.put("CommandUUID", manual);
+        install.put("Command", command);
+        assertThat(admin.enqueue(install.toXMLPropertyList().getBytes(StandardCharsets.UTF_8), List.of(mac.enrollmentId()), true).status())
+                .isEqualTo(200);
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile");
+        assertThat(mac.state().profiles().get(stray).uuid()).isEqualTo(strayUuid);
+        // The user removes the wanted profile; another tool installed one the server never managed.
+        mac.state().remove(wanted);
+        mac.state().install(new DeviceState.InstalledProfile("com.other.tool", newUuid(), "Other", new byte[] {1}));
+
+        AdminClient.Reply refresh = admin.send("POST", "/v1/hosts/" + mac.udid() + "/refresh", null);
+        assertThat(refresh.status()).as(refresh.body()).isEqualTo(202);
+        List<String> handled = types(mac.channel().poll());
+        assertThat(handled).containsExactly("ProfileList", "RemoveProfile", "InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles()).containsKeys(wanted, "com.other.tool").doesNotContainKey(stray);
+        assertThat(hostProfiles(mac).get(wanted).get("status").asText()).isEqualTo("verified");
+        assertThat(hostProfiles(mac)).doesNotContainKeys(stray, "com.other.tool");
+    }
+
+    @Test
+    void removeAnsweredProfileNotFoundCountsAsRemoved() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notfound");
+        installed(mac, id);
+        mac.state().remove(id); // gone from the device without the server knowing
+
+        targetHosts(id);
+        reconcile();
+        List<HandledCommand> handled = mac.channel().poll();
+        assertThat(handled).extracting(HandledCommand::requestType, HandledCommand::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("RemoveProfile", "Error"));
+        assertThat(hostProfiles(mac)).doesNotContainKey(id);
+        assertThat(status(id).get("counts").get("failed").asInt()).isZero();
+    }
+
+    @Test
+    void lostAcknowledgementIsSettledByTheNextProfileList() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("lostack");
+        String uuid = upload(profile(id, newUuid(), 32));
+        targetHosts(id, mac);
+        reconcile();
+        // The device installs the profile but its answer never arrives.
+        mac.behaviour((type, cmd) -> {
+            if (!"InstallProfile".equals(type)) {
+                return null;
+            }
+            byte[] raw = ((NSData) cmd.get("Payload")).bytes();
+            try {
+                NSDictionary p = (NSDictionary) PropertyListParser.parse(raw);
+                mac.state().install(new DeviceState.InstalledProfile(((NSString) p.get("PayloadIdentifier")).getContent(),
+                        ((NSString) p.get("PayloadUUID")).getContent(), null, raw));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return Answer.drop();
+        });
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile");
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("pending");
+
+        // The device re-enrolls (its queue is cleared): the ProfileList it answers settles the state.
+        mac.behaviour((type, cmd) -> null);
+        mac.enroll();
+        assertThat(types(mac.channel().poll())).containsExactly("ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid);
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
+    }
+
+    @Test
+    void installErrorsAreRetriedThenFailedWithTheErrorChain() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("fails");
+        upload(profile(id, newUuid(), 32));
+        targetHosts(id, mac);
+        reconcile();
+        mac.behaviour((type, cmd) -> "InstallProfile".equals(type)
+                ? Answer.error("MCProfileErrorDomain", 1009, "The payload could not be installed.") : null);
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "InstallProfile", "InstallProfile");
+        JsonNode st = status(id);
+        assertThat(st.get("counts").get("failed").asInt()).isEqualTo(1);
+        assertThat(st.get("hosts").get(0).get("detail").asText()).contains("MCProfileErrorDomain (1009)");
+        reconcile();
+        assertThat(mac.channel().poll()).isEmpty(); // failed stays failed until a new version
+    }
+}

@@ -1,0 +1,210 @@
+package dev.jmdm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.eatthepath.pushy.apns.server.RejectedNotificationException;
+import com.eatthepath.pushy.apns.server.RejectionReason;
+import com.eatthepath.pushy.apns.server.UnregisteredDeviceTokenException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jmdm.certsdev.CertSpec;
+import dev.jmdm.certsdev.DevStack;
+import dev.jmdm.certsdev.Issued;
+import dev.jmdm.certsdev.KeyAlgorithm;
+import dev.jmdm.certsdev.LoadedStack;
+import dev.jmdm.certsdev.Pem;
+import dev.jmdm.server.testing.TestDatabases;
+import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.Commands;
+import dev.jmdm.sim.HandledCommand;
+import dev.jmdm.sim.MockApns;
+import dev.jmdm.sim.SimulatedDevice;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * APNs wakeups end to end: the server pushes through the apns module to a stand-in APNs (Pushy's
+ * mock over TLS, certificates from certs-dev), which wakes the simulated device with that token.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PushScenarios {
+    static final int FLEET = 200;
+
+    LoadedStack stack;
+    MockApns apns;
+    TestServer server;
+    AdminClient admin;
+
+    abstract TestDatabases.Engine engine();
+
+    @BeforeAll
+    void start() throws Exception {
+        Path dir = Files.createTempDirectory("jmdm-push");
+        DevStack.init(dir.resolve("pki"));
+        stack = DevStack.load(dir.resolve("pki"));
+        apns = new MockApns(stack.apnsServer(), stack.pushCa().certificate());
+        server = new TestServer(engine(), dir, Map.of(
+                "MDM_APNS_URL", apns.url(),
+                "MDM_APNS_CA", stack.files().caCert().toString(),
+                "MDM_REPUSH_AFTER", "0",
+                "MDM_SECRET_KEY", "test-secret-key-0123456789"));
+        admin = server.admin;
+        AdminClient.Reply up = upload(Files.readString(stack.files().pushCert()) + Files.readString(stack.files().pushKey()));
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (apns != null) {
+            apns.close();
+        }
+    }
+
+    @BeforeEach
+    void acceptEverything() {
+        apns.behaviour(push -> { });
+    }
+
+    private AdminClient.Reply upload(String pem) {
+        return admin.send("PUT", "/v1/pushcert", pem.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private SimulatedDevice enrolled() {
+        SimulatedDevice d = SimulatedDevice.mac(server.transport, server.identity("push"), stack.pushTopic());
+        d.enroll();
+        apns.route(d.channel());
+        return d;
+    }
+
+    @Test
+    void theUploadedCertificateIsReportedByTopic() {
+        AdminClient.Reply got = admin.send("GET", "/v1/pushcert?topic=" + stack.pushTopic(), null);
+        assertThat(got.status()).isEqualTo(200);
+        assertThat(got.json().get("topic").asText()).isEqualTo(stack.pushTopic());
+        assertThat(Instant.parse(got.json().get("not_after").asText())).isEqualTo(stack.push().certificate().getNotAfter().toInstant());
+        assertThat(got.json().has("warning")).isFalse();
+
+        assertThat(upload("not a certificate").status()).isEqualTo(400);
+        Issued other = stack.pushCa().issue(pushSpec(stack.pushTopic(), Instant.now().plus(Duration.ofDays(300))));
+        AdminClient.Reply mismatch = upload(Pem.encode(stack.push().certificate()) + Pem.encode(other.privateKey()));
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(mismatch.json().get("error").asText()).containsIgnoringCase("key");
+        assertThat(admin.send("GET", "/v1/pushcert?topic=com.apple.mgmt.External.nope", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void enqueueWakesEveryTargetedDeviceWithOneCorrectPush() {
+        List<SimulatedDevice> fleet = new ArrayList<>();
+        for (int i = 0; i < FLEET; i++) {
+            fleet.add(enrolled());
+        }
+        Map<String, List<HandledCommand>> handled = new ConcurrentHashMap<>();
+        Commands.Built cmd = Commands.of("ProfileList");
+        AdminClient.Reply enq = admin.enqueue(cmd.plist(), fleet.stream().map(SimulatedDevice::enrollmentId).toList(), false);
+        assertThat(enq.status()).as(enq.body()).isEqualTo(200);
+        for (SimulatedDevice d : fleet) {
+            assertThat(enq.json().get("status").get(d.enrollmentId()).get("push_result").asText()).isNotBlank();
+        }
+        // Woken devices poll by themselves; wait until every one has answered the command.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode entries = admin.command(cmd.commandUuid()).json().get("enrollments");
+            assertThat(entries).hasSize(FLEET);
+            entries.forEach(e -> assertThat(e.get("status").asText()).isEqualTo("Acknowledged"));
+        });
+        for (SimulatedDevice d : fleet) {
+            List<MockApns.Received> got = apns.receivedFor(d.channel().tokenHex());
+            assertThat(got).hasSize(1);
+            assertThat(got.get(0).payload()).isEqualTo("{\"mdm\":\"" + d.channel().pushMagic() + "\"}");
+            assertThat(got.get(0).topic()).isEqualTo(stack.pushTopic());
+            assertThat(got.get(0).pushType()).isEqualTo("mdm");
+        }
+    }
+
+    @Test
+    void aGoneTokenIsNotPushedAgainUntilTheDeviceSendsTokenUpdate() {
+        SimulatedDevice d = enrolled();
+        String token = d.channel().tokenHex();
+        apns.behaviour(push -> {
+            if (push.tokenHex().equals(token)) {
+                throw new UnregisteredDeviceTokenException(Instant.now());
+            }
+        });
+        AdminClient.Reply first = admin.push(List.of(d.enrollmentId()));
+        assertThat(first.json().get("status").get(d.enrollmentId()).get("push_error").asText()).contains("Unregistered");
+        AdminClient.Reply second = admin.push(List.of(d.enrollmentId()));
+        assertThat(second.json().get("status").get(d.enrollmentId()).get("push_error").asText()).contains("TokenUpdate");
+        assertThat(apns.receivedFor(token)).as("no second push to a gone token").hasSize(1);
+
+        apns.behaviour(push -> { });
+        assertThat(d.channel().tokenUpdate().status()).isEqualTo(200);
+        AdminClient.Reply third = admin.push(List.of(d.enrollmentId()));
+        assertThat(third.status()).isEqualTo(200);
+        assertThat(apns.receivedFor(token)).hasSize(2);
+    }
+
+    @Test
+    void serverErrorsFromApnsAreRetried() {
+        SimulatedDevice d = enrolled();
+        String token = d.channel().tokenHex();
+        AtomicInteger failures = new AtomicInteger(2);
+        apns.behaviour(push -> {
+            if (push.tokenHex().equals(token) && failures.getAndDecrement() > 0) {
+                throw new RejectedNotificationException(RejectionReason.INTERNAL_SERVER_ERROR);
+            }
+        });
+        AdminClient.Reply r = admin.push(List.of(d.enrollmentId()));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(apns.receivedFor(token)).hasSize(3);
+        // Outcomes are counted for Prometheus.
+        String metrics = admin.send("GET", "/metrics", null).body();
+        assertThat(counter(metrics, "mdm_push_retries_total")).isGreaterThanOrEqualTo(2);
+        assertThat(counter(metrics, "mdm_pushes_total{outcome=\"sent\"}")).isGreaterThanOrEqualTo(1);
+    }
+
+    private static double counter(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
+    }
+
+    @Test
+    void aRenewedCertificateIsUsedWithoutRestartAndExpiryIsWarned() throws Exception {
+        SimulatedDevice d = enrolled();
+        Issued renewed = stack.pushCa().issue(pushSpec(stack.pushTopic(), Instant.now().plus(Duration.ofDays(10))));
+        AdminClient.Reply up = upload(Pem.encode(renewed.certificate(), renewed.privateKey()));
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        assertThat(up.json().get("warning").asText()).contains("expires");
+        assertThat(admin.push(List.of(d.enrollmentId())).status()).isEqualTo(200);
+        List<MockApns.Received> got = apns.receivedFor(d.channel().tokenHex());
+        assertThat(got.get(got.size() - 1).clientSerial()).isEqualTo(renewed.certificate().getSerialNumber());
+        var ready = server.http.send(java.net.http.HttpRequest.newBuilder(server.baseUri().resolve("/readyz")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.body()).contains("expires");
+        // Put the long-lived certificate back for the other scenarios.
+        assertThat(upload(Files.readString(stack.files().pushCert()) + Files.readString(stack.files().pushKey())).status()).isEqualTo(200);
+    }
+
+    static CertSpec pushSpec(String topic, Instant notAfter) {
+        return CertSpec.builder("APSP:" + topic.substring(topic.lastIndexOf('.') + 1)).uid(topic)
+                .validity(Instant.now().minus(Duration.ofMinutes(1)), notAfter)
+                .keyUsage(KeyUsage.digitalSignature).extendedKeyUsage(KeyPurposeId.id_kp_clientAuth)
+                .keyAlgorithm(KeyAlgorithm.EC_P256).build();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.jmdm.e2e;
+
+import dev.jmdm.certsdev.CertificateAuthority;
+import dev.jmdm.certsdev.Issued;
+import dev.jmdm.certsdev.KeyAlgorithm;
+import dev.jmdm.certsdev.Pem;
+import dev.jmdm.server.MdmServer;
+import dev.jmdm.server.config.Settings;
+import dev.jmdm.server.config.SettingsParser;
+import dev.jmdm.server.testing.TestDatabases;
+import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.DeviceTransport;
+import dev.jmdm.sim.SimulatedDevice;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A real server in-process on one engine, a device CA it trusts, and clients for devices and
+ * admins. The embedded engine runs from a data folder exactly as {@code java -jar} does.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String API_KEY = "test-api-key";
+    public static final String TOPIC = "com.apple.mgmt.External." + UUID.randomUUID();
+    public static final String PROXY_HEADER = "X-Client-Cert";
+
+    public final CertificateAuthority deviceCa;
+    public final HttpClient http = DeviceTransport.defaultClient();
+    private final Path dir;
+    private final TestDatabases.Engine engine;
+    private final String dsn;
+    private final Map<String, String> extraEnv;
+    private boolean shared;
+    private MdmServer server;
+    public AdminClient admin;
+    public DeviceTransport transport;
+
+    public TestServer(TestDatabases.Engine engine, Path dir) throws IOException {
+        this(engine, dir, Map.of());
+    }
+
+    public TestServer(TestDatabases.Engine engine, Path dir, Map<String, String> extraEnv) throws IOException {
+        this.engine = engine;
+        this.dir = dir;
+        this.extraEnv = extraEnv;
+        this.deviceCa = CertificateAuthority.createRoot("e2e device CA", Duration.ofDays(30));
+        Files.writeString(dir.resolve("device-ca.pem"), Pem.encode(deviceCa.certificate()));
+        this.dsn = engine == TestDatabases.Engine.MYSQL ? TestDatabases.freshUrl(engine) : null;
+        start();
+    }
+
+    /**
+     * A second server on the same database (MySQL) with the same device CA and settings: two
+     * instances behind one load balancer. Its own data folder, so it shares nothing but the database.
+     */
+    public TestServer(TestServer primary, Path dir) {
+        this.engine = primary.engine;
+        this.dir = dir;
+        this.extraEnv = primary.extraEnv;
+        this.deviceCa = primary.deviceCa;
+        this.dsn = primary.dsn;
+        this.shared = true;
+        try {
+            Files.copy(primary.dir.resolve("device-ca.pem"), dir.resolve("device-ca.pem"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        start();
+    }
+
+    /** Starts (or restarts, on the same data) the server. */
+    public void start() {
+        Map<String, String> env = new HashMap<>();
+        env.put("MDM_LISTEN", "127.0.0.1:0");
+        env.put("MDM_API_KEY", API_KEY);
+        env.put("MDM_CA", dir.resolve("device-ca.pem").toString());
+        env.put("MDM_CERT_HEADER", PROXY_HEADER);
+        env.put("MDM_MAX_BODY", "64KiB");
+        env.put("MDM_MIGRATION", "true");
+        env.put("MDM_DATA_DIR", dir.resolve("data").toString());
+        // Protocol scenarios count every command and push; inventory scenarios turn this back on.
+        env.put("MDM_INVENTORY", "false");
+        env.put("MDM_LOG_LEVEL", System.getenv().getOrDefault("MDM_LOG_LEVEL", "info"));
+        if (dsn != null) {
+            env.put("MDM_STORAGE", "mysql");
+            env.put("MDM_DSN", dsn);
+        }
+        env.putAll(extraEnv);
+        Settings settings = SettingsParser.parse(new String[0], env);
+        server = MdmServer.start(settings, Clock.systemUTC());
+        URI base = server.baseUri();
+        admin = new AdminClient(http, base, API_KEY);
+        transport = new DeviceTransport(http, base.resolve("/mdm"));
+    }
+
+    public void stop() {
+        server.close();
+    }
+
+    public URI baseUri() {
+        return server.baseUri();
+    }
+
+    public TestDatabases.Engine engine() {
+        return engine;
+    }
+
+    /** A device identity from the trusted CA; EC keys keep bulk tests fast. */
+    public Issued identity(String name) {
+        return deviceCa.issueDeviceIdentity(name, Duration.ofDays(7), KeyAlgorithm.EC_P256);
+    }
+
+    public SimulatedDevice newMac() {
+        return SimulatedDevice.mac(transport, identity("mac"), TOPIC);
+    }
+
+    public SimulatedDevice newIphone() {
+        return SimulatedDevice.iphone(transport, identity("iphone"), TOPIC);
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (dsn != null && !shared) {
+            TestDatabases.drop(dsn);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.jmdm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.dd.plist.NSArray;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSObject;
+import com.dd.plist.PropertyListParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jmdm.certsdev.CertificateAuthority;
+import dev.jmdm.certsdev.Issued;
+import dev.jmdm.certsdev.KeyAlgorithm;
+import dev.jmdm.certsdev.Pkcs12;
+import dev.jmdm.server.testing.TestDatabases;
+import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.AuthMode;
+import dev.jmdm.sim.Commands;
+import dev.jmdm.sim.DeviceTransport;
+import dev.jmdm.sim.HandledCommand;
+import dev.jmdm.sim.ServerReply;
+import dev.jmdm.sim.SimulatedDevice;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * HTTPS, mutual TLS and enrollment profiles end to end, on a server started from certs-dev's files: real TLS
+ * handshakes (HTTP/2 through ALPN), real client certificates, a real signed profile whose identity a simulated
+ * device then enrolls with.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class TlsEnrollmentScenarios {
+    /**
+     * Keys of the com.apple.mdm payload in Apple's schema (apple/device-management mdm/profiles/com.apple.mdm.yaml)
+     * plus the general payload keys.
+     */
+    static final Set<String> APPLE_MDM_KEYS = Set.of("IdentityCertificateUUID", "Topic", "ServerURL", "CheckInURL",
+            "SignMessage", "AccessRights", "UseDevelopmentAPNS", "ManagedAppleID", "AssignedManagedAppleID", "EnrollmentMode",
+            "ServerURLPinningCertificateUUIDs", "CheckInURLPinningCertificateUUIDs", "PinningRevocationCheckRequired",
+            "ServerCapabilities", "CheckOutWhenRemoved", "RequiredAppIDForMDM", "PromptUserToAllowBootstrapTokenForAuthentication",
+            "PayloadType", "PayloadIdentifier", "PayloadUUID", "PayloadVersion", "PayloadDisplayName", "PayloadDescription",
+            "PayloadOrganization");
+    /** Keys of com.apple.security.pkcs12 (mdm/profiles/com.apple.security.pkcs12.yaml) plus the general ones. */
+    static final Set<String> APPLE_PKCS12_KEYS = Set.of("PayloadCertificateFileName", "PayloadContent", "Password",
+            "AllowAllAppsAccess", "KeyIsExtractable", "PayloadType", "PayloadIdentifier", "PayloadUUID", "PayloadVersion",
+            "PayloadDisplayName", "PayloadDescription", "PayloadOrganization");
+
+    TlsStack tls;
+    AdminClient admin;
+
+    abstract TestDatabases.Engine engine();
+
+    @BeforeAll
+    void start() throws Exception {
+        tls = new TlsStack(engine(), Map.of());
+        admin = tls.admin;
+    }
+
+    @AfterAll
+    void stop() {
+        if (tls != null) {
+            tls.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void withoutAPushCertificateTheProfileIsAClearErrorThenWorksOnceUploaded() throws Exception {
+        HttpResponse<String> refused = get(tls.http, "/mdm/enroll");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(refused.body()).contains("no push certificate is stored").contains("PUT /v1/pushcert");
+
+        tls.uploadPushCert();
+        HttpResponse<byte[]> ok = download(tls.http, "/mdm/enroll");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/x-apple-aspen-config");
+    }
+
+    @Test
+    void httpsServesHttp2AndHttp11WithoutAClientCertificate() throws Exception {
+        HttpResponse<String> h2 = get(tls.http, "/version");
+        assertThat(h2.statusCode()).isEqualTo(200);
+        assertThat(h2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(tls.base().getScheme()).isEqualTo("https");
+
+        HttpResponse<String> h1 = get(tls.client(null, HttpClient.Version.HTTP_1_1), "/version");
+        assertThat(h1.statusCode()).isEqualTo(200);
+        assertThat(h1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        // The admin API works for a client that has no certificate at all.
+        assertThat(admin.enrollments("limit=1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theTlsClientCertificateAloneIdentifiesADevice() throws Exception {
+        tls.uploadPushCert();
+        Issued identity = tls.stack.deviceCa().issueDeviceIdentity("mtls-device", Duration.ofDays(1), KeyAlgorithm.EC_P256);
+        HttpClient client = tls.client(identity, HttpClient.Version.HTTP_2);
+        SimulatedDevice mac = SimulatedDevice.mac(new DeviceTransport(client, tls.base().resolve("/mdm")), identity,
+                tls.stack.pushTopic()).authMode(AuthMode.NONE); // no Mdm-Signature, no proxy header
+        mac.enroll();
+
+        Commands.Built cmd = Commands.of("ProfileList");
+        assertThat(admin.enqueue(cmd.plist(), List.of(mac.enrollmentId()), true).status()).isEqualTo(200);
+        assertThat(mac.channel().poll()).extracting(HandledCommand::commandUuid).contains(cmd.commandUuid());
+        assertThat(get(client, "/version").version()).isEqualTo(HttpClient.Version.HTTP_2);
+
+        // Without the client certificate the same device has no identity: 400, never 401.
+        SimulatedDevice anonymous = SimulatedDevice.mac(new DeviceTransport(tls.http, tls.base().resolve("/mdm")), identity,
+                tls.stack.pushTopic()).authMode(AuthMode.NONE);
+        ServerReply noCert = anonymous.authenticate();
+        assertThat(noCert.status()).isEqualTo(400);
+        assertThat(noCert.text()).contains("no TLS client certificate");
+    }
+
+    @Test
+    void aClientCertificateFromAForeignCaIsRefusedAndNothingIsStored() {
+        CertificateAuthority foreign = CertificateAuthority.createRoot("foreign CA", Duration.ofDays(2));
+        Issued identity = foreign.issueDeviceIdentity("foreign-device", Duration.ofDays(1), KeyAlgorithm.EC_P256);
+        HttpClient client = tls.client(identity, HttpClient.Version.HTTP_2);
+        SimulatedDevice mac = SimulatedDevice.mac(new DeviceTransport(client, tls.base().resolve("/mdm")), identity,
+                tls.stack.pushTopic()).authMode(AuthMode.NONE);
+
+        ServerReply auth = mac.authenticate();
+        assertThat(auth.status()).isEqualTo(400);
+        assertThat(auth.text()).contains("not issued by a trusted CA");
+        ServerReply token = mac.channel().tokenUpdate();
+        assertThat(token.status()).isEqualTo(400);
+        assertThat(admin.enrollments("id=" + mac.udid()).json().get("enrollments")).isEmpty();
+    }
+
+    @Test
+    void theEnrollmentProfileIsSignedAndItsIdentityEnrollsADevice() throws Exception {
+        tls.uploadPushCert();
+        HttpResponse<byte[]> r = download(tls.http, "/mdm/enroll");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/x-apple-aspen-config");
+
+        // CMS SignedData, content attached, signed by the TLS certificate (the default signer).
+        CMSSignedData signed = new CMSSignedData(r.body());
+        SignerInformation signer = signed.getSignerInfos().getSigners().iterator().next();
+        X509Certificate tlsCert = tls.stack.server().certificate();
+        @SuppressWarnings("unchecked")
+        X509CertificateHolder signerCert = (X509CertificateHolder) signed.getCertificates().getMatches(signer.getSID())
+                .iterator().next();
+        assertThat(signerCert.getEncoded()).isEqualTo(tlsCert.getEncoded());
+        assertThat(signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(tlsCert))).isTrue();
+        byte[] plist = (byte[]) signed.getSignedContent().getContent();
+
+        NSDictionary profile = (NSDictionary) PropertyListParser.parse(plist);
+        assertThat(profile.get("PayloadType").toJavaObject()).isEqualTo("Configuration");
+        NSObject[] payloads = ((NSArray) profile.get("PayloadContent")).getArray();
+        assertThat(payloads).hasSize(2);
+        NSDictionary p12Payload = (NSDictionary) payloads[0];
+        NSDictionary mdm = (NSDictionary) payloads[1];
+        assertThat(p12Payload.get("PayloadType").toJavaObject()).isEqualTo("com.apple.security.pkcs12");
+        assertThat(mdm.get("PayloadType").toJavaObject()).isEqualTo("com.apple.mdm");
+        assertThat(APPLE_PKCS12_KEYS).containsAll(p12Payload.keySet());
+        assertThat(APPLE_MDM_KEYS).containsAll(mdm.keySet());
+
+        String base = tls.base().toString();
+        assertThat(mdm.get("ServerURL").toJavaObject()).isEqualTo(base + "/mdm");
+        assertThat(mdm.get("CheckInURL").toJavaObject()).isEqualTo(base + "/mdm/checkin");
+        assertThat(mdm.get("Topic").toJavaObject()).isEqualTo(tls.stack.pushTopic());
+        assertThat(mdm.get("IdentityCertificateUUID").toJavaObject()).isEqualTo(p12Payload.get("PayloadUUID").toJavaObject());
+        assertThat(mdm.get("AccessRights").toJavaObject()).isEqualTo(8191);
+        assertThat(mdm.get("SignMessage").toJavaObject()).isEqualTo(true);
+        assertThat(mdm.get("CheckOutWhenRemoved").toJavaObject()).isEqualTo(true);
+        assertThat((Object[]) mdm.get("ServerCapabilities").toJavaObject())
+                .containsExactly("com.apple.mdm.per-user-connections", "com.apple.mdm.bootstraptoken");
+
+        // The identity opens with the payload's Password and chains to the device CA.
+        byte[] p12 = (byte[]) p12Payload.get("PayloadContent").toJavaObject();
+        String password = (String) p12Payload.get("Password").toJavaObject();
+        Issued identity = Pkcs12.decode(p12, password.toCharArray());
+        assertThat(identity.certificate().getBasicConstraints()).isEqualTo(-1);
+        assertThat(identity.certificate().getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.2");
+        PKIXParameters pkix = new PKIXParameters(Set.of(new TrustAnchor(tls.stack.deviceCa().certificate(), null)));
+        pkix.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(
+                CertificateFactory.getInstance("X.509").generateCertPath(List.of(identity.certificate())), pkix);
+
+        // A device installs the profile: it talks to ServerURL/CheckInURL with that identity, over TLS and
+        // signing every message (SignMessage).
+        HttpClient deviceClient = tls.client(identity, HttpClient.Version.HTTP_2);
+        DeviceTransport transport = new DeviceTransport(deviceClient, URI.create((String) mdm.get("ServerURL").toJavaObject()),
+                URI.create((String) mdm.get("CheckInURL").toJavaObject()));
+        SimulatedDevice device = SimulatedDevice.iphone(transport, identity, (String) mdm.get("Topic").toJavaObject());
+        device.enroll();
+        Commands.Built cmd = Commands.deviceInformation("SerialNumber");
+        assertThat(admin.enqueue(cmd.plist(), List.of(device.enrollmentId()), true).status()).isEqualTo(200);
+        assertThat(device.channel().poll()).extracting(HandledCommand::commandUuid).contains(cmd.commandUuid());
+        JsonNode result = admin.command(cmd.commandUuid()).json().get("enrollments").get(0);
+        assertThat(result.get("status").asText()).isEqualTo("Acknowledged");
+
+        // Each download carries a new identity.
+        NSDictionary again = (NSDictionary) PropertyListParser.parse(
+                (byte[]) new CMSSignedData(download(tls.http, "/mdm/enroll").body()).getSignedContent().getContent());
+        NSDictionary p12Again = (NSDictionary) ((NSArray) again.get("PayloadContent")).getArray()[0];
+        assertThat(p12Again.get("PayloadUUID").toJavaObject()).isNotEqualTo(p12Payload.get("PayloadUUID").toJavaObject());
+    }
+
+    @Test
+    void enrollmentLinksCountUsesExpireAndRevoke() throws Exception {
+        tls.uploadPushCert();
+        AdminClient.Reply created = createLink("{\"max_uses\": 2, \"note\": \"alice's phone\"}");
+        assertThat(created.status()).isEqualTo(201);
+        String token = created.json().get("token").asText();
+        String id = created.json().get("id").asText();
+        assertThat(token).hasSizeGreaterThanOrEqualTo(43);
+        assertThat(created.json().get("url").asText()).isEqualTo(tls.base() + "/mdm/enroll?token=" + token);
+        assertThat(created.json().get("status").asText()).isEqualTo("active");
+
+        assertThat(download(tls.http, "/mdm/enroll?token=" + token).statusCode()).isEqualTo(200);
+        assertThat(download(tls.http, "/mdm/enroll?token=" + token).statusCode()).isEqualTo(200);
+        HttpResponse<String> third = get(tls.http, "/mdm/enroll?token=" + token);
+        assertThat(third.statusCode()).isEqualTo(403);
+        assertThat(third.body()).contains("used up");
+
+        JsonNode listed = link(id);
+        assertThat(listed.get("uses").asInt()).isEqualTo(2);
+        assertThat(listed.get("status").asText()).isEqualTo("used_up");
+        assertThat(listed.get("note").asText()).isEqualTo("alice's phone");
+        assertThat(admin.send("GET", "/v1/enrollment-links", null).body()).doesNotContain(token).doesNotContain("\"token\"");
+
+        // Expiry, by the server's clock.
+        AdminClient.Reply expiring = createLink("{\"expires_at\": \"" + tls.clock.instant().plus(Duration.ofHours(1)) + "\"}");
+        String expiringToken = expiring.json().get("token").asText();
+        assertThat(download(tls.http, "/mdm/enroll?token=" + expiringToken).statusCode()).isEqualTo(200);
+        tls.clock.advance(Duration.ofHours(2));
+        HttpResponse<String> expired = get(tls.http, "/mdm/enroll?token=" + expiringToken);
+        assertThat(expired.statusCode()).isEqualTo(403);
+        assertThat(expired.body()).contains("expired");
+
+        // Revocation.
+        AdminClient.Reply revocable = createLink("");
+        String revocableToken = revocable.json().get("token").asText();
+        AdminClient.Reply revoked = admin.send("DELETE", "/v1/enrollment-links/" + revocable.json().get("id").asText(), null);
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.json().get("status").asText()).isEqualTo("revoked");
+        HttpResponse<String> refused = get(tls.http, "/mdm/enroll?token=" + revocableToken);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("revoked");
+        assertThat(admin.send("DELETE", "/v1/enrollment-links/" + UUID.randomUUID(), null).status()).isEqualTo(404);
+
+        // A made-up token and bad requests.
+        assertThat(get(tls.http, "/mdm/enroll?token=not-a-token").statusCode()).isEqualTo(403);
+        assertThat(createLink("{\"max_uses\": 0}").status()).isEqualTo(400);
+        assertThat(createLink("{\"expires_at\": \"tomorrow\"}").status()).isEqualTo(400);
+        assertThat(createLink("{\"expires_at\": \"2001-01-01T00:00:00Z\"}").status()).isEqualTo(400);
+        assertThat(createLink("{\"colour\": \"red\"}").status()).isEqualTo(400);
+    }
+
+    private AdminClient.Reply createLink(String json) {
+        return admin.send("POST", "/v1/enrollment-links", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private JsonNode link(String id) {
+        for (JsonNode l : admin.send("GET", "/v1/enrollment-links", null).json().get("enrollment_links")) {
+            if (l.get("id").asText().equals(id)) {
+                return l;
+            }
+        }
+        throw new AssertionError("link " + id + " not listed");
+    }
+
+    private HttpResponse<String> get(HttpClient client, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(tls.base().resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<byte[]> download(HttpClient client, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(tls.base().resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+}
