@@ -48,6 +48,7 @@ public final class MdmServer implements AutoCloseable {
     private final CommandService commandService;
     private PushSender pushSender;
     private RepushScheduler repush;
+    private dev.jmdm.server.profiles.ProfileFeature profiles;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mdm-timers");
         t.setDaemon(true);
@@ -99,7 +100,8 @@ public final class MdmServer implements AutoCloseable {
             // Feature modules add their admin API routes here.
             List<ApiRoutes> features = new ArrayList<>();
             features.add(new PushCertApi(pushCerts, settings.maxBodyBytes()));
-            features.add(dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers));
+            profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers);
+            features.add(profiles);
             features.add(dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts, commands, push,
                     checkins, commandService, timers, settings.maxBodyBytes()));
             EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port);
@@ -194,6 +196,9 @@ public final class MdmServer implements AutoCloseable {
 
     private void closeQuietly() {
         timers.shutdownNow();
+        if (profiles != null) {
+            profiles.close();
+        }
         if (repush != null) {
             repush.close();
         }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -39,9 +40,10 @@ final class ProfileApi {
     private final Jdbi jdbi;
     private final ProfileParser parser = new ProfileParser();
     private final long maxBody;
-    private final Runnable changed;
+    /** Told which profile changed, so its hosts are reconciled soon. */
+    private final Consumer<String> changed;
 
-    ProfileApi(ProfileStore store, HostStore hosts, ProfileReconciler reconciler, Jdbi jdbi, long maxBody, Runnable changed) {
+    ProfileApi(ProfileStore store, HostStore hosts, ProfileReconciler reconciler, Jdbi jdbi, long maxBody, Consumer<String> changed) {
         this.store = store;
         this.hosts = hosts;
         this.reconciler = reconciler;
@@ -77,7 +79,7 @@ final class ProfileApi {
             throw new HttpError(409, e.getMessage());
         }
         if (v.outcome() != VersionedProfile.Outcome.UNCHANGED) {
-            changed.run();
+            changed.accept(v.identifier());
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("identifier", v.identifier());
@@ -146,7 +148,7 @@ final class ProfileApi {
         if (!store.delete(id)) {
             throw new HttpError(404, "no profile " + id);
         }
-        changed.run();
+        changed.accept(id);
         ex.setStatusCode(204);
         ex.endExchange();
     }
@@ -174,7 +176,7 @@ final class ProfileApi {
         if (!store.replaceTargets(id, t)) {
             throw new HttpError(404, "no profile " + id);
         }
-        changed.run();
+        changed.accept(id);
         Json.send(ex, 200, targetsJson(store.targets(id)));
     }
 

@@ -10,10 +10,14 @@ import dev.jmdm.server.push.PushService;
 import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Configuration profiles wired into a server: the stores, the reconciler, its triggers (device answers,
  * first TokenUpdate, API changes, the periodic sweep and ProfileList schedule) and the admin API.
  */
-public final class ProfileFeature implements ApiRoutes {
+public final class ProfileFeature implements ApiRoutes, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileFeature.class);
     /** How often the ProfileList schedule looks for hosts that are due. */
     static final Duration PROFILE_LIST_CHECK = Duration.ofMinutes(5);
@@ -31,13 +35,19 @@ public final class ProfileFeature implements ApiRoutes {
     private final ProfileApi api;
     private final GroupApi groups;
     private final ScheduledExecutorService executor;
-    private final AtomicBoolean sweepQueued = new AtomicBoolean();
+    private final ExecutorService pushes;
+    // What the queued sweep covers: changes arriving before it starts join it.
+    private boolean sweepQueued;
+    private boolean sweepAll;
+    private final Set<String> sweepScope = new HashSet<>();
 
-    private ProfileFeature(ProfileReconciler reconciler, ProfileApi api, GroupApi groups, ScheduledExecutorService executor) {
+    private ProfileFeature(ProfileReconciler reconciler, ProfileApi api, GroupApi groups, ScheduledExecutorService executor,
+            ExecutorService pushes) {
         this.reconciler = reconciler;
         this.api = api;
         this.groups = groups;
         this.executor = executor;
+        this.pushes = pushes;
     }
 
     /**
@@ -45,13 +55,21 @@ public final class ProfileFeature implements ApiRoutes {
      */
     public static ProfileFeature start(Jdbi jdbi, HostStore hosts, PushService push, CheckinService checkins,
             CommandService commands, Settings settings, Clock clock, ScheduledExecutorService executor) {
+        // Pushes go out on their own thread: a sweep queues its next batch while APNs answers for the last
+        // one (waiting for 100,000 pushes would otherwise double an edit's time to reach every queue).
+        ExecutorService pushes = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "profile-push");
+            t.setDaemon(true);
+            return t;
+        });
         ProfileReconciler reconciler = new ProfileReconciler(jdbi, clock, new HostProfileStateMachine(),
-                ids -> push.push(List.copyOf(ids)), ProfileReconciler.DEFAULT_BATCH);
+                ids -> pushLater(pushes, push, List.copyOf(ids)), ProfileReconciler.DEFAULT_BATCH);
         ProfileFeature[] self = new ProfileFeature[1];
-        Runnable changed = () -> self[0].sweepSoon();
-        ProfileApi api = new ProfileApi(new ProfileStore(jdbi, clock), hosts, reconciler, jdbi, settings.maxBodyBytes(), changed);
-        GroupApi groups = new GroupApi(new GroupStore(jdbi, clock), hosts, settings.maxBodyBytes(), changed);
-        self[0] = new ProfileFeature(reconciler, api, groups, executor);
+        ProfileApi api = new ProfileApi(new ProfileStore(jdbi, clock), hosts, reconciler, jdbi, settings.maxBodyBytes(),
+                identifier -> self[0].sweepSoon(identifier));
+        // Membership decides every profile that targets or excludes a group: a full sweep.
+        GroupApi groups = new GroupApi(new GroupStore(jdbi, clock), hosts, settings.maxBodyBytes(), () -> self[0].sweepSoon(null));
+        self[0] = new ProfileFeature(reconciler, api, groups, executor, pushes);
         checkins.addListener((id, tally) -> {
             if (tally == 1) {
                 guarded("enrollment of " + id.id(), () -> reconciler.enrolled(id));
@@ -81,18 +99,49 @@ public final class ProfileFeature implements ApiRoutes {
         }
     }
 
-    /** Queues one sweep; several changes in a row share it. */
-    void sweepSoon() {
-        if (sweepQueued.compareAndSet(false, true)) {
-            try {
-                executor.execute(() -> {
-                    sweepQueued.set(false);
-                    guarded("profile sweep", reconciler::sweep);
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                sweepQueued.set(false); // the server is stopping
+    private static void pushLater(ExecutorService pushes, PushService push, List<String> ids) {
+        try {
+            pushes.execute(() -> guarded("push of " + ids.size() + " enrollments", () -> push.push(ids)));
+        } catch (RejectedExecutionException e) {
+            // The server is stopping; the queued commands wait for the devices' next check-in or repush.
+        }
+    }
+
+    /** Queues one sweep of the profile's hosts (null: of every profile); changes until it starts share it. */
+    void sweepSoon(String identifier) {
+        synchronized (this) {
+            if (identifier == null) {
+                sweepAll = true;
+            } else {
+                sweepScope.add(identifier);
+            }
+            if (sweepQueued) {
+                return;
+            }
+            sweepQueued = true;
+        }
+        try {
+            executor.execute(() -> {
+                Set<String> scope;
+                synchronized (this) {
+                    scope = sweepAll ? null : Set.copyOf(sweepScope);
+                    sweepAll = false;
+                    sweepScope.clear();
+                    sweepQueued = false;
+                }
+                guarded("profile sweep", () -> reconciler.sweep(scope));
+            });
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                sweepQueued = false; // the server is stopping
             }
         }
+    }
+
+    /** Stops the push thread; the server's executor, which runs the sweeps, is the server's to stop. */
+    @Override
+    public void close() {
+        pushes.shutdownNow();
     }
 
     @Override

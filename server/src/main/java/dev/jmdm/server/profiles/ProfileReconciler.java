@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * to a few hundred statements.
  *
  * <p>The sweep only reads what differs: two set-based queries per batch return the (host, profile)
- * pairs whose desired and tracked state disagree, so a sweep with nothing to do reads no rows.
+ * pairs whose desired and tracked state disagree, so a sweep with nothing to do reads no rows. A sweep
+ * after an upload, delete or target change looks at that profile only, which makes an edit's pass over
+ * the fleet a fraction of a full sweep's reads.
  * Hosts whose device channel is disabled (checked out, or between Authenticate and TokenUpdate) are
  * skipped and keep their state.
  */
@@ -75,6 +78,7 @@ final class ProfileReconciler {
             LEFT JOIN host_profiles hp ON hp.host_id = h.id AND hp.identifier = p.identifier
             WHERE h.id > :lo AND h.id <= :hi AND (hp.host_id IS NULL OR hp.operation <> 'install' OR hp.uuid <> p.uuid
               OR (hp.status = 'pending' AND hp.command_uuid IS NULL)) AND """ + desired("h.id", "p");
+    private static final String DESIRED_SCOPE = " AND p.identifier IN (<scope>)";
 
     private static final String DIVERGENT_TRACKED = """
             SELECT h.id, h.device_id, %s
@@ -83,6 +87,7 @@ final class ProfileReconciler {
             LEFT JOIN profiles p ON p.identifier = hp.identifier
             WHERE h.id > :lo AND h.id <= :hi AND (hp.operation = 'install' OR (hp.status = 'pending' AND hp.command_uuid IS NULL))
               AND (p.identifier IS NULL OR NOT (%s))""".formatted(HostProfileRows.COLUMNS, desired("h.id", "p"));
+    private static final String TRACKED_SCOPE = " AND hp.identifier IN (<scope>)";
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -104,8 +109,19 @@ final class ProfileReconciler {
     record SweepResult(int hosts, int hostsChanged, int commandsQueued, long millis) {
     }
 
-    /** One pass over every host, in batches of host ids. */
+    /** One pass over every host and profile, in batches of host ids. */
     SweepResult sweep() {
+        return sweep(null);
+    }
+
+    /**
+     * One pass over every host, in batches of host ids, for the given profile identifiers only (null: all).
+     * Each (host, profile) pair is reconciled on its own, so leaving other profiles out changes nothing for them.
+     */
+    SweepResult sweep(Set<String> scope) {
+        if (scope != null && scope.isEmpty()) {
+            return new SweepResult(0, 0, 0, 0);
+        }
         long start = clock.millis();
         long cursor = 0;
         int hosts = 0;
@@ -113,7 +129,7 @@ final class ProfileReconciler {
         int queued = 0;
         while (true) {
             long from = cursor;
-            BatchOutcome b = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> sweepBatch(h, from));
+            BatchOutcome b = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> sweepBatch(h, from, scope));
             if (b == null) {
                 break;
             }
@@ -133,7 +149,7 @@ final class ProfileReconciler {
     private record BatchOutcome(int hosts, long lastHostId, Work work) {
     }
 
-    private BatchOutcome sweepBatch(Handle h, long cursor) {
+    private BatchOutcome sweepBatch(Handle h, long cursor, Set<String> scope) {
         List<Long> locked = h.createQuery("SELECT id FROM hosts WHERE id > :c ORDER BY id LIMIT :n FOR UPDATE")
                 .bind("c", cursor).bind("n", batchSize).mapTo(Long.class).list();
         if (locked.isEmpty()) {
@@ -141,7 +157,8 @@ final class ProfileReconciler {
         }
         long hi = locked.get(locked.size() - 1);
         Map<Long, HostInput> inputs = new LinkedHashMap<>();
-        h.createQuery(DIVERGENT_DESIRED).bind("lo", cursor).bind("hi", hi).map((rs, ctx) -> {
+        scoped(h.createQuery(DIVERGENT_DESIRED + (scope == null ? "" : DESIRED_SCOPE)), scope).bind("lo", cursor).bind("hi", hi)
+                .map((rs, ctx) -> {
             String enrollment = rs.getString(2);
             HostInput in = inputs.computeIfAbsent(rs.getLong(1), id -> new HostInput(enrollment));
             in.desired.put(rs.getString(3), new DesiredProfile(rs.getString(3), rs.getString(4), rs.getInt(5)));
@@ -150,7 +167,8 @@ final class ProfileReconciler {
             }
             return null;
         }).list();
-        h.createQuery(DIVERGENT_TRACKED).bind("lo", cursor).bind("hi", hi).map((rs, ctx) -> {
+        scoped(h.createQuery(DIVERGENT_TRACKED + (scope == null ? "" : TRACKED_SCOPE)), scope).bind("lo", cursor).bind("hi", hi)
+                .map((rs, ctx) -> {
             String enrollment = rs.getString(2);
             HostInput in = inputs.computeIfAbsent(rs.getLong(1), id -> new HostInput(enrollment));
             TrackedProfile t = HostProfileRows.read(rs, 3);
@@ -162,6 +180,10 @@ final class ProfileReconciler {
                 reconciler.reconcile(in.desired, in.tracked, null, Set.of())));
         work.flush();
         return new BatchOutcome(locked.size(), hi, work);
+    }
+
+    private static Query scoped(Query q, Set<String> scope) {
+        return scope == null ? q : q.bindList("scope", List.copyOf(scope));
     }
 
     private static final class HostInput {
