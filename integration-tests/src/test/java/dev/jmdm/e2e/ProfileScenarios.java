@@ -72,24 +72,7 @@ abstract class ProfileScenarios {
     }
 
     static byte[] profile(String identifier, String uuid, String displayName, String payloadType, int tileSize) {
-        return ("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-                <plist version="1.0"><dict>
-                  <key>PayloadType</key><string>Configuration</string>
-                  <key>PayloadIdentifier</key><string>%1$s</string>
-                  <key>PayloadUUID</key><string>%2$s</string>
-                  <key>PayloadDisplayName</key><string>%3$s</string>
-                  <key>PayloadVersion</key><integer>1</integer>
-                  <key>PayloadContent</key><array><dict>
-                    <key>PayloadType</key><string>%4$s</string>
-                    <key>PayloadIdentifier</key><string>%1$s.payload</string>
-                    <key>PayloadUUID</key><string>%5$s</string>
-                    <key>PayloadVersion</key><integer>1</integer>
-                    <key>tilesize</key><integer>%6$d</integer>
-                  </dict></array>
-                </dict></plist>
-                """).formatted(identifier, uuid, displayName, payloadType, newUuid(), tileSize).getBytes(StandardCharsets.UTF_8);
+        return dev.jmdm.sim.Profiles.withOnePayload(identifier, uuid, displayName, payloadType, tileSize);
     }
 
     /** Uploads and returns the answer's uuid. */

@@ -27,17 +27,17 @@ final class LatencyRecorder {
         errors.incrementAndGet();
     }
 
-    /** One phase's figures. Latencies in milliseconds. */
+    /** One phase's figures. Latencies in milliseconds; server CPU NaN when it cannot be read. */
     record Summary(String phase, int requests, int errors, double seconds, double requestsPerSecond, double p50, double p95,
-            double p99, double max) {
+            double p99, double max, double serverCpuSeconds) {
     }
 
-    Summary summarise(String phase, double seconds) {
+    Summary summarise(String phase, double seconds, double serverCpuSeconds) {
         int n = Math.min(count.get(), nanos.length);
         long[] sorted = Arrays.copyOf(nanos, n);
         Arrays.sort(sorted);
         return new Summary(phase, count.get(), errors.get(), seconds, seconds > 0 ? count.get() / seconds : 0,
-                pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), n == 0 ? 0 : sorted[n - 1] / 1e6);
+                pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), n == 0 ? 0 : sorted[n - 1] / 1e6, serverCpuSeconds);
     }
 
     private static double pct(long[] sorted, int p) {
