@@ -8,7 +8,6 @@ import com.eatthepath.pushy.apns.server.RejectionReason;
 import com.eatthepath.pushy.apns.server.UnregisteredDeviceTokenException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jmdm.certsdev.CertSpec;
-import dev.jmdm.certsdev.DevStack;
 import dev.jmdm.certsdev.Issued;
 import dev.jmdm.certsdev.KeyAlgorithm;
 import dev.jmdm.certsdev.LoadedStack;
@@ -21,7 +20,6 @@ import dev.jmdm.sim.MockApns;
 import dev.jmdm.sim.SimulatedDevice;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 abstract class PushScenarios {
     static final int FLEET = 200;
 
+    ApnsTestBed bed;
     LoadedStack stack;
     MockApns apns;
     TestServer server;
@@ -54,27 +53,17 @@ abstract class PushScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        Path dir = Files.createTempDirectory("jmdm-push");
-        DevStack.init(dir.resolve("pki"));
-        stack = DevStack.load(dir.resolve("pki"));
-        apns = new MockApns(stack.apnsServer(), stack.pushCa().certificate());
-        server = new TestServer(engine(), dir, Map.of(
-                "MDM_APNS_URL", apns.url(),
-                "MDM_APNS_CA", stack.files().caCert().toString(),
-                "MDM_REPUSH_AFTER", "0",
-                "MDM_SECRET_KEY", "test-secret-key-0123456789"));
+        bed = ApnsTestBed.start(engine(), Files.createTempDirectory("jmdm-push"));
+        stack = bed.stack;
+        apns = bed.apns;
+        server = bed.server;
         admin = server.admin;
-        AdminClient.Reply up = upload(Files.readString(stack.files().pushCert()) + Files.readString(stack.files().pushKey()));
-        assertThat(up.status()).as(up.body()).isEqualTo(200);
     }
 
     @AfterAll
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (apns != null) {
-            apns.close();
+        if (bed != null) {
+            bed.close();
         }
     }
 
