@@ -3,14 +3,14 @@ package dev.jmdm.server.hosts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jmdm.server.http.HttpError;
 import dev.jmdm.server.http.Json;
+import dev.jmdm.server.http.QueueEntryJson;
 import dev.jmdm.server.http.Requests;
-import dev.jmdm.server.plist.PlistCodec;
-import dev.jmdm.server.plist.PlistJson;
 import dev.jmdm.server.protocol.Command;
 import dev.jmdm.server.storage.HostRecord;
 import dev.jmdm.server.storage.HostStore;
-import dev.jmdm.server.storage.QueueEntry;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,6 +135,22 @@ final class HostsApi {
         Json.send(exchange, 200, m);
     }
 
+    /** GET /v1/hosts/{id}/inventory/{source}/raw: the device's answer behind a source's facts, as it sent it. */
+    void rawInventory(HttpServerExchange exchange) {
+        HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
+        String source = Requests.pathParam(exchange, "source");
+        if (!List.of(InventoryParser.DEVICE, InventoryParser.SECURITY, InventoryParser.APPS).contains(source)) {
+            throw new HttpError(404, "no inventory source '" + source + "'; use device, security or apps");
+        }
+        InventoryStore.Stored s = inventory.facts(v.host().id()).get(source);
+        byte[] raw = s == null || s.commandUuid() == null ? null : inventory.rawAnswer(s.commandUuid()).orElse(null);
+        if (raw == null) {
+            throw new HttpError(404, "host " + v.host().id() + " has no " + source + " inventory yet");
+        }
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/x-plist");
+        exchange.getResponseSender().send(ByteBuffer.wrap(raw));
+    }
+
     /** GET /v1/hosts/{id}/apps */
     void apps(HttpServerExchange exchange) {
         HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
@@ -190,7 +206,7 @@ final class HostsApi {
         List<HostDirectory.HistoryEntry> rows = directory.history(v.host().id(), before, limit + 1);
         List<Object> items = new ArrayList<>();
         for (HostDirectory.HistoryEntry e : rows.subList(0, Math.min(limit, rows.size()))) {
-            items.add(entryJson(e.entry(), results));
+            items.add(QueueEntryJson.of(e.entry(), "enrollment_id", results));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("host_id", v.host().id());
@@ -337,30 +353,6 @@ final class HostsApi {
         m.put("last_seen_at", ApiJson.time(v.lastSeenAt()));
         m.put("created_at", ApiJson.time(h.createdAt()));
         m.put("groups", groups);
-        return m;
-    }
-
-    private static Map<String, Object> entryJson(QueueEntry q, boolean withResult) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("command_uuid", q.commandUuid());
-        m.put("request_type", q.requestType());
-        m.put("enrollment_id", q.enrollmentId());
-        m.put("status", q.state());
-        m.put("queued_at", ApiJson.time(q.createdAt()));
-        m.put("delivered_at", ApiJson.time(q.deliveredAt()));
-        m.put("delivery_count", q.deliveryCount());
-        if (q.notNowTally() > 0) {
-            m.put("not_now_at", ApiJson.time(q.notNowAt()));
-            m.put("not_now_tally", q.notNowTally());
-        }
-        m.put("result_at", ApiJson.time(q.resultAt()));
-        if (withResult && q.result() != null) {
-            try {
-                m.put("result", PlistJson.toJsonValue(PlistCodec.parse(q.result())));
-            } catch (RuntimeException e) {
-                m.put("result", Map.of("raw_base64", java.util.Base64.getEncoder().encodeToString(q.result())));
-            }
-        }
         return m;
     }
 }

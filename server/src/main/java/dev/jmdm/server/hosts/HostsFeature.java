@@ -43,7 +43,7 @@ public final class HostsFeature implements ApiRoutes {
             PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody) {
         HostDirectory directory = new HostDirectory(jdbi, hostStore, clock);
         InventoryStore inventory = new InventoryStore(jdbi, clock);
-        Wakeups wakeups = new Wakeups(push);
+        Wakeups wakeups = new Wakeups(push::push);
         InventoryCollector collector = new InventoryCollector(inventory, commandStore, wakeups, clock, inventoryInterval);
         if (automatic) {
             checkins.addListener(collector);
@@ -72,6 +72,7 @@ public final class HostsFeature implements ApiRoutes {
         r.get("/v1/hosts/{id}", hosts::show);
         r.delete("/v1/hosts/{id}", hosts::forget);
         r.get("/v1/hosts/{id}/inventory", hosts::inventory);
+        r.get("/v1/hosts/{id}/inventory/{source}/raw", hosts::rawInventory);
         r.get("/v1/hosts/{id}/apps", hosts::apps);
         r.post("/v1/hosts/{id}/refetch", hosts::refetch);
         r.get("/v1/hosts/{id}/commands", hosts::history);

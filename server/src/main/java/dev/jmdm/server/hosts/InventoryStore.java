@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.jmdm.server.storage.Sql;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -39,6 +40,23 @@ final class InventoryStore {
         this.clock = clock;
     }
 
+    /** The query whose answer fills a source. */
+    static String requestTypeOf(String source) {
+        return switch (source) {
+            case InventoryParser.DEVICE -> "DeviceInformation";
+            case InventoryParser.SECURITY -> "SecurityInfo";
+            case InventoryParser.APPS -> "InstalledApplicationList";
+            default -> throw new IllegalArgumentException("unknown inventory source " + source);
+        };
+    }
+
+    /** The device's answer, exactly as it sent it, to the command that filled a source. */
+    Optional<byte[]> rawAnswer(String commandUuid) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT result FROM enrollment_queue WHERE command_uuid = :u AND result IS NOT NULL ORDER BY id LIMIT 1")
+                .bind("u", commandUuid).mapTo(byte[].class).findOne());
+    }
+
     Optional<Long> hostOfDevice(String deviceId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT host_id FROM devices WHERE id = :d AND host_id IS NOT NULL")
                 .bind("d", deviceId).mapTo(Long.class).findOne());
@@ -59,8 +77,12 @@ final class InventoryStore {
                       collected_at = VALUES(collected_at)""")
                     .bind("h", hostId).bind("s", parsed.source()).bind("f", ApiJson.write(facts)).bind("u", commandUuid)
                     .bind("now", now).execute();
-            h.createUpdate("UPDATE host_inventory_schedule SET last_failure = NULL, last_failure_at = NULL WHERE host_id = :h")
-                    .bind("h", hostId).execute();
+            // Only an answer to the query that failed clears its failure: apps arriving do not make a
+            // failed SecurityInfo look fresh.
+            h.createUpdate("""
+                    UPDATE host_inventory_schedule SET last_failure = NULL, last_failure_at = NULL
+                    WHERE host_id = :h AND last_failure LIKE :type""")
+                    .bind("h", hostId).bind("type", "% to " + requestTypeOf(parsed.source()) + "%").execute();
             if (InventoryParser.DEVICE.equals(parsed.source())) {
                 refreshHostSummary(h, hostId, parsed.facts());
             }
@@ -113,7 +135,7 @@ final class InventoryStore {
                             VALUES (:h, :next, :now)""")
                             .bind("h", hostId).bind("next", nextRefreshAt).bind("now", now).execute();
                 } catch (UnableToExecuteStatementException e) {
-                    if (!duplicateKey(e)) {
+                    if (!Sql.isDuplicateKey(e)) {
                         throw e;
                     }
                     // Another server inserted it at the same moment: its schedule stands.
@@ -176,7 +198,7 @@ final class InventoryStore {
                     added += h.createUpdate("INSERT INTO host_inventory_schedule (host_id, next_refresh_at) VALUES (:h, :next)")
                             .bind("h", id).bind("next", firstAt.applyAsLong(id)).execute();
                 } catch (UnableToExecuteStatementException e) {
-                    if (!duplicateKey(e)) {
+                    if (!Sql.isDuplicateKey(e)) {
                         throw e;
                     }
                     // another server added it
@@ -198,15 +220,5 @@ final class InventoryStore {
     Optional<String> inventoryRequestType(String commandUuid) {
         return jdbi.withHandle(h -> h.createQuery("SELECT request_type FROM commands WHERE command_uuid = :u")
                 .bind("u", commandUuid).mapTo(String.class).findOne()).filter(REQUEST_TYPES::contains);
-    }
-
-    /** A unique-key violation on MySQL/MariaDB (1062) or H2 (23505). */
-    static boolean duplicateKey(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 1062)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

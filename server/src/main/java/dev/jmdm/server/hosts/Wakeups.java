@@ -1,7 +1,6 @@
 package dev.jmdm.server.hosts;
 
 import dev.jmdm.server.push.PushResult;
-import dev.jmdm.server.push.PushService;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,10 +19,16 @@ import org.slf4j.LoggerFactory;
 final class Wakeups {
     private static final Logger LOG = LoggerFactory.getLogger(Wakeups.class);
 
-    private final PushService push;
+    /** The push seam: PushService::push in a server, a recorder in tests. */
+    @FunctionalInterface
+    interface Pusher {
+        Map<String, PushResult> push(Collection<String> enrollmentIds);
+    }
+
+    private final Pusher push;
     private final ThreadPoolExecutor background;
 
-    Wakeups(PushService push) {
+    Wakeups(Pusher push) {
         this.push = push;
         this.background = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "hosts-push");

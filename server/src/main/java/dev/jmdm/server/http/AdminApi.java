@@ -1,8 +1,5 @@
 package dev.jmdm.server.http;
 
-import com.dd.plist.NSObject;
-import dev.jmdm.server.plist.PlistCodec;
-import dev.jmdm.server.plist.PlistJson;
 import dev.jmdm.server.protocol.Command;
 import dev.jmdm.server.protocol.Messages;
 import dev.jmdm.server.push.PushResult;
@@ -153,7 +150,7 @@ final class AdminApi {
         requireEnrollment(id);
         List<Object> items = new ArrayList<>();
         for (QueueEntry q : commands.pending(id)) {
-            items.add(entryJson(q, false));
+            items.add(QueueEntryJson.of(q, "id", false));
         }
         Json.send(exchange, 200, Map.of("id", id, "commands", items));
     }
@@ -182,40 +179,10 @@ final class AdminApi {
         result.put("created_at", Json.time(c.createdAt()));
         List<Object> items = new ArrayList<>();
         for (QueueEntry q : commands.entries(uuid)) {
-            items.add(entryJson(q, true));
+            items.add(QueueEntryJson.of(q, "id", true));
         }
         result.put("enrollments", items);
         Json.send(exchange, 200, result);
-    }
-
-    private static Map<String, Object> entryJson(QueueEntry q, boolean withResult) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", q.enrollmentId());
-        m.put("command_uuid", q.commandUuid());
-        m.put("request_type", q.requestType());
-        m.put("status", q.state());
-        m.put("queued_at", Json.time(q.createdAt()));
-        m.put("delivered_at", Json.time(q.deliveredAt()));
-        m.put("delivery_count", q.deliveryCount());
-        if (q.notNowTally() > 0) {
-            m.put("not_now_at", Json.time(q.notNowAt()));
-            m.put("not_now_tally", q.notNowTally());
-        }
-        m.put("result_at", Json.time(q.resultAt()));
-        if (withResult && q.result() != null) {
-            m.put("result", resultJson(q.result()));
-        }
-        return m;
-    }
-
-    /** The stored answer as JSON; an answer we cannot parse again is shown as base64 so nothing is hidden. */
-    private static Object resultJson(byte[] raw) {
-        try {
-            NSObject parsed = PlistCodec.parse(raw);
-            return PlistJson.toJsonValue(parsed);
-        } catch (RuntimeException e) {
-            return Map.of("raw_base64", java.util.Base64.getEncoder().encodeToString(raw));
-        }
     }
 
     private void requireEnrollment(String id) {

@@ -5,12 +5,12 @@ import java.util.Collection;
 import java.util.StringJoiner;
 
 /** Small SQL facts shared by the stores. */
-final class Sql {
+public final class Sql {
     private Sql() {
     }
 
     /** A unique-key violation on MySQL/MariaDB (1062) or H2 (SQLState 23505). */
-    static boolean isDuplicateKey(Throwable e) {
+    public static boolean isDuplicateKey(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 1062
                     || "23000".equals(s.getSQLState()) && s.getMessage() != null && s.getMessage().contains("Duplicate"))) {
