@@ -66,8 +66,8 @@ public final class Channel {
         m.put("Topic", device.topic());
         m.put("Token", SimulatedDevice.data(token));
         m.put("PushMagic", pushMagic);
-        if (!keys.containsKey("UserID") && !keys.containsKey("EnrollmentUserID")) {
-            m.put("UnlockToken", SimulatedDevice.data(SimulatedDevice.randomBytes(64)));
+        if (!keys.containsKey("UserID") && !keys.containsKey("EnrollmentUserID") && device.escrowsUnlockToken()) {
+            m.put("UnlockToken", SimulatedDevice.data(device.state().unlockToken()));
         }
         m.put("AwaitingConfiguration", false);
         return device.checkin(m);

@@ -19,13 +19,18 @@ final class CommandResponder {
     /** Apple's answer to RemoveProfile for an identifier that is not installed. */
     static final String PROFILE_NOT_FOUND_DOMAIN = "MDMClientError";
     static final int PROFILE_NOT_FOUND_CODE = 89;
+    /** The simulator's answer to ClearPasscode with a token the device did not escrow (not a captured Apple code). */
+    static final String UNLOCK_TOKEN_DOMAIN = "MCPasscodeErrorDomain";
+    static final int UNLOCK_TOKEN_CODE = 5;
 
     private final DeviceFacts facts;
     private final DeviceState state;
+    private final boolean userEnrollment;
 
-    CommandResponder(DeviceFacts facts, DeviceState state) {
+    CommandResponder(DeviceFacts facts, DeviceState state, boolean userEnrollment) {
         this.facts = facts;
         this.state = state;
+        this.userEnrollment = userEnrollment;
     }
 
     Answer answer(String requestType, NSDictionary command) {
@@ -37,11 +42,20 @@ final class CommandResponder {
             case "InstallProfile" -> installProfile(command);
             case "RemoveProfile" -> removeProfile(command);
             case "DeviceLock" -> {
-                state.lock();
+                state.lock(text(command, "PIN"), text(command, "Message"));
                 yield Answer.acknowledged();
             }
-            case "EraseDevice", "RestartDevice", "ShutDownDevice", "ClearPasscode", "CertificateList", "ScheduleOSUpdateScan" ->
-                    Answer.acknowledged();
+            case "EraseDevice" -> {
+                // The device answers first, then wipes itself; the state change stands for both.
+                state.erase(text(command, "PIN"));
+                yield Answer.acknowledged();
+            }
+            case "RestartDevice" -> {
+                state.restarted();
+                yield Answer.acknowledged();
+            }
+            case "ClearPasscode" -> clearPasscode(command);
+            case "ShutDownDevice", "CertificateList", "ScheduleOSUpdateScan" -> Answer.acknowledged();
             default -> Answer.commandFormatError();
         };
     }
@@ -56,6 +70,12 @@ final class CommandResponder {
             }
         }
         NSDictionary all = facts.queryResponses();
+        if (userEnrollment) {
+            // A User Enrollment hides what identifies the hardware (information.device.yaml: "userenrollment: forbidden").
+            for (String hidden : List.of("UDID", "SerialNumber", "IMEI", "MEID", "WiFiMAC", "BluetoothMAC", "EthernetMAC")) {
+                all.remove(hidden);
+            }
+        }
         for (String key : asked.isEmpty() ? List.of(all.allKeys()) : asked) {
             NSObject v = all.get(key);
             if (v != null) {
@@ -67,10 +87,26 @@ final class CommandResponder {
         return Answer.acknowledged(extra);
     }
 
+    private Answer clearPasscode(NSDictionary command) {
+        if (!(command.get("UnlockToken") instanceof NSData token)) {
+            return Answer.commandFormatError();
+        }
+        if (state.clearPasscode(token.bytes())) {
+            return Answer.acknowledged();
+        }
+        return Answer.error(UNLOCK_TOKEN_DOMAIN, UNLOCK_TOKEN_CODE, "The unlock token is invalid.");
+    }
+
+    private static String text(NSDictionary command, String key) {
+        NSObject v = command.get(key);
+        return v instanceof NSString s ? s.getContent() : null;
+    }
+
     private Answer securityInfo() {
         NSDictionary info = new NSDictionary();
-        info.put("PasscodePresent", true);
-        info.put("PasscodeCompliant", true);
+        boolean passcode = state.passcodePresent();
+        info.put("PasscodePresent", passcode);
+        info.put("PasscodeCompliant", passcode);
         if (facts.platform() == DeviceFacts.Platform.MACOS) {
             info.put("FDE_Enabled", true);
             info.put("SystemIntegrityProtectionEnabled", true);

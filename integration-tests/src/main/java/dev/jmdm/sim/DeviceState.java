@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * What a simulated device keeps between commands, so that its answers are true: installed
- * profiles by identifier, lock state. Thread-safe: tests read it while the device polls.
+ * profiles by identifier, lock state and PIN, passcode, the UnlockToken it escrowed, restarts and
+ * erasures. Thread-safe: tests read it while the device polls.
  */
 public final class DeviceState {
     /** An installed profile: its identifier, PayloadUUID and the bytes that were installed. */
@@ -14,6 +15,14 @@ public final class DeviceState {
 
     private final Map<String, InstalledProfile> profiles = new LinkedHashMap<>();
     private boolean locked;
+    private String lockPin;
+    private String lockMessage;
+    private boolean passcodePresent = true;
+    // Sent in every TokenUpdate; ClearPasscode works only with this exact token, as on a real device.
+    private byte[] unlockToken = SimulatedDevice.randomBytes(64);
+    private int restarts;
+    private int erasures;
+    private String erasePin;
 
     public synchronized Map<String, InstalledProfile> profiles() {
         return Map.copyOf(profiles);
@@ -27,9 +36,21 @@ public final class DeviceState {
         return profiles.remove(identifier) != null;
     }
 
+    /** Everything is gone; a wiped device has no passcode and makes a new UnlockToken when it enrolls again. */
     public synchronized void erase() {
         profiles.clear();
         locked = false;
+        lockPin = null;
+        lockMessage = null;
+        passcodePresent = false;
+        unlockToken = SimulatedDevice.randomBytes(64);
+        erasures++;
+    }
+
+    /** EraseDevice: a Mac keeps the PIN that unlocks it after the wipe. */
+    public synchronized void erase(String pin) {
+        erase();
+        erasePin = pin;
     }
 
     public synchronized boolean locked() {
@@ -37,6 +58,53 @@ public final class DeviceState {
     }
 
     public synchronized void lock() {
+        lock(null, null);
+    }
+
+    public synchronized void lock(String pin, String message) {
         locked = true;
+        lockPin = pin;
+        lockMessage = message;
+    }
+
+    public synchronized String lockPin() {
+        return lockPin;
+    }
+
+    public synchronized String lockMessage() {
+        return lockMessage;
+    }
+
+    public synchronized boolean passcodePresent() {
+        return passcodePresent;
+    }
+
+    public synchronized byte[] unlockToken() {
+        return unlockToken.clone();
+    }
+
+    /** ClearPasscode: succeeds only with the UnlockToken this device escrowed. */
+    public synchronized boolean clearPasscode(byte[] token) {
+        if (token == null || !java.util.Arrays.equals(token, unlockToken)) {
+            return false;
+        }
+        passcodePresent = false;
+        return true;
+    }
+
+    public synchronized void restarted() {
+        restarts++;
+    }
+
+    public synchronized int restarts() {
+        return restarts;
+    }
+
+    public synchronized int erasures() {
+        return erasures;
+    }
+
+    public synchronized String erasePin() {
+        return erasePin;
     }
 }

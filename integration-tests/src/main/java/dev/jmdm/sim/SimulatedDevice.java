@@ -53,7 +53,7 @@ public final class SimulatedDevice {
         this.facts = facts;
         this.topic = topic;
         this.enrollmentId = enrollmentId;
-        this.responder = new CommandResponder(facts, state);
+        this.responder = new CommandResponder(facts, state, enrollmentId != null);
         useIdentity(identity);
         NSDictionary keys = new NSDictionary();
         if (enrollmentId != null) {
@@ -140,13 +140,24 @@ public final class SimulatedDevice {
     public ServerReply authenticate() {
         NSDictionary m = deviceChannel.message("Authenticate");
         m.put("Topic", topic);
-        m.put("SerialNumber", facts.serialNumber());
+        // Apple keeps the serial number from the server in User Enrollment (checkin/authenticate.yaml).
+        if (enrollmentId == null) {
+            m.put("SerialNumber", facts.serialNumber());
+        }
         m.put("ProductName", facts.productName());
         m.put("OSVersion", facts.osVersion());
         m.put("BuildVersion", facts.buildVersion());
         m.put("DeviceName", facts.deviceName());
         m.put("Model", facts.model());
         return checkin(m);
+    }
+
+    /**
+     * Whether TokenUpdate carries an UnlockToken: only iOS device channels outside User
+     * Enrollment send one (checkin/tokenupdate.yaml: macOS n/a, User Enrollment forbidden).
+     */
+    boolean escrowsUnlockToken() {
+        return enrollmentId == null && facts.platform() == DeviceFacts.Platform.IOS;
     }
 
     /** The device was erased: everything it had is gone; it must enroll again. */
