@@ -1,0 +1,614 @@
+package dev.jmdm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.dd.plist.NSData;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.PropertyListParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jmdm.server.testing.TestDatabases;
+import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.Answer;
+import dev.jmdm.sim.DeviceFacts;
+import dev.jmdm.sim.HandledCommand;
+import dev.jmdm.sim.ServerReply;
+import dev.jmdm.sim.SimulatedDevice;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Hosts, inventory, command history, the command builder and remote actions, end to end: simulated
+ * devices enroll and answer truthfully (or as a test tells them), and every assertion reads the
+ * public JSON API. The scenarios share one server with automatic inventory on; each makes its own
+ * devices, tagged by serial number so list filters can single them out.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class HostScenarios {
+    static final List<String> INVENTORY = List.of("DeviceInformation", "SecurityInfo", "InstalledApplicationList");
+
+    TestServer server;
+    AdminClient admin;
+
+    abstract TestDatabases.Engine engine();
+
+    @BeforeAll
+    void startServer() throws Exception {
+        Path dir = Files.createTempDirectory("jmdm-hosts");
+        server = new TestServer(engine(), dir, Map.of("MDM_INVENTORY", "true"));
+        admin = server.admin;
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    /** A serial number prefix of its own per call, so a search finds only this test's hosts. */
+    static String tag() {
+        return "T" + UUID.randomUUID().toString().replace("-", "").substring(0, 6).toUpperCase();
+    }
+
+    SimulatedDevice device(DeviceFacts.Platform platform, String serial) {
+        DeviceFacts f = DeviceFacts.generate(platform, UUID.randomUUID().toString().toUpperCase());
+        DeviceFacts facts = new DeviceFacts(platform, f.udid(), serial, f.productName(), f.model(), f.osVersion(), f.buildVersion(),
+                f.deviceName());
+        return new SimulatedDevice(server.transport, server.identity(platform.name()), facts, TestServer.TOPIC, null);
+    }
+
+    SimulatedDevice userEnrolledIphone() {
+        DeviceFacts facts = DeviceFacts.generate(DeviceFacts.Platform.IOS, UUID.randomUUID().toString().toUpperCase());
+        return new SimulatedDevice(server.transport, server.identity("byod"), facts, TestServer.TOPIC, "BYOD-" + UUID.randomUUID());
+    }
+
+    /** Enrolled and its first inventory answered. */
+    SimulatedDevice enrolled(DeviceFacts.Platform platform) {
+        SimulatedDevice d = device(platform, tag() + "X");
+        d.enroll();
+        assertThat(types(d.channel().poll())).containsExactlyElementsOf(INVENTORY);
+        return d;
+    }
+
+    static List<String> types(List<HandledCommand> handled) {
+        return handled.stream().map(HandledCommand::requestType).toList();
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    AdminClient.Reply get(String path) {
+        return admin.send("GET", path, null);
+    }
+
+    AdminClient.Reply post(String path, String json) {
+        return admin.send("POST", path, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    JsonNode ok(AdminClient.Reply r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** A 4xx with a JSON error containing every given fragment. */
+    void refused(AdminClient.Reply r, int status, String... fragments) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        String error = r.json().get("error").asText();
+        assertThat(error).isNotBlank();
+        for (String f : fragments) {
+            assertThat(error).contains(f);
+        }
+    }
+
+    JsonNode host(String ref) {
+        return ok(get("/v1/hosts/" + enc(ref)));
+    }
+
+    JsonNode history(String ref) {
+        return ok(get("/v1/hosts/" + enc(ref) + "/commands")).get("commands");
+    }
+
+    JsonNode inventory(String ref) {
+        return ok(get("/v1/hosts/" + enc(ref) + "/inventory"));
+    }
+
+    /** Serial numbers of GET /v1/hosts?query, following next_cursor to the end. */
+    List<String> serials(String query) {
+        List<String> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = ok(get("/v1/hosts?" + query + (cursor == null ? "" : "&cursor=" + enc(cursor))));
+            page.get("hosts").forEach(h -> out.add(h.get("serial_number").asText()));
+            cursor = page.hasNonNull("next_cursor") ? page.get("next_cursor").asText() : null;
+        } while (cursor != null);
+        return out;
+    }
+
+    List<JsonNode> audit(long hostId, String action) {
+        List<JsonNode> out = new ArrayList<>();
+        ok(get("/v1/audit?host=" + hostId + "&action=" + action)).get("entries").forEach(out::add);
+        return out;
+    }
+
+    // ---- hosts ---------------------------------------------------------------------------------------
+
+    @Test
+    void aPreRegisteredHostShowsPendingUntilItsEnrollmentJoinsIt() {
+        String tag = tag();
+        SimulatedDevice mac = device(DeviceFacts.Platform.MACOS, tag + "MAC");
+        JsonNode registered = ok(post("/v1/hosts", "{\"serials\": [\"" + tag + "MAC\", \"" + tag + "NEVER\"]}"));
+        assertThat(registered.get("hosts")).hasSize(2);
+        JsonNode pending = host(tag + "MAC");
+        long id = pending.get("id").asLong();
+        assertThat(pending.get("status").asText()).isEqualTo("pending");
+        assertThat(pending.has("udid")).isFalse();
+        assertThat(serials("status=pending&q=" + tag)).containsExactlyInAnyOrder(tag + "MAC", tag + "NEVER");
+        // Registering again is harmless and names the same host.
+        assertThat(ok(post("/v1/hosts", "{\"serials\": [\"" + tag + "MAC\"]}")).get("hosts").get(0).get("id").asLong()).isEqualTo(id);
+
+        mac.enroll();
+        JsonNode joined = host(tag + "MAC");
+        assertThat(joined.get("id").asLong()).isEqualTo(id);
+        assertThat(joined.get("status").asText()).isEqualTo("enrolled");
+        assertThat(joined.get("udid").asText()).isEqualTo(mac.udid());
+        assertThat(joined.get("platform").asText()).isEqualTo("macos");
+        assertThat(joined.get("enrollment_type").asText()).isEqualTo("Device");
+        assertThat(joined.get("last_seen_at").asText()).isNotEmpty();
+        assertThat(joined.get("enrollments").get(0).get("id").asText()).isEqualTo(mac.udid());
+        // Every way of naming the host finds the same one.
+        for (String ref : List.of(String.valueOf(id), mac.udid(), tag + "MAC")) {
+            assertThat(host(ref).get("id").asLong()).as(ref).isEqualTo(id);
+        }
+        assertThat(serials("status=pending&q=" + tag)).containsExactly(tag + "NEVER");
+        assertThat(serials("status=enrolled&q=" + tag)).containsExactly(tag + "MAC");
+
+        refused(post("/v1/hosts", "{\"serials\": []}"), 400, "serials");
+        refused(post("/v1/hosts", "{\"serials\": [42]}"), 400, "serials");
+        refused(post("/v1/hosts", "not json"), 400);
+        refused(get("/v1/hosts/NO-SUCH-HOST-" + tag), 404, "no host");
+    }
+
+    @Test
+    void reEnrollmentReusesTheHostAndAUserChannelNamesIt() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        long id = host(mac.udid()).get("id").asLong();
+        mac.useIdentity(server.identity("renewed"));
+        mac.enroll();
+        assertThat(host(mac.facts().serialNumber()).get("id").asLong()).isEqualTo(id);
+        assertThat(serials("q=" + mac.facts().serialNumber())).containsExactly(mac.facts().serialNumber());
+
+        var user = mac.user(UUID.randomUUID().toString().toUpperCase(), "ann", "Ann");
+        assertThat(user.tokenUpdate().status()).isEqualTo(200);
+        assertThat(host(user.enrollmentId()).get("id").asLong()).isEqualTo(id);
+        assertThat(host(mac.udid()).get("enrollments")).hasSize(2);
+    }
+
+    @Test
+    void racingEnrollmentsOfOneMachineMakeOneHost() throws Exception {
+        SimulatedDevice first = device(DeviceFacts.Platform.MACOS, tag() + "RACE");
+        int n = 6;
+        List<SimulatedDevice> copies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            // The same machine (UDID, serial) with identities of its own, all authenticating at once.
+            copies.add(new SimulatedDevice(server.transport, server.identity("race" + i), first.facts(), TestServer.TOPIC, null));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<ServerReply>> replies = new ArrayList<>();
+            for (SimulatedDevice d : copies) {
+                replies.add(pool.submit((Callable<ServerReply>) () -> {
+                    go.await();
+                    return d.authenticate();
+                }));
+            }
+            go.countDown();
+            for (Future<ServerReply> r : replies) {
+                assertThat(r.get().status()).as(r.get().text()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(serials("q=" + first.facts().serialNumber())).containsExactly(first.facts().serialNumber());
+    }
+
+    @Test
+    void forgettingAHostClearsItsQueueAndTellsTheDeviceNothing() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        long id = host(mac.udid()).get("id").asLong();
+        String uuid = ok(post("/v1/commands?nopush=1", "{\"request_type\": \"ProfileList\", \"hosts\": [\"" + mac.udid() + "\"]}"))
+                .get("command_uuid").asText();
+        assertThat(ok(admin.queue(mac.udid())).get("commands")).hasSize(1);
+
+        JsonNode deleted = ok(admin.send("DELETE", "/v1/hosts/" + mac.facts().serialNumber(), null));
+        assertThat(deleted.get("id").asLong()).isEqualTo(id);
+        refused(get("/v1/hosts/" + mac.udid()), 404, "no host");
+        refused(get("/v1/hosts/" + id), 404, "no host");
+        assertThat(ok(admin.queue(mac.udid())).get("commands")).isEmpty();
+        assertThat(ok(admin.command(uuid)).toString()).contains("Cleared");
+        assertThat(mac.channel().poll()).isEmpty();
+        assertThat(audit(id, "hosts.delete")).hasSize(1);
+
+        // Should it come back, it is a new host.
+        mac.enroll();
+        assertThat(host(mac.udid()).get("id").asLong()).isNotEqualTo(id);
+    }
+
+    @Test
+    void listsFilterSortAndPage() {
+        String tag = tag();
+        List<SimulatedDevice> macs = new ArrayList<>();
+        List<SimulatedDevice> phones = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            macs.add(device(DeviceFacts.Platform.MACOS, tag + "M" + i));
+            phones.add(device(DeviceFacts.Platform.IOS, tag + "P" + i));
+        }
+        macs.forEach(SimulatedDevice::enroll);
+        phones.forEach(SimulatedDevice::enroll);
+        ok(post("/v1/hosts", "{\"serials\": [\"" + tag + "W0\", \"" + tag + "W1\"]}"));
+
+        List<String> all = serials("q=" + tag.toLowerCase() + "&sort=serial_number");
+        assertThat(all).containsExactly(tag + "M0", tag + "M1", tag + "M2", tag + "P0", tag + "P1", tag + "P2", tag + "W0", tag + "W1");
+        // Pages of two, in both directions, add up to the same list.
+        assertThat(serials("q=" + tag + "&sort=serial_number&limit=2")).isEqualTo(all);
+        List<String> reversed = new ArrayList<>(all);
+        java.util.Collections.reverse(reversed);
+        assertThat(serials("q=" + tag + "&sort=-serial_number&limit=3")).isEqualTo(reversed);
+        assertThat(serials("q=" + tag + "&sort=-created_at&limit=2")).hasSize(8).doesNotHaveDuplicates();
+        JsonNode firstPage = ok(get("/v1/hosts?q=" + tag + "&limit=2"));
+        assertThat(firstPage.get("hosts")).hasSize(2);
+        assertThat(firstPage.get("next_cursor").asText()).isNotEmpty();
+
+        assertThat(serials("q=" + tag + "&platform=ios")).containsExactlyInAnyOrder(tag + "P0", tag + "P1", tag + "P2");
+        assertThat(serials("q=" + tag + "&platform=macos&status=enrolled")).containsExactlyInAnyOrder(tag + "M0", tag + "M1", tag + "M2");
+        assertThat(serials("q=" + tag + "&status=pending")).containsExactlyInAnyOrder(tag + "W0", tag + "W1");
+        SimulatedDevice phone = phones.get(0);
+        String major = phone.facts().osVersion().split("\\.")[0];
+        assertThat(serials("q=" + tag + "&os_version=" + major)).containsExactlyInAnyOrder(tag + "P0", tag + "P1", tag + "P2");
+        assertThat(serials("q=" + tag + "&os_version=" + phone.facts().osVersion())).contains(tag + "P0");
+        // Search also finds a host by UDID.
+        assertThat(serials("q=" + phone.udid().toLowerCase())).containsExactly(tag + "P0");
+
+        String group = "hosts-" + tag.toLowerCase();
+        AdminClient.Reply g = admin.send("PUT", "/v1/groups/" + group,
+                ("{\"hosts\": [\"" + macs.get(1).udid() + "\", \"" + tag + "W1\"]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(g.status()).as(g.body()).isEqualTo(200);
+        assertThat(serials("group=" + group)).containsExactlyInAnyOrder(tag + "M1", tag + "W1");
+        assertThat(host(macs.get(1).udid()).get("groups")).extracting(JsonNode::asText).containsExactly(group);
+
+        refused(get("/v1/hosts?sort=colour"), 400, "colour");
+        refused(get("/v1/hosts?status=lost"), 400, "lost");
+        refused(get("/v1/hosts?limit=0"), 400, "limit");
+        refused(get("/v1/hosts?cursor=garbage"), 400, "cursor");
+        String byName = ok(get("/v1/hosts?q=" + tag + "&limit=1")).get("next_cursor").asText();
+        refused(get("/v1/hosts?q=" + tag + "&sort=serial_number&cursor=" + enc(byName)), 400, "cursor");
+    }
+
+    // ---- inventory -----------------------------------------------------------------------------------
+
+    @Test
+    void enrollmentCollectsInventoryFromTheDevicesAnswers() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        DeviceFacts f = mac.facts();
+        JsonNode inv = inventory(mac.udid());
+        JsonNode device = inv.get("device").get("facts");
+        assertThat(device.get("serial_number").asText()).isEqualTo(f.serialNumber());
+        assertThat(device.get("udid").asText()).isEqualTo(f.udid());
+        assertThat(device.get("device_name").asText()).isEqualTo(f.deviceName());
+        assertThat(device.get("os").get("version").asText()).isEqualTo(f.osVersion());
+        assertThat(device.get("os").get("build").asText()).isEqualTo(f.buildVersion());
+        assertThat(device.get("hardware").get("product_name").asText()).isEqualTo(f.productName());
+        assertThat(device.get("storage").get("capacity_gb").asDouble()).isGreaterThan(0);
+        assertThat(device.get("battery").get("percent").asInt()).isBetween(0, 100);
+        assertThat(device.get("management").get("supervised").asBoolean()).isTrue();
+        assertThat(inv.get("device").get("collected_at").asText()).isNotEmpty();
+        assertThat(inv.get("device").get("age_seconds").asLong()).isGreaterThanOrEqualTo(0);
+
+        JsonNode security = inv.get("security").get("facts");
+        assertThat(security.get("passcode_present").asBoolean()).isTrue();
+        assertThat(security.get("filevault").get("enabled").asBoolean()).isTrue();
+        assertThat(security.get("sip_enabled").asBoolean()).isTrue();
+        assertThat(security.get("firewall").get("enabled").asBoolean()).isTrue();
+        assertThat(inv.get("apps").get("count").asInt()).isEqualTo(3);
+
+        JsonNode apps = ok(get("/v1/hosts/" + mac.udid() + "/apps")).get("apps");
+        assertThat(apps).extracting(a -> a.get("identifier").asText())
+                .containsExactlyInAnyOrder("com.apple.Safari", "com.apple.Pages", "com.example.Tool");
+        assertThat(apps).allSatisfy(a -> assertThat(a.get("short_version").asText()).matches("\\d+\\.\\d+"));
+
+        JsonNode summary = host(mac.udid()).get("inventory");
+        assertThat(summary.get("os_version").asText()).isEqualTo(f.osVersion());
+        assertThat(summary.get("filevault_enabled").asBoolean()).isTrue();
+        assertThat(summary.get("app_count").asInt()).isEqualTo(3);
+        assertThat(summary.get("next_refresh_at").asText()).isNotEmpty();
+
+        // The raw answers stay available, byte for byte what the device sent.
+        AdminClient.Reply raw = get("/v1/hosts/" + mac.udid() + "/inventory/device/raw");
+        assertThat(raw.status()).isEqualTo(200);
+        assertThat(raw.body()).contains("<key>QueryResponses</key>").contains(f.serialNumber());
+        assertThat(get("/v1/hosts/" + mac.udid() + "/inventory/apps/raw").body()).contains("com.apple.Safari");
+        refused(get("/v1/hosts/" + mac.udid() + "/inventory/colour/raw"), 404, "colour");
+    }
+
+    @Test
+    void aRealDevicesCapturedAnswerIsParsedAndMergedOverEarlierFacts() throws Exception {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        NSDictionary captured;
+        try (InputStream in = getClass().getResourceAsStream("/nanomdm/DeviceInformation.1.plist")) {
+            captured = (NSDictionary) PropertyListParser.parse(in.readAllBytes());
+        }
+        NSDictionary extra = new NSDictionary();
+        extra.put("QueryResponses", captured.get("QueryResponses"));
+        mac.behaviour((type, command) -> "DeviceInformation".equals(type) ? Answer.acknowledged(extra) : null);
+
+        JsonNode queued = ok(post("/v1/hosts/" + mac.udid() + "/refetch?nopush=1", null));
+        assertThat(queued.get("command_uuids")).hasSize(3);
+        assertThat(types(mac.channel().poll())).containsExactlyElementsOf(INVENTORY);
+
+        JsonNode device = inventory(mac.udid()).get("device");
+        assertThat(device.get("command_uuid").asText()).isEqualTo(queued.get("command_uuids").get(0).asText());
+        assertThat(device.get("facts").get("hostname").asText()).isEqualTo("fruit.example.com");
+        assertThat(device.get("facts").get("udid").asText()).isEqualTo("66ADE930-5FDF-5EC4-8429-15640684C489");
+        // The capture answered two keys; what the earlier answer told stays.
+        assertThat(device.get("facts").get("serial_number").asText()).isEqualTo(mac.facts().serialNumber());
+        assertThat(device.get("facts").get("os").get("version").asText()).isEqualTo(mac.facts().osVersion());
+    }
+
+    @Test
+    void errorAndNotNowKeepTheOldFactsWithTheirAge() throws Exception {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        JsonNode before = inventory(mac.udid());
+        Thread.sleep(1100); // ages are in seconds
+        mac.behaviour((type, command) -> switch (type) {
+            case "DeviceInformation" -> Answer.notNow();
+            case "SecurityInfo" -> Answer.error("MCMDMErrorDomain", 12021, "The device is busy.");
+            default -> null;
+        });
+        ok(post("/v1/hosts/" + mac.udid() + "/refetch?nopush=1", null));
+        mac.channel().poll();
+
+        JsonNode after = inventory(mac.udid());
+        for (String source : List.of("device", "security")) {
+            assertThat(after.get(source).get("facts")).isEqualTo(before.get(source).get("facts"));
+            assertThat(after.get(source).get("command_uuid")).isEqualTo(before.get(source).get("command_uuid"));
+            assertThat(after.get(source).get("collected_at")).isEqualTo(before.get(source).get("collected_at"));
+            assertThat(after.get(source).get("age_seconds").asLong()).isGreaterThanOrEqualTo(1);
+        }
+        // The apps answered: they are fresh, and they do not hide the SecurityInfo failure.
+        assertThat(after.get("apps").get("collected_at")).isNotEqualTo(before.get("apps").get("collected_at"));
+        assertThat(after.get("last_failure").get("reason").asText()).contains("Error to SecurityInfo", "The device is busy.");
+
+        // Once the device answers, the facts and the failure move on.
+        mac.behaviour((type, command) -> null);
+        assertThat(types(mac.channel().poll())).containsExactly("DeviceInformation");
+        ok(post("/v1/hosts/" + mac.udid() + "/refetch?nopush=1", null));
+        assertThat(types(mac.channel().poll())).containsExactlyElementsOf(INVENTORY);
+        JsonNode recovered = inventory(mac.udid());
+        assertThat(recovered.get("security").get("collected_at")).isNotEqualTo(before.get("security").get("collected_at"));
+        assertThat(recovered.has("last_failure")).isFalse();
+    }
+
+    @Test
+    void refetchOfAHostThatCannotAnswerIsRefused() {
+        String tag = tag();
+        ok(post("/v1/hosts", "{\"serials\": [\"" + tag + "\"]}"));
+        refused(post("/v1/hosts/" + tag + "/refetch", null), 409, "pending enrollment");
+        refused(post("/v1/hosts/NO-SUCH-" + tag + "/refetch", null), 404, "no host");
+    }
+
+    // ---- history and the command builder ---------------------------------------------------------------
+
+    @Test
+    void historyIsNewestFirstPagedWithResultsAsJson() {
+        SimulatedDevice phone = enrolled(DeviceFacts.Platform.IOS);
+        JsonNode built = ok(post("/v1/commands?nopush=1", """
+                {"request_type": "DeviceInformation", "queries": ["SerialNumber", "OSVersion"], "hosts": ["%s"]}"""
+                .formatted(phone.facts().serialNumber())));
+        String uuid = built.get("command_uuid").asText();
+        assertThat(built.get("hosts").get(0).get("enrollment_id").asText()).isEqualTo(phone.udid());
+        JsonNode queued = history(phone.udid()).get(0);
+        assertThat(queued.get("command_uuid").asText()).isEqualTo(uuid);
+        assertThat(queued.get("status").asText()).isEqualTo("Queued");
+
+        assertThat(phone.channel().poll()).extracting(HandledCommand::commandUuid).containsExactly(uuid);
+        JsonNode all = history(phone.udid());
+        assertThat(all).extracting(c -> c.get("request_type").asText())
+                .containsExactly("DeviceInformation", "InstalledApplicationList", "SecurityInfo", "DeviceInformation");
+        JsonNode newest = all.get(0);
+        assertThat(newest.get("status").asText()).isEqualTo("Acknowledged");
+        assertThat(newest.get("result_at").asText()).isNotEmpty();
+        JsonNode answers = newest.get("result").get("QueryResponses");
+        assertThat(answers.get("SerialNumber").asText()).isEqualTo(phone.facts().serialNumber());
+        assertThat(answers.get("OSVersion").asText()).isEqualTo(phone.facts().osVersion());
+        assertThat(answers.has("DeviceName")).as("only what was asked").isFalse();
+
+        JsonNode page1 = ok(get("/v1/hosts/" + phone.udid() + "/commands?limit=3"));
+        assertThat(page1.get("commands")).hasSize(3);
+        JsonNode page2 = ok(get("/v1/hosts/" + phone.udid() + "/commands?limit=3&cursor=" + page1.get("next_cursor").asText()));
+        assertThat(page2.get("commands")).hasSize(1);
+        assertThat(page2.has("next_cursor")).isFalse();
+        assertThat(page2.get("commands").get(0).get("command_uuid")).isEqualTo(all.get(3).get("command_uuid"));
+        refused(get("/v1/hosts/" + phone.udid() + "/commands?cursor=x"), 400, "cursor");
+    }
+
+    @Test
+    void theCommandBuilderRefusesWhatAppleWouldNot() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        String host = "\"hosts\": [\"" + mac.udid() + "\"]";
+        refused(post("/v1/commands", "{\"request_type\": \"FlyToTheMoon\", " + host + "}"), 400, "FlyToTheMoon");
+        refused(post("/v1/commands", "{\"request_type\": \"ProfileList\", \"colour\": \"red\", " + host + "}"), 400,
+                "colour", "managed_only");
+        refused(post("/v1/commands", "{\"request_type\": \"DeviceInformation\", \"queries\": [\"Bogus\"], " + host + "}"), 400,
+                "Bogus");
+        refused(post("/v1/commands", "{\"request_type\": \"DeviceInformation\", " + host + "}"), 400, "queries");
+        refused(post("/v1/commands", "{\"request_type\": \"ProfileList\", \"managed_only\": \"yes\", " + host + "}"), 400,
+                "ManagedOnly", "true or false");
+        refused(post("/v1/commands", "{\"request_type\": \"EraseDevice\", " + host + "}"), 400, "/wipe");
+        refused(post("/v1/commands", "{\"request_type\": \"ProfileList\"}"), 400, "hosts");
+        refused(post("/v1/commands", "{\"request_type\": \"ProfileList\", \"hosts\": [\"" + mac.udid() + "\", \"nobody-"
+                + UUID.randomUUID() + "\"]}"), 404, "nobody-");
+        refused(post("/v1/commands", "[1, 2]"), 400);
+        assertThat(history(mac.udid())).hasSize(3).allSatisfy(c -> assertThat(INVENTORY).contains(c.get("request_type").asText()));
+
+        // Apple's key names work as well as snake_case.
+        JsonNode built = ok(post("/v1/commands?nopush=1", "{\"request_type\": \"ProfileList\", \"ManagedOnly\": true, " + host + "}"));
+        assertThat(mac.channel().poll()).extracting(HandledCommand::commandUuid).containsExactly(built.get("command_uuid").asText());
+    }
+
+    // ---- remote actions ------------------------------------------------------------------------------
+
+    @Test
+    void lockingAMacGeneratesAPinThatIsStoredShownAndAudited() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        long id = host(mac.udid()).get("id").asLong();
+        JsonNode locked = ok(post("/v1/hosts/" + mac.facts().serialNumber() + "/lock?nopush=1", "{\"message\": \"Call IT on 555\"}"));
+        String pin = locked.get("pin").asText();
+        assertThat(pin).matches("\\d{6}");
+        String uuid = locked.get("command_uuid").asText();
+
+        assertThat(mac.channel().poll()).extracting(HandledCommand::requestType).containsExactly("DeviceLock");
+        assertThat(mac.state().locked()).isTrue();
+        assertThat(mac.state().lockPin()).isEqualTo(pin);
+        assertThat(mac.state().lockMessage()).isEqualTo("Call IT on 555");
+        JsonNode newest = history(mac.udid()).get(0);
+        assertThat(newest.get("command_uuid").asText()).isEqualTo(uuid);
+        assertThat(newest.get("status").asText()).isEqualTo("Acknowledged");
+
+        JsonNode pins = ok(get("/v1/hosts/" + id + "/pins")).get("pins");
+        assertThat(pins.get(0).get("pin").asText()).isEqualTo(pin);
+        assertThat(pins.get(0).get("command_uuid").asText()).isEqualTo(uuid);
+        JsonNode lockEntry = audit(id, "lock").get(0);
+        assertThat(lockEntry.get("actor").asText()).isEqualTo("nanomdm");
+        assertThat(lockEntry.get("command_uuid").asText()).isEqualTo(uuid);
+        assertThat(lockEntry.toString()).doesNotContain(pin);
+        assertThat(audit(id, "pins.view")).hasSize(1);
+
+        refused(post("/v1/hosts/" + mac.udid() + "/lock", "{\"pin\": \"123456\"}"), 400, "pin");
+        refused(post("/v1/hosts/" + mac.udid() + "/clear-passcode", null), 403, "ClearPasscode", "macos");
+    }
+
+    @Test
+    void wipingNeedsTheSerialNumberTypedBack() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        String serial = mac.facts().serialNumber();
+        long id = host(mac.udid()).get("id").asLong();
+        refused(post("/v1/hosts/" + mac.udid() + "/wipe", null), 400, "confirm");
+        refused(post("/v1/hosts/" + mac.udid() + "/wipe", "{\"confirm\": \"WRONG\"}"), 400, "does not match");
+        refused(post("/v1/hosts/" + mac.udid() + "/wipe", "{\"confirm\": \"" + serial + "\", \"when\": \"now\"}"), 400, "when");
+        refused(post("/v1/hosts/" + mac.udid() + "/wipe", "{\"confirm\": "), 400, "JSON");
+        assertThat(history(mac.udid())).noneSatisfy(c -> assertThat(c.get("request_type").asText()).isEqualTo("EraseDevice"));
+        assertThat(mac.channel().poll()).isEmpty();
+
+        JsonNode wiped = ok(post("/v1/hosts/" + id + "/wipe?nopush=1", "{\"confirm\": \"" + serial + "\"}"));
+        String pin = wiped.get("pin").asText();
+        assertThat(pin).matches("\\d{6}");
+        assertThat(history(mac.udid()).get(0).get("status").asText()).isEqualTo("Queued");
+        assertThat(types(mac.channel().poll())).containsExactly("EraseDevice");
+        assertThat(mac.state().erasures()).isEqualTo(1);
+        assertThat(mac.state().erasePin()).isEqualTo(pin);
+        JsonNode done = history(mac.udid()).get(0);
+        assertThat(done.get("command_uuid").asText()).isEqualTo(wiped.get("command_uuid").asText());
+        assertThat(done.get("request_type").asText()).isEqualTo("EraseDevice");
+        assertThat(done.get("status").asText()).isEqualTo("Acknowledged");
+        assertThat(audit(id, "wipe")).singleElement().satisfies(e -> assertThat(e.get("actor").asText()).isEqualTo("nanomdm"));
+    }
+
+    @Test
+    void restartAndIosActionsWithoutAPin() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        JsonNode restart = ok(post("/v1/hosts/" + mac.udid() + "/restart?nopush=1", "{\"notify_user\": true}"));
+        assertThat(restart.has("pin")).isFalse();
+        assertThat(types(mac.channel().poll())).containsExactly("RestartDevice");
+        assertThat(mac.state().restarts()).isEqualTo(1);
+
+        SimulatedDevice phone = enrolled(DeviceFacts.Platform.IOS);
+        JsonNode lock = ok(post("/v1/hosts/" + phone.udid() + "/lock?nopush=1", "{\"phone_number\": \"+1 555 0100\"}"));
+        assertThat(lock.has("pin")).as("iPhones lock with their own passcode").isFalse();
+        JsonNode wipe = ok(post("/v1/hosts/" + phone.udid() + "/wipe?nopush=1",
+                "{\"confirm\": \"" + phone.facts().serialNumber() + "\", \"preserve_data_plan\": true}"));
+        assertThat(wipe.has("pin")).isFalse();
+        assertThat(types(phone.channel().poll())).containsExactly("DeviceLock", "EraseDevice");
+        assertThat(phone.state().erasures()).isEqualTo(1);
+    }
+
+    @Test
+    void clearPasscodeSendsTheUnlockTokenTheIphoneEscrowed() throws Exception {
+        SimulatedDevice phone = enrolled(DeviceFacts.Platform.IOS);
+        assertThat(host(phone.udid()).get("unlock_token_present").asBoolean()).isTrue();
+        JsonNode cleared = ok(post("/v1/hosts/" + phone.facts().serialNumber() + "/clear-passcode?nopush=1", null));
+        String uuid = cleared.get("command_uuid").asText();
+        AtomicReference<byte[]> sent = new AtomicReference<>();
+        phone.behaviour((type, command) -> {
+            sent.set(((NSData) command.get("UnlockToken")).bytes());
+            return null; // the device itself checks the token against the one it escrowed
+        });
+        assertThat(phone.channel().poll()).extracting(HandledCommand::status).containsExactly("Acknowledged");
+        assertThat(sent.get()).isEqualTo(phone.state().unlockToken());
+        phone.behaviour((type, command) -> null);
+        assertThat(phone.state().passcodePresent()).isFalse();
+        assertThat(history(phone.udid()).get(0).get("status").asText()).isEqualTo("Acknowledged");
+        // The next inventory tells the truth about the passcode.
+        ok(post("/v1/hosts/" + phone.udid() + "/refetch?nopush=1", null));
+        phone.channel().poll();
+        assertThat(inventory(phone.udid()).get("security").get("facts").get("passcode_present").asBoolean()).isFalse();
+    }
+
+    @Test
+    void userEnrollmentHostsRefuseLockWipeAndClearPasscode() {
+        SimulatedDevice byod = userEnrolledIphone();
+        byod.enroll();
+        assertThat(types(byod.channel().poll())).containsExactlyElementsOf(INVENTORY);
+        JsonNode h = host(byod.enrollmentId());
+        assertThat(h.get("enrollment_type").asText()).isEqualTo("User Enrollment (Device)");
+        assertThat(h.has("serial_number")).as("User Enrollment hides the serial").isFalse();
+        assertThat(h.get("unlock_token_present").asBoolean()).isFalse();
+        assertThat(inventory(byod.enrollmentId()).get("device").get("facts").get("os").get("version").asText())
+                .isEqualTo(byod.facts().osVersion());
+
+        String ref = "/v1/hosts/" + h.get("id").asLong();
+        refused(post(ref + "/lock", null), 403, "DeviceLock", "User Enrollment");
+        refused(post(ref + "/wipe", "{\"confirm\": \"" + byod.facts().serialNumber() + "\"}"), 403, "EraseDevice", "User Enrollment");
+        refused(post(ref + "/clear-passcode", null), 403, "ClearPasscode", "User Enrollment");
+        refused(post(ref + "/restart", null), 403, "RestartDevice", "User Enrollment");
+        assertThat(byod.channel().poll()).isEmpty();
+        assertThat(history(byod.enrollmentId())).hasSize(3);
+        assertThat(audit(h.get("id").asLong(), "lock")).isEmpty();
+    }
+
+    @Test
+    void actionsOnHostsThatCannotTakeThemAreRefused() {
+        String tag = tag();
+        ok(post("/v1/hosts", "{\"serials\": [\"" + tag + "\"]}"));
+        refused(post("/v1/hosts/" + tag + "/lock", null), 409, "pending enrollment");
+        SimulatedDevice phone = enrolled(DeviceFacts.Platform.IOS);
+        assertThat(phone.channel().checkOut().status()).isEqualTo(200);
+        assertThat(host(phone.udid()).get("status").asText()).isEqualTo("unenrolled");
+        refused(post("/v1/hosts/" + phone.udid() + "/lock", null), 409, "not enrolled");
+        refused(post("/v1/commands", "{\"request_type\": \"ProfileList\", \"hosts\": [\"" + phone.udid() + "\"]}"), 409, "not enrolled");
+        Set<String> seen = new HashSet<>();
+        history(phone.udid()).forEach(c -> seen.add(c.get("request_type").asText()));
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(INVENTORY);
+    }
+}
