@@ -7,11 +7,14 @@ import com.dd.plist.NSDictionary;
 import com.dd.plist.NSString;
 import com.dd.plist.PropertyListParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jmdm.certsdev.DevStack;
+import dev.jmdm.certsdev.LoadedStack;
 import dev.jmdm.server.testing.TestDatabases;
 import dev.jmdm.sim.AdminClient;
 import dev.jmdm.sim.Answer;
 import dev.jmdm.sim.DeviceState;
 import dev.jmdm.sim.HandledCommand;
+import dev.jmdm.sim.MockApns;
 import dev.jmdm.sim.SimulatedDevice;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,15 +38,26 @@ import org.junit.jupiter.api.TestInstance;
 abstract class ProfileScenarios {
     TestServer server;
     AdminClient admin;
+    LoadedStack pushStack;
+    MockApns apns;
 
     abstract TestDatabases.Engine engine();
 
     @BeforeAll
     void startServer() throws Exception {
         Path dir = Files.createTempDirectory("jmdm-profiles");
-        // No periodic work during the tests: every reconciliation is asked for.
-        server = new TestServer(engine(), dir, Map.of("MDM_PROFILE_SWEEP", "0", "MDM_PROFILE_LIST_EVERY", "0"));
+        // A stand-in APNs: devices routed to it are woken by the pushes that follow the reconciler's work.
+        DevStack.init(dir.resolve("pki"));
+        pushStack = DevStack.load(dir.resolve("pki"));
+        apns = new MockApns(pushStack.apnsServer(), pushStack.pushCa().certificate());
+        // No periodic work during the tests: every reconciliation is asked for or triggered by a change.
+        server = new TestServer(engine(), dir, Map.of("MDM_PROFILE_SWEEP", "0", "MDM_PROFILE_LIST_EVERY", "0",
+                "MDM_APNS_URL", apns.url(), "MDM_APNS_CA", pushStack.files().caCert().toString(), "MDM_REPUSH_AFTER", "0",
+                "MDM_SECRET_KEY", "test-secret-key-0123456789"));
         admin = server.admin;
+        AdminClient.Reply cert = admin.send("PUT", "/v1/pushcert", (Files.readString(pushStack.files().pushCert())
+                + Files.readString(pushStack.files().pushKey())).getBytes(StandardCharsets.UTF_8));
+        assertThat(cert.status()).as(cert.body()).isEqualTo(200);
         // A server with no profiles at all sends no ProfileList; with one stored (even untargeted) every
         // enrollment is asked what it holds, which is what these scenarios start from.
         upload(profile(newIdentifier("untargeted"), newUuid(), 16));
@@ -53,6 +67,9 @@ abstract class ProfileScenarios {
     void stopServer() {
         if (server != null) {
             server.close();
+        }
+        if (apns != null) {
+            apns.close();
         }
     }
 
@@ -468,5 +485,152 @@ abstract class ProfileScenarios {
         assertThat(st.get("hosts").get(0).get("detail").asText()).contains("MCProfileErrorDomain (1009)");
         reconcile();
         assertThat(mac.channel().poll()).isEmpty(); // failed stays failed until a new version
+    }
+
+    // ---- triggers and pushes -------------------------------------------------------------------------
+
+    @Test
+    void everyChangeReachesAWokenDeviceWithoutAskingForAReconcile() {
+        // Enrolled on the push certificate's topic and routed: a push wakes it and it polls by itself.
+        SimulatedDevice mac = SimulatedDevice.mac(server.transport, server.identity("woken"), pushStack.pushTopic());
+        mac.enroll();
+        assertThat(types(mac.channel().poll())).containsExactly("ProfileList");
+        apns.route(mac.channel());
+        try {
+            String id = newIdentifier("trigger");
+            String uuid1 = upload(profile(id, newUuid(), 32));
+            targetHosts(id, mac); // target change
+            awaitHolds(mac, id, uuid1);
+
+            String uuid2 = upload(profile(id, newUuid(), 64)); // edit
+            awaitHolds(mac, id, uuid2);
+
+            String g = "g-" + UUID.randomUUID().toString().substring(0, 8);
+            group(g); // an empty group, then the profile targets it
+            String viaGroup = newIdentifier("trigger-group");
+            String uuid3 = upload(profile(viaGroup, newUuid(), 8));
+            AdminClient.Reply t = admin.send("PUT", "/v1/profiles/" + viaGroup + "/targets",
+                    ("{\"groups\": [\"" + g + "\"]}").getBytes(StandardCharsets.UTF_8));
+            assertThat(t.status()).as(t.body()).isEqualTo(200);
+            group(g, mac); // membership change
+            awaitHolds(mac, viaGroup, uuid3);
+            group(g); // and leaving the group
+            awaitGone(mac, viaGroup);
+
+            assertThat(admin.send("DELETE", "/v1/profiles/" + id, null).status()).isEqualTo(204); // delete
+            awaitGone(mac, id);
+            assertThat(apns.receivedFor(mac.channel().tokenHex())).isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.payload()).isEqualTo("{\"mdm\":\"" + mac.channel().pushMagic() + "\"}"));
+        } finally {
+            apns.unroute(mac.channel());
+        }
+    }
+
+    private void awaitHolds(SimulatedDevice d, String identifier, String uuid) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(d.state().profiles()).containsKey(identifier);
+            assertThat(d.state().profiles().get(identifier).uuid()).isEqualTo(uuid);
+            assertThat(hostProfiles(d).get(identifier).get("status").asText()).isEqualTo("verified");
+        });
+    }
+
+    private void awaitGone(SimulatedDevice d, String identifier) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(d.state().profiles()).doesNotContainKey(identifier);
+            assertThat(hostProfiles(d)).doesNotContainKey(identifier);
+        });
+    }
+
+    // ---- status --------------------------------------------------------------------------------------
+
+    @Test
+    void statusPagesThroughHostsWithACursor() {
+        SimulatedDevice a = enrolledMac();
+        SimulatedDevice b = enrolledMac();
+        SimulatedDevice c = enrolledMac();
+        String id = newIdentifier("paged");
+        upload(profile(id, newUuid(), 32));
+        targetHosts(id, a, b, c);
+        reconcile();
+        assertThat(types(a.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+
+        JsonNode first = admin.send("GET", "/v1/profiles/" + id + "/status?limit=2", null).json();
+        assertThat(first.get("counts").get("verified").asInt()).isEqualTo(1);
+        assertThat(first.get("counts").get("pending").asInt()).isEqualTo(2);
+        assertThat(first.get("hosts")).hasSize(2);
+        String cursor = first.get("next_cursor").asText();
+        JsonNode second = admin.send("GET", "/v1/profiles/" + id + "/status?limit=2&cursor=" + cursor, null).json();
+        assertThat(second.get("hosts")).hasSize(1);
+        assertThat(second.has("next_cursor")).isFalse();
+        List<String> udids = new java.util.ArrayList<>();
+        first.get("hosts").forEach(h -> udids.add(h.get("udid").asText()));
+        second.get("hosts").forEach(h -> udids.add(h.get("udid").asText()));
+        assertThat(udids).containsExactlyInAnyOrder(a.udid(), b.udid(), c.udid());
+
+        JsonNode pending = admin.send("GET", "/v1/profiles/" + id + "/status?status=pending", null).json();
+        assertThat(pending.get("hosts")).extracting(h -> h.get("udid").asText()).containsExactlyInAnyOrder(b.udid(), c.udid());
+        assertThat(pending.get("hosts").get(0).get("serial").asText()).isNotBlank();
+
+        AdminClient.Reply badStatus = admin.send("GET", "/v1/profiles/" + id + "/status?status=done", null);
+        assertThat(badStatus.status()).isEqualTo(400);
+        assertThat(badStatus.json().get("error").asText()).contains("status");
+        assertThat(admin.send("GET", "/v1/profiles/" + id + "/status?cursor=x", null).status()).isEqualTo(400);
+        assertThat(admin.send("GET", "/v1/profiles/com.example.none/status", null).status()).isEqualTo(404);
+        assertThat(admin.send("GET", "/v1/hosts/nope/profiles", null).status()).isEqualTo(404);
+        // Host paths take the host id and the serial number as well as the UDID.
+        long hostId = first.get("hosts").get(0).get("host").asLong();
+        assertThat(admin.send("GET", "/v1/hosts/" + hostId + "/profiles", null).json().get("profiles")).isNotEmpty();
+        AdminClient.Reply bySerial = admin.send("GET", "/v1/hosts/" + a.facts().serialNumber() + "/profiles", null);
+        assertThat(bySerial.json().get("udid").asText()).isEqualTo(a.udid());
+        b.channel().poll();
+        c.channel().poll();
+    }
+
+    // ---- signed profiles -----------------------------------------------------------------------------
+
+    @Test
+    void aSignedProfileIsSentAsSignedAndAnEditKeepingItsUuidIsRefused() throws Exception {
+        dev.jmdm.certsdev.Issued signer = server.identity("profile signer");
+        String id = newIdentifier("signed");
+        String uuid = newUuid();
+        byte[] signed = sign(profile(id, uuid, 32), signer);
+        AdminClient.Reply created = admin.send("POST", "/v1/profiles", signed);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode meta = admin.send("GET", "/v1/profiles/" + id, null).json();
+        assertThat(meta.get("signed").asBoolean()).isTrue();
+        assertThat(meta.get("checksum").asText()).isEqualTo(sha256(signed));
+
+        // Changed content under the same PayloadUUID: the server cannot re-sign it with a new one.
+        AdminClient.Reply reused = admin.send("POST", "/v1/profiles", sign(profile(id, uuid, 48), signer));
+        assertThat(reused.status()).isEqualTo(400);
+        assertThat(reused.json().get("error").asText()).contains("PayloadUUID");
+        // A signature that does not match the content is refused too.
+        byte[] tampered = signed.clone();
+        int at = new String(tampered, StandardCharsets.ISO_8859_1).indexOf("<integer>32</integer>");
+        tampered[at + 9] = '4';
+        AdminClient.Reply bad = admin.send("POST", "/v1/profiles", tampered);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").asText()).isNotBlank();
+
+        SimulatedDevice mac = enrolledMac();
+        targetHosts(id, mac);
+        reconcile();
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid);
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
+    }
+
+    /** An attached CMS SignedData over the profile, as Apple Configurator or a signing tool makes it. */
+    static byte[] sign(byte[] content, dev.jmdm.certsdev.Issued signer) throws Exception {
+        var gen = new org.bouncycastle.cms.CMSSignedDataGenerator();
+        var contentSigner = new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(signer.privateKey());
+        gen.addSignerInfoGenerator(new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(
+                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build()).build(contentSigner, signer.certificate()));
+        gen.addCertificates(new org.bouncycastle.cert.jcajce.JcaCertStore(List.of(signer.certificate())));
+        return gen.generate(new org.bouncycastle.cms.CMSProcessableByteArray(content), true).getEncoded("DER");
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }
