@@ -6,6 +6,11 @@ public enum AuthMode {
     MDM_SIGNATURE,
     /** A reverse proxy's forwarded client certificate, RFC 9440 form, in the named header. */
     PROXY_HEADER,
+    /**
+     * The TLS client certificate only: no identity header; the transport's HTTP client presents the identity
+     * ({@link MutualTls#client}), as a device does when the server asks for a certificate during the handshake.
+     */
+    MTLS,
     /** No identity at all: for tests of refusals. */
     NONE
 }

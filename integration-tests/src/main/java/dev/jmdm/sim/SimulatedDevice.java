@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SimulatedDevice {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final DeviceTransport transport;
+    private volatile DeviceTransport transport;
     private final DeviceFacts facts;
     private final String topic;
     private final String enrollmentId;
@@ -131,6 +131,14 @@ public final class SimulatedDevice {
         this.signer = new MdmSigner(identity, encoding);
     }
 
+    /**
+     * Moves the device to another transport. In {@link AuthMode#MTLS} the identity lives in the transport's TLS
+     * client, so a renewal is {@code useIdentity(next)} plus a transport presenting {@code next}.
+     */
+    public void useTransport(DeviceTransport transport) {
+        this.transport = transport;
+    }
+
     /** Authenticate then TokenUpdate on the device channel; fails unless both are accepted. */
     public void enroll() {
         expectOk(authenticate(), "Authenticate");
@@ -199,7 +207,7 @@ public final class SimulatedDevice {
         return switch (authMode) {
             case MDM_SIGNATURE -> transport.checkin(body, "Mdm-Signature", signer.sign(body));
             case PROXY_HEADER -> transport.checkin(body, proxyHeader, rfc9440());
-            case NONE -> transport.checkin(body, null, null);
+            case MTLS, NONE -> transport.checkin(body, null, null);
         };
     }
 
@@ -207,7 +215,7 @@ public final class SimulatedDevice {
         return switch (authMode) {
             case MDM_SIGNATURE -> transport.connect(body, "Mdm-Signature", signer.sign(body));
             case PROXY_HEADER -> transport.connect(body, proxyHeader, rfc9440());
-            case NONE -> transport.connect(body, null, null);
+            case MTLS, NONE -> transport.connect(body, null, null);
         };
     }
 
