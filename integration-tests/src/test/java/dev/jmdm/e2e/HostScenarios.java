@@ -542,6 +542,11 @@ abstract class HostScenarios {
         assertThat(restart.has("pin")).isFalse();
         assertThat(types(mac.channel().poll())).containsExactly("RestartDevice");
         assertThat(mac.state().restarts()).isEqualTo(1);
+        // This server has no push certificate: the push fails, the command is queued all the same.
+        AdminClient.Reply unpushed = post("/v1/hosts/" + mac.udid() + "/restart", null);
+        assertThat(unpushed.status()).as(unpushed.body()).isEqualTo(207);
+        assertThat(unpushed.json().get("status").get(mac.udid()).get("push_error").asText()).isNotEmpty();
+        assertThat(types(mac.channel().poll())).containsExactly("RestartDevice");
 
         SimulatedDevice phone = enrolled(DeviceFacts.Platform.IOS);
         JsonNode lock = ok(post("/v1/hosts/" + phone.udid() + "/lock?nopush=1", "{\"phone_number\": \"+1 555 0100\"}"));
