@@ -285,12 +285,19 @@ abstract class DeviceProtocolScenarios {
                 .validity(now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1))).keyAlgorithm(KeyAlgorithm.EC_P256).build());
         assertThat(SimulatedDevice.mac(server.transport, expired, TestServer.TOPIC).authenticate().status()).isEqualTo(400);
 
+        Issued notYetValid = server.deviceCa.issue(CertificateAuthority.deviceIdentitySpec("not yet valid")
+                .validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(2))).keyAlgorithm(KeyAlgorithm.EC_P256).build());
         Issued serverOnly = server.deviceCa.issue(CertSpec.builder("not a client").extendedKeyUsage(KeyPurposeId.id_kp_serverAuth)
                 .keyAlgorithm(KeyAlgorithm.EC_P256).build());
-        assertThat(SimulatedDevice.mac(server.transport, serverOnly, TestServer.TOPIC).authenticate().status()).isEqualTo(400);
-
-        for (SimulatedDevice refused : List.of(unsigned, impostor)) {
-            assertThat(admin.enrollments("id=" + refused.enrollmentId()).json().get("enrollments")).isEmpty();
+        List<SimulatedDevice> refused = new ArrayList<>(List.of(unsigned, impostor));
+        for (Issued bad : List.of(expired, notYetValid, serverOnly)) {
+            refused.add(SimulatedDevice.mac(server.transport, bad, TestServer.TOPIC));
+        }
+        for (SimulatedDevice device : refused) {
+            assertThat(device.authenticate().status()).isEqualTo(400);
+            assertThat(device.channel().tokenUpdate().status()).isEqualTo(400);
+            assertThat(device.channel().idle().status()).isEqualTo(400);
+            assertThat(admin.enrollments("id=" + device.enrollmentId()).json().get("enrollments")).isEmpty();
         }
     }
 
@@ -301,9 +308,36 @@ abstract class DeviceProtocolScenarios {
         assertThat(b.authenticate().status()).as("A's certificate cannot enroll B").isEqualTo(400);
 
         SimulatedDevice c = enrolledMac();
+        Commands.Built forC = Commands.of("ProfileList");
+        admin.enqueue(forC.plist(), List.of(c.enrollmentId()), true);
+        Issued cIdentity = c.identity();
         c.useIdentity(a.identity());
         assertThat(c.channel().idle().status()).as("A's certificate cannot poll for C").isEqualTo(400);
+        assertThat(c.channel().report("Acknowledged", forC.commandUuid(), null).status()).as("nor answer C's command").isEqualTo(400);
+        assertThat(c.channel().tokenUpdate().status()).as("nor check in for C").isEqualTo(400);
         assertThat(c.user("U1", "u", "U").tokenUpdate().status()).as("nor open a user channel on C").isEqualTo(400);
+
+        // User Enrollment: its device and user channels are checked against the EnrollmentID's binding.
+        SimulatedDevice byod = new SimulatedDevice(server.transport, server.identity("byod"),
+                dev.jmdm.sim.DeviceFacts.generate(dev.jmdm.sim.DeviceFacts.Platform.IOS, UUID.randomUUID().toString()),
+                TestServer.TOPIC, "BYOD-" + UUID.randomUUID());
+        byod.enroll();
+        Issued byodIdentity = byod.identity();
+        byod.useIdentity(a.identity());
+        assertThat(byod.channel().idle().status()).as("A's certificate cannot poll for a User Enrollment").isEqualTo(400);
+        assertThat(byod.userEnrollmentUser("MANAGED-1").tokenUpdate().status()).as("nor open its user channel").isEqualTo(400);
+        assertThat(byod.authenticate().status()).as("nor take it over").isEqualTo(400);
+
+        // None of it was stored: B does not exist, C's command is still queued for C, no user channels appeared.
+        assertThat(admin.enrollments("id=" + b.udid()).json().get("enrollments")).isEmpty();
+        assertThat(admin.command(forC.commandUuid()).json().get("enrollments").get(0).get("status").asText()).isEqualTo("Queued");
+        assertThat(admin.enrollments("id=" + c.udid()).json().get("enrollments")).hasSize(1);
+        assertThat(admin.enrollments("id=" + byod.enrollmentId()).json().get("enrollments")).hasSize(1);
+        c.useIdentity(cIdentity);
+        assertThat(c.channel().poll()).extracting(HandledCommand::commandUuid).containsExactly(forC.commandUuid());
+        byod.useIdentity(byodIdentity);
+        assertThat(byod.channel().idle().status()).isEqualTo(200);
+        assertThat(a.channel().idle().status()).isEqualTo(200);
     }
 
     @Test

@@ -4,22 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dd.plist.NSArray;
 import com.dd.plist.NSDictionary;
-import com.dd.plist.NSObject;
-import com.dd.plist.PropertyListParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jmdm.certsdev.CertificateAuthority;
 import dev.jmdm.certsdev.Issued;
 import dev.jmdm.certsdev.KeyAlgorithm;
-import dev.jmdm.certsdev.Pkcs12;
 import dev.jmdm.server.testing.TestDatabases;
 import dev.jmdm.sim.AdminClient;
 import dev.jmdm.sim.AuthMode;
 import dev.jmdm.sim.Commands;
 import dev.jmdm.sim.DeviceTransport;
+import dev.jmdm.sim.EnrollmentProfile;
 import dev.jmdm.sim.HandledCommand;
 import dev.jmdm.sim.ServerReply;
 import dev.jmdm.sim.SimulatedDevice;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,16 +25,11 @@ import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -116,18 +108,18 @@ abstract class TlsEnrollmentScenarios {
     }
 
     @Test
-    void theTlsClientCertificateAloneIdentifiesADevice() throws Exception {
+    void theTlsClientCertificateAloneIdentifiesADeviceOverHttp11() throws Exception {
         tls.uploadPushCert();
         Issued identity = tls.stack.deviceCa().issueDeviceIdentity("mtls-device", Duration.ofDays(1), KeyAlgorithm.EC_P256);
-        HttpClient client = tls.client(identity, HttpClient.Version.HTTP_2);
+        HttpClient client = tls.client(identity, HttpClient.Version.HTTP_1_1);
         SimulatedDevice mac = SimulatedDevice.mac(new DeviceTransport(client, tls.base().resolve("/mdm")), identity,
-                tls.stack.pushTopic()).authMode(AuthMode.NONE); // no Mdm-Signature, no proxy header
+                tls.stack.pushTopic()).authMode(AuthMode.MTLS);
         mac.enroll();
 
         Commands.Built cmd = Commands.of("ProfileList");
         assertThat(admin.enqueue(cmd.plist(), List.of(mac.enrollmentId()), true).status()).isEqualTo(200);
         assertThat(mac.channel().poll()).extracting(HandledCommand::commandUuid).contains(cmd.commandUuid());
-        assertThat(get(client, "/version").version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(get(client, "/version").version()).isEqualTo(HttpClient.Version.HTTP_1_1);
 
         // Without the client certificate the same device has no identity: 400, never 401.
         SimulatedDevice anonymous = SimulatedDevice.mac(new DeviceTransport(tls.http, tls.base().resolve("/mdm")), identity,
@@ -138,12 +130,85 @@ abstract class TlsEnrollmentScenarios {
     }
 
     @Test
+    void aDeviceEnrollsWithTheDownloadedIdentityAndAnswersACommandOverMutualTlsOnly() throws Exception {
+        tls.uploadPushCert();
+        EnrollmentProfile profile = downloadProfile();
+        // The identity travels only in the TLS handshake (HTTP/2): no Mdm-Signature, no proxy header.
+        HttpClient client = tls.client(profile.identity(), HttpClient.Version.HTTP_2);
+        SimulatedDevice device = SimulatedDevice.iphone(profile.transport(client), profile.identity(), profile.topic())
+                .authMode(AuthMode.MTLS);
+        device.enroll();
+        assertThat(get(client, "/version").version()).isEqualTo(HttpClient.Version.HTTP_2);
+
+        Commands.Built cmd = Commands.deviceInformation("SerialNumber");
+        assertThat(admin.enqueue(cmd.plist(), List.of(device.enrollmentId()), true).status()).isEqualTo(200);
+        assertThat(device.channel().poll()).extracting(HandledCommand::commandUuid).contains(cmd.commandUuid());
+        JsonNode result = admin.command(cmd.commandUuid()).json().get("enrollments").get(0);
+        assertThat(result.get("status").asText()).isEqualTo("Acknowledged");
+        assertThat(result.toString()).contains(device.facts().serialNumber());
+    }
+
+    @Test
+    void renewingTheTlsIdentityRebindsTheDeviceAndRetiresTheOldCertificate() throws Exception {
+        tls.uploadPushCert();
+        Issued first = downloadProfile().identity();
+        SimulatedDevice mac = mtlsMac(first);
+        mac.enroll();
+
+        // Renewal: a new identity (here from a second download) and a new connection presenting it.
+        Issued renewed = downloadProfile().identity();
+        mac.useIdentity(renewed);
+        mac.useTransport(mtlsTransport(renewed));
+        mac.enroll();
+        Commands.Built cmd = Commands.of("ProfileList");
+        assertThat(admin.enqueue(cmd.plist(), List.of(mac.enrollmentId()), true).status()).isEqualTo(200);
+        assertThat(mac.channel().poll()).extracting(HandledCommand::commandUuid).contains(cmd.commandUuid());
+
+        mac.useIdentity(first);
+        mac.useTransport(mtlsTransport(first));
+        ServerReply retired = mac.channel().idle();
+        assertThat(retired.status()).as("the replaced certificate no longer speaks for the device").isEqualTo(400);
+        assertThat(retired.text()).contains("not bound");
+    }
+
+    @Test
+    void aTlsCertificateBoundToOneDeviceIsRefusedForAnotherOnEveryPathAndNothingIsStored() throws Exception {
+        tls.uploadPushCert();
+        Issued a = downloadProfile().identity();
+        SimulatedDevice deviceA = mtlsMac(a);
+        deviceA.enroll();
+        SimulatedDevice deviceC = mtlsMac(downloadProfile().identity());
+        deviceC.enroll();
+        Commands.Built forC = Commands.of("ProfileList");
+        admin.enqueue(forC.plist(), List.of(deviceC.enrollmentId()), true);
+
+        // A new device B cannot enroll with A's certificate.
+        SimulatedDevice b = mtlsMac(a);
+        assertThat(b.authenticate().status()).isEqualTo(400);
+        assertThat(admin.enrollments("id=" + b.udid()).json().get("enrollments")).isEmpty();
+
+        // Nor speak for C: check-in, command report, user channel.
+        SimulatedDevice cWithAsCert = new SimulatedDevice(mtlsTransport(a), a, deviceC.facts(), tls.stack.pushTopic(), null)
+                .authMode(AuthMode.MTLS);
+        assertThat(cWithAsCert.channel().tokenUpdate().status()).isEqualTo(400);
+        assertThat(cWithAsCert.channel().idle().status()).isEqualTo(400);
+        assertThat(cWithAsCert.channel().report("Acknowledged", forC.commandUuid(), null).status()).isEqualTo(400);
+        assertThat(cWithAsCert.user("U-1", "mallory", "Mallory").tokenUpdate().status()).isEqualTo(400);
+
+        // Nothing of that was stored: C keeps one enrollment, its command is still queued, and C gets it.
+        assertThat(admin.enrollments("id=" + deviceC.udid()).json().get("enrollments")).hasSize(1);
+        assertThat(admin.command(forC.commandUuid()).json().get("enrollments").get(0).get("status").asText()).isEqualTo("Queued");
+        assertThat(deviceC.channel().poll()).extracting(HandledCommand::commandUuid).contains(forC.commandUuid());
+        assertThat(deviceA.channel().idle().status()).isEqualTo(200);
+    }
+
+    @Test
     void aClientCertificateFromAForeignCaIsRefusedAndNothingIsStored() {
         CertificateAuthority foreign = CertificateAuthority.createRoot("foreign CA", Duration.ofDays(2));
         Issued identity = foreign.issueDeviceIdentity("foreign-device", Duration.ofDays(1), KeyAlgorithm.EC_P256);
         HttpClient client = tls.client(identity, HttpClient.Version.HTTP_2);
         SimulatedDevice mac = SimulatedDevice.mac(new DeviceTransport(client, tls.base().resolve("/mdm")), identity,
-                tls.stack.pushTopic()).authMode(AuthMode.NONE);
+                tls.stack.pushTopic()).authMode(AuthMode.MTLS);
 
         ServerReply auth = mac.authenticate();
         assertThat(auth.status()).isEqualTo(400);
@@ -156,27 +221,16 @@ abstract class TlsEnrollmentScenarios {
     @Test
     void theEnrollmentProfileIsSignedAndItsIdentityEnrollsADevice() throws Exception {
         tls.uploadPushCert();
-        HttpResponse<byte[]> r = download(tls.http, "/mdm/enroll");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/x-apple-aspen-config");
+        EnrollmentProfile profile = downloadProfile();
 
-        // CMS SignedData, content attached, signed by the TLS certificate (the default signer).
-        CMSSignedData signed = new CMSSignedData(r.body());
-        SignerInformation signer = signed.getSignerInfos().getSigners().iterator().next();
-        X509Certificate tlsCert = tls.stack.server().certificate();
-        @SuppressWarnings("unchecked")
-        X509CertificateHolder signerCert = (X509CertificateHolder) signed.getCertificates().getMatches(signer.getSID())
-                .iterator().next();
-        assertThat(signerCert.getEncoded()).isEqualTo(tlsCert.getEncoded());
-        assertThat(signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(tlsCert))).isTrue();
-        byte[] plist = (byte[]) signed.getSignedContent().getContent();
+        // CMS SignedData with the content attached, whose signature EnrollmentProfile.read verified: signed by the
+        // TLS certificate (the default signer).
+        assertThat(profile.signer()).isEqualTo(tls.stack.server().certificate());
 
-        NSDictionary profile = (NSDictionary) PropertyListParser.parse(plist);
-        assertThat(profile.get("PayloadType").toJavaObject()).isEqualTo("Configuration");
-        NSObject[] payloads = ((NSArray) profile.get("PayloadContent")).getArray();
-        assertThat(payloads).hasSize(2);
-        NSDictionary p12Payload = (NSDictionary) payloads[0];
-        NSDictionary mdm = (NSDictionary) payloads[1];
+        NSDictionary p12Payload = profile.identityPayload();
+        NSDictionary mdm = profile.mdmPayload();
+        assertThat(profile.plist().get("PayloadType").toJavaObject()).isEqualTo("Configuration");
+        assertThat(((NSArray) profile.plist().get("PayloadContent")).getArray()).hasSize(2);
         assertThat(p12Payload.get("PayloadType").toJavaObject()).isEqualTo("com.apple.security.pkcs12");
         assertThat(mdm.get("PayloadType").toJavaObject()).isEqualTo("com.apple.mdm");
         assertThat(APPLE_PKCS12_KEYS).containsAll(p12Payload.keySet());
@@ -193,10 +247,8 @@ abstract class TlsEnrollmentScenarios {
         assertThat((Object[]) mdm.get("ServerCapabilities").toJavaObject())
                 .containsExactly("com.apple.mdm.per-user-connections", "com.apple.mdm.bootstraptoken");
 
-        // The identity opens with the payload's Password and chains to the device CA.
-        byte[] p12 = (byte[]) p12Payload.get("PayloadContent").toJavaObject();
-        String password = (String) p12Payload.get("Password").toJavaObject();
-        Issued identity = Pkcs12.decode(p12, password.toCharArray());
+        // The identity opened with the payload's Password (downloadProfile); it is a device identity of the device CA.
+        Issued identity = profile.identity();
         assertThat(identity.certificate().getBasicConstraints()).isEqualTo(-1);
         assertThat(identity.certificate().getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.2");
         PKIXParameters pkix = new PKIXParameters(Set.of(new TrustAnchor(tls.stack.deviceCa().certificate(), null)));
@@ -206,10 +258,8 @@ abstract class TlsEnrollmentScenarios {
 
         // A device installs the profile: it talks to ServerURL/CheckInURL with that identity, over TLS and
         // signing every message (SignMessage).
-        HttpClient deviceClient = tls.client(identity, HttpClient.Version.HTTP_2);
-        DeviceTransport transport = new DeviceTransport(deviceClient, URI.create((String) mdm.get("ServerURL").toJavaObject()),
-                URI.create((String) mdm.get("CheckInURL").toJavaObject()));
-        SimulatedDevice device = SimulatedDevice.iphone(transport, identity, (String) mdm.get("Topic").toJavaObject());
+        SimulatedDevice device = SimulatedDevice.iphone(profile.transport(tls.client(identity, HttpClient.Version.HTTP_2)),
+                identity, profile.topic());
         device.enroll();
         Commands.Built cmd = Commands.deviceInformation("SerialNumber");
         assertThat(admin.enqueue(cmd.plist(), List.of(device.enrollmentId()), true).status()).isEqualTo(200);
@@ -218,10 +268,9 @@ abstract class TlsEnrollmentScenarios {
         assertThat(result.get("status").asText()).isEqualTo("Acknowledged");
 
         // Each download carries a new identity.
-        NSDictionary again = (NSDictionary) PropertyListParser.parse(
-                (byte[]) new CMSSignedData(download(tls.http, "/mdm/enroll").body()).getSignedContent().getContent());
-        NSDictionary p12Again = (NSDictionary) ((NSArray) again.get("PayloadContent")).getArray()[0];
-        assertThat(p12Again.get("PayloadUUID").toJavaObject()).isNotEqualTo(p12Payload.get("PayloadUUID").toJavaObject());
+        EnrollmentProfile again = downloadProfile();
+        assertThat(again.identityPayload().get("PayloadUUID").toJavaObject()).isNotEqualTo(p12Payload.get("PayloadUUID").toJavaObject());
+        assertThat(again.identity().certificate()).isNotEqualTo(identity.certificate());
     }
 
     @Test
@@ -273,6 +322,25 @@ abstract class TlsEnrollmentScenarios {
         assertThat(createLink("{\"expires_at\": \"tomorrow\"}").status()).isEqualTo(400);
         assertThat(createLink("{\"expires_at\": \"2001-01-01T00:00:00Z\"}").status()).isEqualTo(400);
         assertThat(createLink("{\"colour\": \"red\"}").status()).isEqualTo(400);
+    }
+
+    /** GET /mdm/enroll as a device's browser does; read as a device installs it (signature, identity, URLs). */
+    private EnrollmentProfile downloadProfile() throws Exception {
+        HttpResponse<byte[]> r = download(tls.http, "/mdm/enroll");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/x-apple-aspen-config");
+        return EnrollmentProfile.read(r.body());
+    }
+
+    /** A device connection presenting {@code identity} as its TLS client certificate, at the profile's URLs. */
+    private DeviceTransport mtlsTransport(Issued identity) {
+        return new DeviceTransport(tls.client(identity, HttpClient.Version.HTTP_2), tls.base().resolve("/mdm"),
+                tls.base().resolve("/mdm/checkin"));
+    }
+
+    /** A Mac whose only identity is its TLS client certificate. */
+    private SimulatedDevice mtlsMac(Issued identity) {
+        return SimulatedDevice.mac(mtlsTransport(identity), identity, tls.stack.pushTopic()).authMode(AuthMode.MTLS);
     }
 
     private AdminClient.Reply createLink(String json) {

@@ -7,29 +7,21 @@ import dev.jmdm.server.MdmServer;
 import dev.jmdm.server.config.SettingsParser;
 import dev.jmdm.server.testing.TestDatabases;
 import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.MutualTls;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * A server started as the README's quickstart says: certs-dev's files in a temp folder, HTTPS with the dev TLS
@@ -85,24 +77,7 @@ final class TlsStack implements AutoCloseable {
 
     /** A client trusting the dev root; it presents {@code identity} when the server asks for a certificate. */
     HttpClient client(Issued identity, HttpClient.Version version) {
-        return HttpClient.newBuilder().version(version).sslContext(sslContext(identity))
-                .connectTimeout(Duration.ofSeconds(10)).build();
-    }
-
-    SSLContext sslContext(Issued identity) {
-        try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("dev-root", stack.rootCa().certificate());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            KeyManager[] keys = identity == null ? null : new KeyManager[] {new AlwaysPresent(identity)};
-            ctx.init(keys, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return MutualTls.client(List.of(stack.rootCa().certificate()), identity, version);
     }
 
     @Override
@@ -110,53 +85,6 @@ final class TlsStack implements AutoCloseable {
         server.close();
         if (dsn != null) {
             TestDatabases.drop(dsn);
-        }
-    }
-
-    /**
-     * Presents its one identity whatever issuers the server names, as a device presents the identity its profile
-     * points at; the JDK's own key manager would keep back a certificate from a CA the server did not name.
-     */
-    private static final class AlwaysPresent extends X509ExtendedKeyManager {
-        private final Issued identity;
-
-        AlwaysPresent(Issued identity) {
-            this.identity = identity;
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return new String[] {"device"};
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return "device";
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            return "device";
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return identity.fullChain().toArray(X509Certificate[]::new);
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return identity.privateKey();
         }
     }
 
