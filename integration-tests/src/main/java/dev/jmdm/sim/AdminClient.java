@@ -14,7 +14,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.stream.Collectors;
 
-/** The admin API as a tool uses it: Basic auth as nanomdm, JSON answers. */
+/** The admin API as a tool uses it: Basic auth (nanomdm's user or a named key), JSON answers. */
 public final class AdminClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,9 +23,14 @@ public final class AdminClient {
     private final String authorization;
 
     public AdminClient(HttpClient http, URI base, String apiKey) {
+        this(http, base, "nanomdm", apiKey);
+    }
+
+    /** A client for a named key (MDM_API_KEYS): the user name is the key's name. */
+    public AdminClient(HttpClient http, URI base, String user, String key) {
         this.http = http;
         this.base = base;
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(("nanomdm:" + apiKey).getBytes(StandardCharsets.UTF_8));
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + key).getBytes(StandardCharsets.UTF_8));
     }
 
     /** An answer: status and body parsed as JSON (null when the body is not JSON). */

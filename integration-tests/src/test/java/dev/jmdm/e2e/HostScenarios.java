@@ -50,10 +50,14 @@ abstract class HostScenarios {
 
     abstract TestDatabases.Engine engine();
 
+    /** A named key beside MDM_API_KEY: the audit log must say it was the helpdesk. */
+    static final String HELPDESK = "helpdesk";
+    static final String HELPDESK_KEY = "helpdesk-key-0123456789";
+
     @BeforeAll
     void startServer() throws Exception {
         Path dir = Files.createTempDirectory("jmdm-hosts");
-        server = new TestServer(engine(), dir, Map.of("MDM_INVENTORY", "true"));
+        server = new TestServer(engine(), dir, Map.of("MDM_INVENTORY", "true", "MDM_API_KEYS", HELPDESK + ":" + HELPDESK_KEY));
         admin = server.admin;
     }
 
@@ -521,7 +525,13 @@ abstract class HostScenarios {
         assertThat(history(mac.udid())).noneSatisfy(c -> assertThat(c.get("request_type").asText()).isEqualTo("EraseDevice"));
         assertThat(mac.channel().poll()).isEmpty();
 
-        JsonNode wiped = ok(post("/v1/hosts/" + id + "/wipe?nopush=1", "{\"confirm\": \"" + serial + "\"}"));
+        // Wiped by the helpdesk's own key; a wrong password for that name gets nowhere.
+        AdminClient impostor = new AdminClient(server.http, server.baseUri(), HELPDESK, "not-the-helpdesk-key");
+        assertThat(impostor.send("POST", "/v1/hosts/" + id + "/wipe?nopush=1", ("{\"confirm\": \"" + serial + "\"}")
+                .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(401);
+        AdminClient helpdesk = new AdminClient(server.http, server.baseUri(), HELPDESK, HELPDESK_KEY);
+        JsonNode wiped = ok(helpdesk.send("POST", "/v1/hosts/" + id + "/wipe?nopush=1", ("{\"confirm\": \"" + serial + "\"}")
+                .getBytes(StandardCharsets.UTF_8)));
         String pin = wiped.get("pin").asText();
         assertThat(pin).matches("\\d{6}");
         assertThat(history(mac.udid()).get(0).get("status").asText()).isEqualTo("Queued");
@@ -532,7 +542,7 @@ abstract class HostScenarios {
         assertThat(done.get("command_uuid").asText()).isEqualTo(wiped.get("command_uuid").asText());
         assertThat(done.get("request_type").asText()).isEqualTo("EraseDevice");
         assertThat(done.get("status").asText()).isEqualTo("Acknowledged");
-        assertThat(audit(id, "wipe")).singleElement().satisfies(e -> assertThat(e.get("actor").asText()).isEqualTo("nanomdm"));
+        assertThat(audit(id, "wipe")).singleElement().satisfies(e -> assertThat(e.get("actor").asText()).isEqualTo(HELPDESK));
     }
 
     @Test

@@ -108,7 +108,7 @@ public final class MdmServer implements AutoCloseable {
             features.add(enrollment.api());
             javax.net.ssl.SSLContext tls = settings.tls() == null ? null
                     : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
-            http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKey(),
+            http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKeys(),
                     settings.migration(), settings.certHeader(), database, checkins, commandService, identities,
                     enrollments, commands, push, features, pushCerts::warnings, metrics, tls, enrollment.handler()));
         } catch (RuntimeException e) {
@@ -116,7 +116,7 @@ public final class MdmServer implements AutoCloseable {
             throw e;
         }
         LOG.info("listening on {} port {} with {} storage (schema {}); admin API {}", settings.listen().getHostString(), port(),
-                settings.storage().name().toLowerCase(), database.schemaVersion(), settings.apiEnabled() ? "on" : "off (no MDM_API_KEY)");
+                settings.storage().name().toLowerCase(), database.schemaVersion(), settings.apiEnabled() ? "on (" + settings.apiKeys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
     }
 
     private static Runnable guard(Runnable task) {

@@ -26,6 +26,8 @@ import java.util.Locale;
  * @param inventoryInterval how often each host's inventory (DeviceInformation, SecurityInfo, apps) is refreshed; zero: only on enrollment and refetch
  * @param inventory    whether the server queues inventory queries on its own (on enrollment and periodically);
  *                     false leaves the queue to admins, as nanomdm does (refetch still works)
+ * @param apiKeys      every admin API credential, Basic user name to key: {@code nanomdm} for apiKey plus the named
+ *                     keys of MDM_API_KEYS; the user name is who the audit log records
  */
 public record Settings(
         InetSocketAddress listen,
@@ -44,7 +46,12 @@ public record Settings(
         Enroll enroll,
         Profiles profiles,
         java.time.Duration inventoryInterval,
-        boolean inventory) {
+        boolean inventory,
+        java.util.Map<String, String> apiKeys) {
+
+    public Settings {
+        apiKeys = java.util.Map.copyOf(apiKeys);
+    }
 
     /**
      * Configuration profile reconciliation.
@@ -109,7 +116,7 @@ public record Settings(
     }
 
     public boolean apiEnabled() {
-        return apiKey != null;
+        return !apiKeys.isEmpty();
     }
 
     /** The JDBC URL actually used: the DSN for MySQL, an H2 file in MySQL mode under dataDir otherwise. */

@@ -33,6 +33,8 @@ public final class SettingsParser {
         String dataDir;
         @Option(names = "--api-key", paramLabel = "KEY", description = "MDM_API_KEY: admin API password (user nanomdm); the API is off without it")
         String apiKey;
+        @Option(names = "--api-keys", paramLabel = "NAME:KEY,...", description = "MDM_API_KEYS: named admin API keys, Basic user NAME and password KEY; the name is recorded in the audit log")
+        String apiKeys;
         @Option(names = "--ca", paramLabel = "PEM", description = "MDM_CA: PEM file of the CA certificates that issue device identities")
         String ca;
         @Option(names = "--cert-header", paramLabel = "NAME", description = "MDM_CERT_HEADER: header with a client certificate forwarded by a TLS proxy")
@@ -116,6 +118,7 @@ public final class SettingsParser {
         }
         Path dataDir = Path.of(pick(f.dataDir, env, "MDM_DATA_DIR", "./data"));
         String apiKey = pick(f.apiKey, env, "MDM_API_KEY", null);
+        java.util.Map<String, String> apiKeys = parseApiKeys(apiKey, pick(f.apiKeys, env, "MDM_API_KEYS", null));
         String caValue = pick(f.ca, env, "MDM_CA", null);
         Path ca = null;
         if (caValue != null) {
@@ -158,7 +161,7 @@ public final class SettingsParser {
                 parseDuration("MDM_PROFILE_LIST_EVERY", pick(f.profileListEvery, env, "MDM_PROFILE_LIST_EVERY", "1d")));
         return new Settings(listen, storage, dsn, dataDir, apiKey, ca, certHeader, maxBody, migration, logLevel, apns, secretKey,
                 tls, enroll, profiles, parseInventoryInterval(pick(f.inventoryInterval, env, "MDM_INVENTORY_INTERVAL", "24h")),
-                parseBool("MDM_INVENTORY", pick(f.inventory, env, "MDM_INVENTORY", "true")));
+                parseBool("MDM_INVENTORY", pick(f.inventory, env, "MDM_INVENTORY", "true")), apiKeys);
     }
 
     /** Between 1h and 90d, or 0 (off): more often would flood devices, less often leaves facts stale. */
@@ -320,6 +323,53 @@ public final class SettingsParser {
         }
         throw new SettingsException("MDM_MAX_BODY: '" + value + "' is not a size between 1KiB and 1GiB (e.g. 8MiB, 512KiB, 1000000)");
     }
+
+    /** Shortest named key accepted: long enough that guessing over HTTP is hopeless. */
+    static final int MIN_NAMED_KEY = 16;
+
+    /**
+     * The API credentials: {@code nanomdm} with MDM_API_KEY (as nanomdm's tools send it) and each
+     * {@code name:key} of MDM_API_KEYS, so every admin or tool can have a key of its own and the audit
+     * log can tell them apart.
+     */
+    static java.util.Map<String, String> parseApiKeys(String apiKey, String named) {
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+        if (apiKey != null) {
+            keys.put(BASIC_USER, apiKey);
+        }
+        if (named == null || named.isBlank()) {
+            return keys;
+        }
+        java.util.Set<String> secrets = new java.util.HashSet<>(keys.values());
+        for (String entry : named.split(",")) {
+            String e = entry.trim();
+            int colon = e.indexOf(':');
+            if (colon <= 0) {
+                throw new SettingsException("MDM_API_KEYS: '" + e.replaceAll(":.*", ":***") + "' is not NAME:KEY; give comma-separated NAME:KEY pairs");
+            }
+            String name = e.substring(0, colon);
+            String key = e.substring(colon + 1);
+            if (!name.matches("[A-Za-z0-9._@-]{1,64}")) {
+                throw new SettingsException("MDM_API_KEYS: name '" + name + "' may hold only letters, digits and . _ @ - (at most 64)");
+            }
+            if (keys.containsKey(name)) {
+                throw new SettingsException("MDM_API_KEYS: the name '" + name + "' is given twice"
+                        + (name.equals(BASIC_USER) && apiKey != null ? " (nanomdm is MDM_API_KEY's user)" : ""));
+            }
+            if (key.length() < MIN_NAMED_KEY) {
+                throw new SettingsException("MDM_API_KEYS: the key of '" + name + "' is shorter than " + MIN_NAMED_KEY
+                        + " characters (e.g. openssl rand -hex 24)");
+            }
+            if (!secrets.add(key)) {
+                throw new SettingsException("MDM_API_KEYS: the key of '" + name + "' is also another name's key; give each its own");
+            }
+            keys.put(name, key);
+        }
+        return keys;
+    }
+
+    /** The Basic auth user of MDM_API_KEY, as in nanomdm. */
+    public static final String BASIC_USER = "nanomdm";
 
     static boolean parseBool(String name, String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {

@@ -41,8 +41,8 @@ final class ApiJson {
     }
 
     /**
-     * Who is calling: the Basic auth user name (today always the API's one user, nanomdm; named
-     * keys will give each admin tool its own name here).
+     * Who is calling: the Basic auth user name, which BasicAuth has already matched to its key
+     * ({@code nanomdm} for MDM_API_KEY, the key's name for MDM_API_KEYS).
      */
     static String actor(HttpServerExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);

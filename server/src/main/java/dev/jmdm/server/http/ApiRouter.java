@@ -11,11 +11,11 @@ import io.undertow.server.handlers.BlockingHandler;
  */
 public final class ApiRouter {
     private final RoutingHandler routes;
-    private final String apiKey;
+    private final java.util.Map<String, String> apiKeys;
 
-    ApiRouter(RoutingHandler routes, String apiKey) {
+    ApiRouter(RoutingHandler routes, java.util.Map<String, String> apiKeys) {
         this.routes = routes;
-        this.apiKey = apiKey;
+        this.apiKeys = apiKeys;
     }
 
     public ApiRouter get(String template, HttpHandler handler) {
@@ -39,6 +39,6 @@ public final class ApiRouter {
     }
 
     private HttpHandler wrap(HttpHandler handler) {
-        return new BasicAuth(apiKey, new BlockingHandler(new ErrorHandler(handler)));
+        return new BasicAuth(apiKeys, new BlockingHandler(new ErrorHandler(handler)));
     }
 }

@@ -6,20 +6,23 @@ import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 
 /**
- * HTTP Basic auth as nanomdm's API does it: user {@code nanomdm}, password the API key, so
- * tools written for nanomdm work unchanged. Compared in constant time.
+ * HTTP Basic auth as nanomdm's API does it (user {@code nanomdm}, password the API key, so tools
+ * written for nanomdm work unchanged), plus named keys whose user name is the key's name.
+ * Compared in constant time against every credential, so timing tells nothing about which exists.
  */
 final class BasicAuth implements HttpHandler {
-    static final String USER = "nanomdm";
     private static final String CHALLENGE = "Basic realm=\"nanomdm\"";
 
-    private final byte[] expected;
+    private final List<byte[]> expected;
     private final HttpHandler next;
 
-    BasicAuth(String apiKey, HttpHandler next) {
-        this.expected = (USER + ":" + apiKey).getBytes(StandardCharsets.UTF_8);
+    /** @param keys Basic user name to key */
+    BasicAuth(Map<String, String> keys, HttpHandler next) {
+        this.expected = keys.entrySet().stream().map(e -> (e.getKey() + ":" + e.getValue()).getBytes(StandardCharsets.UTF_8)).toList();
         this.next = next;
     }
 
@@ -27,7 +30,7 @@ final class BasicAuth implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         if (!authorized(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
             exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, CHALLENGE);
-            Json.error(exchange, 401, "unauthorized: HTTP Basic auth with user nanomdm and the API key required");
+            Json.error(exchange, 401, "unauthorized: HTTP Basic auth with user nanomdm and MDM_API_KEY, or a named key of MDM_API_KEYS, required");
             return;
         }
         next.handleRequest(exchange);
@@ -43,6 +46,10 @@ final class BasicAuth implements HttpHandler {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(given, expected);
+        boolean match = false;
+        for (byte[] credential : expected) {
+            match |= MessageDigest.isEqual(given, credential);
+        }
+        return match;
     }
 }

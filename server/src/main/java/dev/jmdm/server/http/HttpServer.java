@@ -25,8 +25,8 @@ public final class HttpServer implements AutoCloseable {
 
     private final Undertow undertow;
 
-    /** Everything the routes need. apiKey null turns the admin API (and /migration) off. */
-    public record Wiring(InetSocketAddress listen, long maxBody, String apiKey, boolean migration, String certHeader,
+    /** Everything the routes need. No apiKeys turns the admin API (and /migration) off. */
+    public record Wiring(InetSocketAddress listen, long maxBody, Map<String, String> apiKeys, boolean migration, String certHeader,
             Database database, CheckinService checkins, CommandService commandService, DeviceIdentityResolver identities,
             EnrollmentStore enrollments, CommandStore commands, PushService push, java.util.List<ApiRoutes> features,
             java.util.function.Supplier<java.util.List<String>> warnings, dev.jmdm.server.metrics.Metrics metrics,
@@ -53,9 +53,9 @@ public final class HttpServer implements AutoCloseable {
         if (w.enroll() != null) {
             routes.get("/mdm/enroll", blocking(w.enroll())); // no API auth: users open it on their device
         }
-        if (w.apiKey() != null) {
+        if (!w.apiKeys().isEmpty()) {
             AdminApi api = new AdminApi(w.enrollments(), w.commands(), w.push(), w.maxBody());
-            ApiRouter router = new ApiRouter(routes, w.apiKey());
+            ApiRouter router = new ApiRouter(routes, w.apiKeys());
             router.put("/v1/enqueue/{ids}", api::enqueue)
                     .get("/v1/push/{ids}", api::push)
                     .get("/v1/enrollments", api::listEnrollments)
@@ -72,7 +72,7 @@ public final class HttpServer implements AutoCloseable {
             w.features().forEach(f -> f.register(router));
         } else {
             for (var method : java.util.List.of(Methods.GET, Methods.PUT, Methods.POST, Methods.DELETE)) {
-                routes.add(method, "/v1/*", ex -> Json.error(ex, 404, "the admin API is off: set MDM_API_KEY"));
+                routes.add(method, "/v1/*", ex -> Json.error(ex, 404, "the admin API is off: set MDM_API_KEY or MDM_API_KEYS"));
             }
         }
         routes.setFallbackHandler(ex -> Json.error(ex, 404, "no such endpoint: " + ex.getRequestMethod() + " " + ex.getRequestPath()));

@@ -45,4 +45,26 @@ class SettingsParserTest {
         assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_CA", "/nonexistent/ca.pem"))).hasMessageStartingWith("MDM_CA");
         assertThatThrownBy(() -> SettingsParser.parse(new String[] {"--bogus"}, Map.of())).isInstanceOf(SettingsException.class);
     }
+
+    @Test
+    void namedApiKeysSitBesideNanomdmsKeyAndAreValidated() {
+        Settings s = SettingsParser.parse(new String[0], Map.of("MDM_API_KEY", "secret",
+                "MDM_API_KEYS", "alice:alice-key-0123456789, ci-bot@example:ci-key-0123456789abc"));
+        assertThat(s.apiKeys()).containsExactlyInAnyOrderEntriesOf(Map.of("nanomdm", "secret",
+                "alice", "alice-key-0123456789", "ci-bot@example", "ci-key-0123456789abc"));
+        assertThat(s.apiEnabled()).isTrue();
+        // Named keys alone turn the API on.
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_API_KEYS", "alice:alice-key-0123456789")).apiEnabled()).isTrue();
+
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_API_KEYS", "alice")))
+                .hasMessageStartingWith("MDM_API_KEYS").hasMessageContaining("NAME:KEY");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_API_KEYS", "alice:short")))
+                .hasMessageStartingWith("MDM_API_KEYS").hasMessageContaining("shorter than 16").hasMessageNotContaining("short\"");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_API_KEYS", "al ice:alice-key-0123456789")))
+                .hasMessageStartingWith("MDM_API_KEYS").hasMessageContaining("al ice");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_API_KEYS", "a:same-key-0123456789,b:same-key-0123456789")))
+                .hasMessageStartingWith("MDM_API_KEYS").hasMessageContaining("own");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_API_KEY", "x", "MDM_API_KEYS", "nanomdm:other-key-0123456789")))
+                .hasMessageStartingWith("MDM_API_KEYS").hasMessageContaining("twice");
+    }
 }
