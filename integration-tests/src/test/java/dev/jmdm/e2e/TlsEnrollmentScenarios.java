@@ -15,12 +15,15 @@ import dev.jmdm.sim.Commands;
 import dev.jmdm.sim.DeviceTransport;
 import dev.jmdm.sim.EnrollmentProfile;
 import dev.jmdm.sim.HandledCommand;
+import dev.jmdm.sim.ProfileDeviceCli;
 import dev.jmdm.sim.ServerReply;
 import dev.jmdm.sim.SimulatedDevice;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -146,6 +149,29 @@ abstract class TlsEnrollmentScenarios {
         JsonNode result = admin.command(cmd.commandUuid()).json().get("enrollments").get(0);
         assertThat(result.get("status").asText()).isEqualTo("Acknowledged");
         assertThat(result.toString()).contains(device.facts().serialNumber());
+    }
+
+    /** The README quickstart's simulated device: the command-line tool on a downloaded profile file. */
+    @Test
+    void theQuickstartsCommandLineDeviceEnrollsFromTheProfileFileAndAnswersOverMutualTls() throws Exception {
+        tls.uploadPushCert();
+        Path profileFile = tls.dir.resolve("enroll-" + UUID.randomUUID() + ".mobileconfig");
+        Files.write(profileFile, download(tls.http, "/mdm/enroll").body());
+        String udid = UUID.randomUUID().toString().toUpperCase();
+        String[] common = {"--profile", profileFile.toString(), "--cacert", tls.stack.files().caCert().toString(), "--udid", udid};
+
+        assertThat(cli("enroll", common)).isZero();
+        Commands.Built cmd = Commands.of("ProfileList");
+        admin.enqueue(cmd.plist(), List.of(udid), true);
+        assertThat(cli("poll", common, "--auth", "mtls")).isZero();
+        assertThat(admin.command(cmd.commandUuid()).json().get("enrollments").get(0).get("status").asText()).isEqualTo("Acknowledged");
+    }
+
+    private static int cli(String action, String[] common, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(action));
+        args.addAll(List.of(common));
+        args.addAll(List.of(more));
+        return new picocli.CommandLine(new ProfileDeviceCli()).execute(args.toArray(String[]::new));
     }
 
     @Test
