@@ -541,6 +541,37 @@ abstract class ProfileScenarios {
         });
     }
 
+    @Test
+    void theProfileListScheduleReinstallsWhatTheUserRemoved() throws Exception {
+        // Its own server with the schedule on (every second), so the other scenarios stay deterministic.
+        try (TestServer timed = new TestServer(engine(), Files.createTempDirectory("jmdm-profiles-timed"),
+                Map.of("MDM_PROFILE_SWEEP", "1s", "MDM_PROFILE_LIST_EVERY", "1s"))) {
+            String id = newIdentifier("scheduled");
+            AdminClient.Reply up = timed.admin.send("POST", "/v1/profiles", profile(id, newUuid(), 32));
+            assertThat(up.status()).as(up.body()).isEqualTo(201);
+            String uuid = up.json().get("uuid").asText();
+            SimulatedDevice mac = timed.newMac();
+            mac.enroll();
+            AdminClient.Reply t = timed.admin.send("PUT", "/v1/profiles/" + id + "/targets", "{\"all\": true}".getBytes(StandardCharsets.UTF_8));
+            assertThat(t.status()).as(t.body()).isEqualTo(200);
+            // The device is not woken (no APNs here): it polls, as it would on its own schedule.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+                mac.channel().poll();
+                assertThat(mac.state().profiles()).containsKey(id);
+            });
+
+            mac.state().remove(id); // the user removes it; nothing tells the server
+            List<String> seen = new java.util.ArrayList<>();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+                seen.addAll(types(mac.channel().poll()));
+                assertThat(mac.state().profiles()).containsKey(id);
+                assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid);
+            });
+            assertThat(seen).startsWith("ProfileList").contains("InstallProfile");
+            assertThat(seen.stream().filter("InstallProfile"::equals)).hasSize(1);
+        }
+    }
+
     // ---- status --------------------------------------------------------------------------------------
 
     @Test
