@@ -263,16 +263,25 @@ final class ProfileReconciler {
         if (!id.isDeviceChannel() || report.status() == CommandReport.Status.NOT_NOW) {
             return;
         }
-        Optional<Long> host = hostOf(id.deviceId());
-        if (host.isEmpty()) {
-            return;
-        }
         if (report.status() == CommandReport.Status.ACKNOWLEDGED && report.body().containsKey("ProfileList")) {
+            Optional<Long> host = hostOf(id.deviceId());
+            if (host.isEmpty()) {
+                return;
+            }
             List<InstalledProfile> installed = ProfileListParser.parse(report.raw());
             Set<String> queued = new HashSet<>(jdbi.withHandle(h -> h.createQuery(
                             "SELECT command_uuid FROM enrollment_queue WHERE enrollment_id = :e AND pending = TRUE")
                     .bind("e", id.id()).mapTo(String.class).list()));
             reconcileHost(host.get(), new HostReconciler.Report(installed, queued));
+            return;
+        }
+        // Most answers are to commands that carry no profile: one unlocked read settles that, so they cost
+        // the device's hot path a single round trip. The state itself is read again under the host's lock.
+        Optional<Long> host = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT d.host_id FROM devices d JOIN host_profiles hp ON hp.host_id = d.host_id
+                        WHERE d.id = :d AND hp.command_uuid = :u""")
+                .bind("d", id.deviceId()).bind("u", report.commandUuid()).mapTo(Long.class).findFirst());
+        if (host.isEmpty()) {
             return;
         }
         jdbi.useTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
