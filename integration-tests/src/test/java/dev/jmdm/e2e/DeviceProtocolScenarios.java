@@ -9,7 +9,6 @@ import dev.jmdm.certsdev.CertSpec;
 import dev.jmdm.certsdev.CertificateAuthority;
 import dev.jmdm.certsdev.Issued;
 import dev.jmdm.certsdev.KeyAlgorithm;
-import dev.jmdm.server.testing.TestDatabases;
 import dev.jmdm.sim.AdminClient;
 import dev.jmdm.sim.Answer;
 import dev.jmdm.sim.AuthMode;
@@ -24,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,43 +31,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The foundation's promises, end to end through HTTP with simulated devices that sign every
  * request: enrollment, the command queue rules, results as JSON, and every refusal. Each
  * engine runs the same scenarios (see the subclasses).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class DeviceProtocolScenarios {
-    TestServer server;
-    AdminClient admin;
-
-    abstract TestDatabases.Engine engine();
-
-    @BeforeAll
-    void startServer() throws Exception {
-        Path dir = Files.createTempDirectory("jmdm-e2e");
-        server = new TestServer(engine(), dir);
-        admin = server.admin;
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private SimulatedDevice enrolledMac() {
-        SimulatedDevice d = server.newMac();
-        d.enroll();
-        return d;
-    }
-
+abstract class DeviceProtocolScenarios extends ServerScenarios {
     @Test
     void enrollReceiveAcknowledgeAndReadTheResultAsJson() {
         SimulatedDevice mac = enrolledMac();

@@ -5,31 +5,53 @@ import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads request bodies with a size bound, answering 413 past it before reading it all. */
+/**
+ * Reads request bodies with a size bound (MDM_MAX_BODY), counting the payload alone whether it
+ * comes with a Content-Length or chunked, and answering 413 past it.
+ */
 final class Bodies {
+    /**
+     * How much of an oversized body is read and thrown away before answering 413. Closing a
+     * connection with unread bytes makes the kernel send a reset, which can destroy the answer
+     * before the client reads it; past this bound the client is abusive and the reset is its problem.
+     */
+    static final long SWALLOW_BYTES = 4L * 1024 * 1024;
+
     private Bodies() {
     }
 
     static byte[] read(HttpServerExchange exchange, long maxBytes) throws IOException {
         String length = exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH);
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > maxBytes) {
-                    throw tooLarge(maxBytes);
-                }
+                declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 throw new HttpError(400, "Content-Length is not a number");
             }
         }
         InputStream in = exchange.getInputStream();
+        if (declared > maxBytes) {
+            throw tooLarge(exchange, in, declared > maxBytes + SWALLOW_BYTES ? 0 : declared, maxBytes);
+        }
         byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (body.length > maxBytes) {
-            throw tooLarge(maxBytes);
+            throw tooLarge(exchange, in, SWALLOW_BYTES, maxBytes);
         }
         return body;
     }
 
-    private static HttpError tooLarge(long maxBytes) {
+    /** Reads up to {@code swallow} more bytes; if the body did not end within them the connection is closed after the answer. */
+    private static HttpError tooLarge(HttpServerExchange exchange, InputStream rest, long swallow, long maxBytes) throws IOException {
+        long skipped = 0;
+        byte[] sink = new byte[8192];
+        int n = 0;
+        while (skipped < swallow && (n = rest.read(sink, 0, (int) Math.min(sink.length, swallow - skipped))) >= 0) {
+            skipped += n;
+        }
+        if (n >= 0) {
+            exchange.setPersistent(false);
+        }
         return new HttpError(413, "request body is larger than " + maxBytes + " bytes (MDM_MAX_BODY)");
     }
 }

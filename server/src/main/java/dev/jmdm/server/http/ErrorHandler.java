@@ -44,10 +44,6 @@ final class ErrorHandler implements HttpHandler {
             if (status < 500) {
                 LOG.info("{} {} refused with {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), status, message);
             }
-            if (status == 413) {
-                // The rest of the body is still on the wire: the connection cannot carry another request.
-                exchange.setPersistent(false);
-            }
             if (exchange.isResponseStarted()) {
                 exchange.endExchange();
                 return;
