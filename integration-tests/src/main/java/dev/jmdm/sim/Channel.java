@@ -62,6 +62,11 @@ public final class Channel {
     }
 
     public ServerReply tokenUpdate() {
+        return tokenUpdate(java.util.Map.of());
+    }
+
+    /** A TokenUpdate with keys replaced or added (for protocol edge tests); an empty string removes a key. */
+    public ServerReply tokenUpdate(java.util.Map<String, ?> changes) {
         NSDictionary m = message("TokenUpdate");
         m.put("Topic", device.topic());
         m.put("Token", SimulatedDevice.data(token));
@@ -70,7 +75,18 @@ public final class Channel {
             m.put("UnlockToken", SimulatedDevice.data(device.state().unlockToken()));
         }
         m.put("AwaitingConfiguration", false);
-        return device.checkin(m);
+        return device.checkin(changed(m, changes));
+    }
+
+    private static NSDictionary changed(NSDictionary m, java.util.Map<String, ?> changes) {
+        changes.forEach((k, v) -> {
+            if ("".equals(v)) {
+                m.remove(k);
+            } else {
+                m.put(k, v);
+            }
+        });
+        return m;
     }
 
     public ServerReply checkOut() {
@@ -93,7 +109,12 @@ public final class Channel {
 
     /** Sends any check-in message type with this channel's keys (for protocol edge tests). */
     public ServerReply checkin(String messageType) {
-        return device.checkin(message(messageType));
+        return checkin(messageType, java.util.Map.of());
+    }
+
+    /** Any check-in message type with this channel's keys and the given ones (an empty string removes a key). */
+    public ServerReply checkin(String messageType, java.util.Map<String, ?> keys) {
+        return device.checkin(changed(message(messageType), keys));
     }
 
     /** One Idle request; the reply is the next command or empty. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jmdm.sim.AdminClient;
 import dev.jmdm.sim.MdmSigner;
 import dev.jmdm.sim.SimulatedDevice;
 import java.io.ByteArrayInputStream;
@@ -92,5 +93,111 @@ abstract class InputLimitScenarios extends ServerScenarios {
         }
         // The device is unharmed and the server still answers.
         assertThat(mac.channel().idle().status()).isEqualTo(200);
+    }
+
+    private static String error(dev.jmdm.sim.ServerReply r) throws Exception {
+        return JSON.readTree(r.text()).get("error").asText();
+    }
+
+    /** The enrollment as the API lists it, less the time it was last seen. */
+    private JsonNode listed(String id) {
+        com.fasterxml.jackson.databind.node.ObjectNode e = (com.fasterxml.jackson.databind.node.ObjectNode)
+                admin.enrollments("id=" + id).json().get("enrollments").get(0);
+        e.remove("last_seen_at");
+        return e;
+    }
+
+    @Test
+    void aTokenUpdateWithOverLongOrBlankValuesIsRefusedAndTheEnrollmentStaysIntact() throws Exception {
+        SimulatedDevice mac = enrolledMac();
+        JsonNode before = listed(mac.enrollmentId());
+        com.dd.plist.NSData longToken = new com.dd.plist.NSData(new byte[128]);
+        java.util.Map<java.util.Map<String, ?>, String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put(java.util.Map.of("PushMagic", "m".repeat(256)), "PushMagic is longer than 255 characters");
+        refusals.put(java.util.Map.of("Topic", TestServer.TOPIC + "x".repeat(256)), "Topic is longer than 255 characters");
+        refusals.put(java.util.Map.of("Token", longToken), "Token is longer than 127 bytes");
+        refusals.put(java.util.Map.of("PushMagic", "   "), "PushMagic is missing or blank");
+        refusals.put(java.util.Map.of("PushMagic", ""), "PushMagic is missing or blank");
+        refusals.put(java.util.Map.of("Topic", " "), "Topic is missing or blank");
+        refusals.put(java.util.Map.of("Token", ""), "TokenUpdate has no Token");
+        refusals.put(java.util.Map.of("UserLongName", "n".repeat(256)), "UserLongName is longer than 255 characters");
+        refusals.put(java.util.Map.of("UserID", "u".repeat(256 - mac.udid().length())), "UDID:UserID is longer than 255 characters");
+        for (var refusal : refusals.entrySet()) {
+            dev.jmdm.sim.ServerReply r = mac.channel().tokenUpdate(refusal.getKey());
+            assertThat(r.status()).as("%s", refusal.getKey().keySet()).isEqualTo(400);
+            assertThat(error(r)).contains(refusal.getValue());
+        }
+        // A user channel whose joined id is too long was not created, and the device channel is as it was.
+        assertThat(admin.enrollments("id=" + mac.udid() + ":" + "u".repeat(256 - mac.udid().length())).json().get("enrollments")).isEmpty();
+        assertThat(listed(mac.enrollmentId())).isEqualTo(before);
+        assertThat(mac.channel().idle().status()).isEqualTo(200);
+        // Values at the limits are stored.
+        assertThat(mac.channel().tokenUpdate(java.util.Map.of("PushMagic", "m".repeat(255), "Token", new com.dd.plist.NSData(new byte[127])))
+                .status()).isEqualTo(200);
+        assertThat(listed(mac.enrollmentId()).get("token_update_tally").asInt()).isEqualTo(before.get("token_update_tally").asInt() + 1);
+    }
+
+    @Test
+    void overLongIdentifiersInCheckinsAndReportsAreRefusedNamingTheField() throws Exception {
+        SimulatedDevice mac = enrolledMac();
+        dev.jmdm.sim.ServerReply r = mac.channel().checkin("Authenticate", java.util.Map.of("Topic", TestServer.TOPIC,
+                "SerialNumber", "S".repeat(128)));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(error(r)).isEqualTo("SerialNumber is longer than 127 characters");
+        r = mac.channel().checkin("Authenticate", java.util.Map.of("Topic", TestServer.TOPIC, "OSVersion", "1".repeat(64)));
+        assertThat(error(r)).isEqualTo("OSVersion is longer than 63 characters");
+        assertThat(listed(mac.enrollmentId()).get("enabled").asBoolean()).as("the refused Authenticate disabled nothing").isTrue();
+
+        r = mac.channel().report("Acknowledged", "c".repeat(128), null);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(error(r)).isEqualTo("CommandUUID is longer than 127 characters");
+
+        SimulatedDevice longUdid = new SimulatedDevice(server.transport, server.identity("long"),
+                dev.jmdm.sim.DeviceFacts.generate(dev.jmdm.sim.DeviceFacts.Platform.MACOS, "U".repeat(256)), TestServer.TOPIC, null);
+        r = longUdid.authenticate();
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(error(r)).isEqualTo("UDID is longer than 255 characters");
+        SimulatedDevice longEnrollmentId = new SimulatedDevice(server.transport, server.identity("byod"),
+                dev.jmdm.sim.DeviceFacts.generate(dev.jmdm.sim.DeviceFacts.Platform.IOS, java.util.UUID.randomUUID().toString()),
+                TestServer.TOPIC, "E".repeat(256));
+        r = longEnrollmentId.authenticate();
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(error(r)).isEqualTo("EnrollmentID is longer than 255 characters");
+    }
+
+    @Test
+    void migrationRefusesOverLongAndBlankValuesAndStoresNothing() {
+        String udid = java.util.UUID.randomUUID().toString().toUpperCase();
+        String tokenUpdate = "<?xml version=\"1.0\"?><plist><dict><key>MessageType</key><string>TokenUpdate</string>"
+                + "<key>UDID</key><string>%s</string><key>Topic</key><string>%s</string>"
+                + "<key>PushMagic</key><string>%s</string><key>Token</key><data>AAEC</data></dict></plist>";
+        for (String[] bad : new String[][] {
+            {"U".repeat(256), TestServer.TOPIC, "magic", "UDID is longer than 255 characters"},
+            {udid, TestServer.TOPIC, "m".repeat(256), "PushMagic is longer than 255 characters"},
+            {udid, TestServer.TOPIC, " ", "PushMagic is missing or blank"},
+            {udid, "", "magic", "Topic is missing or blank"},
+        }) {
+            AdminClient.Reply r = admin.send("POST", "/migration",
+                    String.format(tokenUpdate, bad[0], bad[1], bad[2]).getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.json().get("error").asText()).isEqualTo(bad[3]);
+        }
+        assertThat(admin.enrollments("id=" + udid).json().get("enrollments")).isEmpty();
+        AdminClient.Reply ok = admin.send("POST", "/migration",
+                String.format(tokenUpdate, udid, TestServer.TOPIC, "magic").getBytes(StandardCharsets.UTF_8));
+        assertThat(ok.status()).isEqualTo(200);
+    }
+
+    @Test
+    void enqueueRefusesAnOverLongRequestTypeAndWritesNothing() {
+        SimulatedDevice mac = enrolledMac();
+        dev.jmdm.sim.Commands.Built tooLong = dev.jmdm.sim.Commands.of("R".repeat(128));
+        AdminClient.Reply r = admin.enqueue(tooLong.plist(), java.util.List.of(mac.enrollmentId()), true);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("command_error").asText()).isEqualTo("RequestType is longer than 127 characters");
+        assertThat(admin.command(tooLong.commandUuid()).status()).isEqualTo(404);
+        dev.jmdm.sim.Commands.Built atLimit = dev.jmdm.sim.Commands.of("R".repeat(127));
+        assertThat(admin.enqueue(atLimit.plist(), java.util.List.of(mac.enrollmentId()), true).status()).isEqualTo(200);
+        assertThat(mac.channel().poll()).extracting(dev.jmdm.sim.HandledCommand::status).containsExactly("CommandFormatError");
     }
 }

@@ -55,14 +55,19 @@ public sealed interface CheckinMessage {
         }
         Enrollment e = Enrollment.from(d);
         return switch (type) {
-            case "Authenticate" -> new Authenticate(e, raw, Plists.requiredString(d, "Topic"), Plists.string(d, "SerialNumber"),
-                    Plists.string(d, "ProductName"), Plists.string(d, "OSVersion"), Plists.string(d, "DeviceName"));
+            case "Authenticate" -> new Authenticate(e, raw, Plists.requiredString(d, "Topic", Limits.TOPIC),
+                    Plists.string(d, "SerialNumber", Limits.SERIAL_NUMBER), Plists.string(d, "ProductName", Limits.PRODUCT_NAME),
+                    Plists.string(d, "OSVersion", Limits.OS_VERSION), Plists.string(d, "DeviceName", Limits.DEVICE_NAME));
             case "TokenUpdate" -> {
                 byte[] token = Plists.data(d, "Token");
                 if (token == null || token.length == 0) {
                     throw new ProtocolException("TokenUpdate has no Token");
                 }
-                yield new TokenUpdate(e, raw, Plists.requiredString(d, "Topic"), Plists.requiredString(d, "PushMagic"),
+                if (token.length > Limits.TOKEN_BYTES) {
+                    throw new ProtocolException("Token is longer than " + Limits.TOKEN_BYTES + " bytes");
+                }
+                yield new TokenUpdate(e, raw, Plists.requiredString(d, "Topic", Limits.TOPIC),
+                        Plists.requiredString(d, "PushMagic", Limits.PUSH_MAGIC),
                         HexFormat.of().formatHex(token), Plists.data(d, "UnlockToken"), Plists.bool(d, "AwaitingConfiguration"));
             }
             case "CheckOut" -> new CheckOut(e, raw);

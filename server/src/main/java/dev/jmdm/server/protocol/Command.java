@@ -7,21 +7,18 @@ import com.dd.plist.NSDictionary;
  */
 public record Command(String commandUuid, String requestType, byte[] raw) {
     /** Longest CommandUUID we store (the column width). */
-    public static final int MAX_UUID_LENGTH = 127;
+    public static final int MAX_UUID_LENGTH = Limits.COMMAND_UUID;
 
     static Command parse(NSDictionary d, byte[] raw) {
-        String uuid = Plists.string(d, "CommandUUID");
+        String uuid = Plists.string(d, "CommandUUID", Limits.COMMAND_UUID);
         if (uuid == null) {
             throw new ProtocolException("command has no CommandUUID");
-        }
-        if (uuid.length() > MAX_UUID_LENGTH) {
-            throw new ProtocolException("CommandUUID is longer than " + MAX_UUID_LENGTH + " characters");
         }
         NSDictionary command = Plists.dict(d, "Command");
         if (command == null) {
             throw new ProtocolException("command has no Command dictionary");
         }
-        String requestType = Plists.string(command, "RequestType");
+        String requestType = Plists.string(command, "RequestType", Limits.REQUEST_TYPE);
         if (requestType == null) {
             throw new ProtocolException("Command has no RequestType");
         }

@@ -44,7 +44,7 @@ public record CommandReport(Enrollment enrollment, Status status, String command
             throw new ProtocolException("command report has no Status");
         }
         Status status = Status.parse(statusText);
-        String uuid = Plists.string(d, "CommandUUID");
+        String uuid = Plists.string(d, "CommandUUID", Limits.COMMAND_UUID);
         if (status != Status.IDLE && uuid == null) {
             throw new ProtocolException(statusText + " report has no CommandUUID");
         }

@@ -15,8 +15,14 @@ public record Enrollment(String udid, String userId, String userShortName, Strin
     public static final String SHARED_IPAD_USER_ID = "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF";
 
     static Enrollment from(NSDictionary d) {
-        return new Enrollment(Plists.string(d, "UDID"), Plists.string(d, "UserID"), Plists.string(d, "UserShortName"),
-                Plists.string(d, "UserLongName"), Plists.string(d, "EnrollmentID"), Plists.string(d, "EnrollmentUserID"));
+        int max = Limits.ENROLLMENT_ID;
+        Enrollment e = new Enrollment(Plists.string(d, "UDID", max), Plists.string(d, "UserID", max),
+                Plists.string(d, "UserShortName", max), Plists.string(d, "UserLongName", max), Plists.string(d, "EnrollmentID", max),
+                Plists.string(d, "EnrollmentUserID", max));
+        if (e.udid() != null || e.enrollmentId() != null) {
+            e.resolve(); // the joined channel id is stored too, so it must fit as well
+        }
+        return e;
     }
 
     /** The channel this message belongs to; a message with neither UDID nor EnrollmentID is refused. */
@@ -29,16 +35,21 @@ public record Enrollment(String udid, String userId, String userShortName, Strin
                 if (userShortName == null) {
                     throw new ProtocolException("Shared iPad user message has no UserShortName");
                 }
-                return new EnrollmentId(udid + ":" + userShortName, EnrollmentType.SHARED_IPAD, udid);
+                return userChannel("UDID:UserShortName", udid + ":" + userShortName, EnrollmentType.SHARED_IPAD, udid);
             }
-            return new EnrollmentId(udid + ":" + userId, EnrollmentType.USER, udid);
+            return userChannel("UDID:UserID", udid + ":" + userId, EnrollmentType.USER, udid);
         }
         if (enrollmentId != null) {
             if (enrollmentUserId == null) {
                 return new EnrollmentId(enrollmentId, EnrollmentType.USER_ENROLLMENT_DEVICE, enrollmentId);
             }
-            return new EnrollmentId(enrollmentId + ":" + enrollmentUserId, EnrollmentType.USER_ENROLLMENT, enrollmentId);
+            return userChannel("EnrollmentID:EnrollmentUserID", enrollmentId + ":" + enrollmentUserId, EnrollmentType.USER_ENROLLMENT,
+                    enrollmentId);
         }
         throw new ProtocolException("message has neither UDID nor EnrollmentID");
+    }
+
+    private static EnrollmentId userChannel(String shape, String id, EnrollmentType type, String deviceId) {
+        return new EnrollmentId(Limits.check("the channel id " + shape, id, Limits.ENROLLMENT_ID), type, deviceId);
     }
 }

@@ -24,10 +24,16 @@ final class Plists {
         return v.isEmpty() ? null : v;
     }
 
-    static String requiredString(NSDictionary d, String key) {
-        String v = string(d, key);
-        if (v == null) {
-            throw new ProtocolException(key + " is missing");
+    /** The string at key, null when absent or empty; one longer than max characters is refused. */
+    static String string(NSDictionary d, String key, int max) {
+        return Limits.check(key, string(d, key), max);
+    }
+
+    /** A string that must be there with more than blanks in it, and no longer than max characters. */
+    static String requiredString(NSDictionary d, String key, int max) {
+        String v = string(d, key, max);
+        if (v == null || v.isBlank()) {
+            throw new ProtocolException(key + " is missing or blank");
         }
         return v;
     }
