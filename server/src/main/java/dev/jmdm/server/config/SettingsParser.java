@@ -119,14 +119,7 @@ public final class SettingsParser {
         Path dataDir = Path.of(pick(f.dataDir, env, "MDM_DATA_DIR", "./data"));
         String apiKey = pick(f.apiKey, env, "MDM_API_KEY", null);
         java.util.Map<String, String> apiKeys = parseApiKeys(apiKey, pick(f.apiKeys, env, "MDM_API_KEYS", null));
-        String caValue = pick(f.ca, env, "MDM_CA", null);
-        Path ca = null;
-        if (caValue != null) {
-            ca = Path.of(caValue);
-            if (!Files.isReadable(ca)) {
-                throw new SettingsException("MDM_CA: cannot read '" + caValue + "'; give a PEM file of CA certificates");
-            }
-        }
+        Path ca = certificateFile("MDM_CA", pick(f.ca, env, "MDM_CA", null), "a PEM file of the CA certificates that issue device identities");
         String certHeader = pick(f.certHeader, env, "MDM_CERT_HEADER", null);
         long maxBody = parseSize(pick(f.maxBody, env, "MDM_MAX_BODY", null));
         boolean migration = parseBool("MDM_MIGRATION", pick(f.migration, env, "MDM_MIGRATION", "false"));
@@ -135,7 +128,7 @@ public final class SettingsParser {
             throw new SettingsException("MDM_LOG_LEVEL: '" + logLevel + "' is not a level; use error, warn, info, debug or trace");
         }
         Settings.Apns apns = parseApns(pick(f.apnsUrl, env, "MDM_APNS_URL", "production"),
-                readableFile("MDM_APNS_CA", pick(f.apnsCa, env, "MDM_APNS_CA", null)),
+                certificateFile("MDM_APNS_CA", pick(f.apnsCa, env, "MDM_APNS_CA", null), "a PEM file of the CA certificates to trust for APNs"),
                 parseDuration("MDM_PUSH_CERT_WARN", pick(f.pushCertWarn, env, "MDM_PUSH_CERT_WARN", "30d")),
                 parseDuration("MDM_REPUSH_AFTER", pick(f.repushAfter, env, "MDM_REPUSH_AFTER", "15m")));
         String secretKey = pick(f.secretKey, env, "MDM_SECRET_KEY", null);
@@ -231,6 +224,46 @@ public final class SettingsParser {
             // reported below
         }
         throw new SettingsException("MDM_APNS_URL: '" + url + "' is not production, sandbox or https://HOST:PORT");
+    }
+
+    /**
+     * A readable PEM file with at least one certificate in it. A file without one would start a server that
+     * trusts nothing (every device refused, or every push failing) with no word of why, so it fails start.
+     */
+    static Path certificateFile(String name, String value, String wanted) {
+        if (value == null) {
+            return null;
+        }
+        Path p = Path.of(value);
+        if (!Files.isReadable(p)) {
+            throw new SettingsException(name + ": cannot read '" + value + "'; give " + wanted);
+        }
+        try {
+            if (!dev.jmdm.server.tls.PemIdentity.certificates(p).isEmpty()) {
+                return p;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(name + ": " + e.getMessage() + "; give " + wanted);
+        }
+        throw new SettingsException(name + ": '" + value + "' " + withoutCertificates(p) + "; give " + wanted);
+    }
+
+    /** What a PEM file without certificates holds instead, so the operator sees which file they mixed up. */
+    private static String withoutCertificates(Path file) {
+        try {
+            if (Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()) {
+                return "is empty";
+            }
+        } catch (java.io.IOException e) {
+            return "cannot be read: " + e.getMessage();
+        }
+        try {
+            dev.jmdm.server.tls.PemIdentity.privateKey(file);
+            return "holds a private key but no certificate";
+        } catch (IllegalArgumentException noKey) {
+            return "holds no PEM certificate (no -----BEGIN CERTIFICATE----- block; a DER file converts with "
+                    + "openssl x509 -inform der -in FILE -out FILE.pem)";
+        }
     }
 
     private static Path readableFile(String name, String value) {

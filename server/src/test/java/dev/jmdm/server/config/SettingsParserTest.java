@@ -3,8 +3,14 @@ package dev.jmdm.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jmdm.certsdev.CertificateAuthority;
+import dev.jmdm.certsdev.Pem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SettingsParserTest {
     @Test
@@ -66,5 +72,28 @@ class SettingsParserTest {
                 .hasMessageStartingWith("MDM_API_KEYS").hasMessageContaining("own");
         assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_API_KEY", "x", "MDM_API_KEYS", "nanomdm:other-key-0123456789")))
                 .hasMessageStartingWith("MDM_API_KEYS").hasMessageContaining("twice");
+    }
+
+    @Test
+    void aCaFileWithoutCertificatesFailsStartSayingWhatItHolds(@TempDir Path dir) throws Exception {
+        CertificateAuthority ca = CertificateAuthority.createRoot("settings test CA", Duration.ofDays(1));
+        Map<String, String> holds = Map.of(
+                "", "is empty",
+                "\n  \n", "is empty",
+                Pem.encode(ca.privateKey()), "holds a private key but no certificate",
+                "not a certificate at all\n", "holds no PEM certificate",
+                "-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n", "cannot");
+        for (String setting : new String[] {"MDM_CA", "MDM_APNS_CA"}) {
+            for (var c : holds.entrySet()) {
+                Path file = Files.writeString(dir.resolve("bad-" + setting + c.getValue().hashCode() + ".pem"), c.getKey());
+                assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of(setting, file.toString())))
+                        .as("%s holding %s", setting, c.getValue()).isInstanceOf(SettingsException.class)
+                        .hasMessageStartingWith(setting + ": ").hasMessageContaining(c.getValue()).hasMessageContaining("give a PEM file");
+            }
+            // A key followed by the certificate is fine: the certificate is what counts.
+            Path good = Files.writeString(dir.resolve("good-" + setting + ".pem"), Pem.encode(ca.privateKey(), ca.certificate()));
+            Settings s = SettingsParser.parse(new String[0], Map.of(setting, good.toString()));
+            assertThat("MDM_CA".equals(setting) ? s.caFile() : s.apns().caFile()).isEqualTo(good);
+        }
     }
 }
