@@ -27,6 +27,11 @@ public final class Main {
         MdmServer server;
         try {
             server = MdmServer.start(settings, Clock.systemUTC());
+        } catch (SettingsException e) {
+            // A setting found wrong only when used (the listen address, a file's contents): said like a parse error.
+            System.err.println("mdm-server: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(Main.class).error("cannot start: {}", e.getMessage(), e);
             System.exit(1);

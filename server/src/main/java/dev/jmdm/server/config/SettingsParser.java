@@ -120,9 +120,13 @@ public final class SettingsParser {
         String apiKey = pick(f.apiKey, env, "MDM_API_KEY", null);
         java.util.Map<String, String> apiKeys = parseApiKeys(apiKey, pick(f.apiKeys, env, "MDM_API_KEYS", null));
         Path ca = certificateFile("MDM_CA", pick(f.ca, env, "MDM_CA", null), "a PEM file of the CA certificates that issue device identities");
-        String certHeader = pick(f.certHeader, env, "MDM_CERT_HEADER", null);
+        String certHeader = parseHeaderName("MDM_CERT_HEADER", pick(f.certHeader, env, "MDM_CERT_HEADER", null));
         long maxBody = parseSize(pick(f.maxBody, env, "MDM_MAX_BODY", null));
         boolean migration = parseBool("MDM_MIGRATION", pick(f.migration, env, "MDM_MIGRATION", "false"));
+        if (migration && apiKeys.isEmpty()) {
+            // Left on its own the endpoint would silently not exist: /migration is guarded by the admin API's keys.
+            throw new SettingsException("MDM_MIGRATION: true needs MDM_API_KEY or MDM_API_KEYS, whose keys guard POST /migration");
+        }
         String logLevel = pick(f.logLevel, env, "MDM_LOG_LEVEL", "info").toLowerCase(Locale.ROOT);
         if (!Set.of("error", "warn", "info", "debug", "trace").contains(logLevel)) {
             throw new SettingsException("MDM_LOG_LEVEL: '" + logLevel + "' is not a level; use error, warn, info, debug or trace");
@@ -275,6 +279,15 @@ public final class SettingsParser {
             throw new SettingsException(name + ": cannot read '" + value + "'");
         }
         return p;
+    }
+
+    /** An HTTP header name: a token of RFC 9110 (letters, digits and !#$%&'*+-.^_`|~), as proxies can send it. */
+    static String parseHeaderName(String name, String value) {
+        if (value != null && !value.trim().matches("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+")) {
+            throw new SettingsException(name + ": '" + value + "' is not an HTTP header name; use letters, digits and - "
+                    + "(e.g. X-Client-Cert)");
+        }
+        return value == null ? null : value.trim();
     }
 
     /** "30d", "15m", "2h", "45s", "0" (off), or an ISO-8601 duration (PT15M). */

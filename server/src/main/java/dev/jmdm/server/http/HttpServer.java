@@ -86,7 +86,25 @@ public final class HttpServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
                 .setHandler(new ErrorHandler(routes))
                 .build();
-        undertow.start();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            undertow.stop();
+            throw new dev.jmdm.server.config.SettingsException("MDM_LISTEN: cannot listen on " + w.listen().getHostString() + ":"
+                    + w.listen().getPort() + ": " + why(e) + "; is another server on that port, or is the address not this machine's?");
+        }
+    }
+
+    /** The innermost cause, said plainly: Undertow wraps the socket's own message in its exception. */
+    private static String why(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof java.nio.channels.UnresolvedAddressException || root instanceof java.net.UnknownHostException) {
+            return "the host name does not resolve";
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     /**

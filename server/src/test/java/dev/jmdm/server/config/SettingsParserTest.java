@@ -96,4 +96,24 @@ class SettingsParserTest {
             assertThat("MDM_CA".equals(setting) ? s.caFile() : s.apns().caFile()).isEqualTo(good);
         }
     }
+
+    @Test
+    void theCertHeaderMustBeAnHttpHeaderName() {
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_CERT_HEADER", "X-Client-Cert")).certHeader()).isEqualTo("X-Client-Cert");
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_CERT_HEADER", "ssl_client_escaped_cert")).certHeader())
+                .isEqualTo("ssl_client_escaped_cert");
+        for (String bad : new String[] {"X Client Cert", "X-Client-Cert:", "Client(Cert)", "X-Cl\u00efent", "a/b"}) {
+            assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_CERT_HEADER", bad))).as(bad)
+                    .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_CERT_HEADER: '" + bad + "' is not an HTTP header name");
+        }
+    }
+
+    @Test
+    void migrationWithoutAnApiKeyFailsStartNamingBothSettings() {
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_MIGRATION", "true")))
+                .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_MIGRATION").hasMessageContaining("MDM_API_KEY");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[] {"--migration"}, Map.of())).hasMessageStartingWith("MDM_MIGRATION");
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_MIGRATION", "true", "MDM_API_KEYS", "alice:alice-key-0123456789"))
+                .migration()).isTrue();
+    }
 }
