@@ -200,4 +200,18 @@ abstract class InputLimitScenarios extends ServerScenarios {
         assertThat(admin.enqueue(atLimit.plist(), java.util.List.of(mac.enrollmentId()), true).status()).isEqualTo(200);
         assertThat(mac.channel().poll()).extracting(dev.jmdm.sim.HandledCommand::status).containsExactly("CommandFormatError");
     }
+
+    @Test
+    void anEnrollmentLinkExpiryBeyondWhatCanBeStoredIsA400() {
+        for (String far : new String[] {"+999999999-12-31T23:59:59Z", "+292278994-08-17T07:12:55.808Z", "+10000-01-01T00:00:00Z"}) {
+            AdminClient.Reply r = admin.send("POST", "/v1/enrollment-links",
+                    ("{\"expires_at\": \"" + far + "\"}").getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).as(far).isEqualTo(400);
+            assertThat(r.json().get("error").asText()).as(far).contains("expires_at").contains("too far ahead");
+        }
+        AdminClient.Reply latest = admin.send("POST", "/v1/enrollment-links",
+                "{\"expires_at\": \"9999-12-31T23:59:59Z\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(latest.status()).isEqualTo(201);
+        assertThat(latest.json().get("expires_at").asText()).isEqualTo("9999-12-31T23:59:59Z");
+    }
 }

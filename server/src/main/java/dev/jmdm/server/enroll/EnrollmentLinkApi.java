@@ -32,6 +32,8 @@ final class EnrollmentLinkApi implements ApiRoutes {
     static final int MAX_NOTE = 1000;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("expires_at", "max_uses", "note");
+    /** The latest expiry a link may have: four-digit years keep it readable and far inside a long's milliseconds. */
+    static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
     private final EnrollmentLinks links;
     private final Supplier<URI> baseUrl;
@@ -154,10 +156,18 @@ final class EnrollmentLinkApi implements ApiRoutes {
 
     private static Instant instant(JsonNode node) {
         if (node.isTextual()) {
+            Instant parsed;
             try {
-                return OffsetDateTime.parse(node.textValue()).toInstant();
+                parsed = OffsetDateTime.parse(node.textValue()).toInstant();
             } catch (DateTimeParseException ignored) {
-                // reported below
+                parsed = null; // reported below
+            }
+            // ISO-8601 reaches year 999999999, past what epoch milliseconds (the stored form) can hold.
+            if (parsed != null && parsed.isAfter(LATEST_EXPIRY)) {
+                throw new HttpError(400, "expires_at " + node.textValue() + " is too far ahead; give a time before " + LATEST_EXPIRY);
+            }
+            if (parsed != null) {
+                return parsed;
             }
         }
         throw new HttpError(400, "expires_at must be an ISO-8601 time with a zone, e.g. 2030-01-31T12:00:00Z");
