@@ -51,6 +51,10 @@ abstract class InputLimitScenarios extends ServerScenarios {
         return new MdmSigner(mac.identity(), MdmSigner.Encoding.BER).sign(body);
     }
 
+    private static String basicAuth() {
+        return "Basic " + Base64.getEncoder().encodeToString(("nanomdm:" + TestServer.API_KEY).getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void assertTooLarge(HttpResponse<String> r) throws Exception {
         assertThat(r.statusCode()).isEqualTo(413);
         JsonNode json = JSON.readTree(r.body());
@@ -68,6 +72,14 @@ abstract class InputLimitScenarios extends ServerScenarios {
                     HttpResponse<String> r = put(mdm, body, framing, "Mdm-Signature", signature(mac, body));
                     assertThat(r.statusCode()).as("%s body of %d bytes", framing, size).isEqualTo(200);
                 }
+                // The admin API takes a command of exactly the limit too.
+                dev.jmdm.sim.Commands.Built c = dev.jmdm.sim.Commands.of("ProfileList");
+                String plist = new String(c.plist(), StandardCharsets.UTF_8) + "<!--";
+                byte[] command = (plist + "x".repeat(MAX_BODY - plist.length() - 3) + "-->").getBytes(StandardCharsets.UTF_8);
+                assertThat(command).hasSize(MAX_BODY);
+                HttpResponse<String> r = put(server.baseUri().resolve("/v1/enqueue/" + mac.enrollmentId() + "?nopush=1"), command, framing,
+                        "Authorization", basicAuth());
+                assertThat(r.statusCode()).as("%s command of %d bytes", framing, MAX_BODY).isEqualTo(200);
             }
             assertThat(logs.errorsAndStackTraces()).isEmpty();
         }
@@ -84,9 +96,8 @@ abstract class InputLimitScenarios extends ServerScenarios {
                     assertTooLarge(put(mdm, body, framing, "Mdm-Signature", signature(mac, body)));
                 }
                 // The admin API reads its bodies under the same limit.
-                String auth = "Basic " + Base64.getEncoder().encodeToString(("nanomdm:" + TestServer.API_KEY).getBytes(StandardCharsets.UTF_8));
                 assertTooLarge(put(server.baseUri().resolve("/v1/enqueue/" + mac.enrollmentId()), new byte[MAX_BODY + 1], framing,
-                        "Authorization", auth));
+                        "Authorization", basicAuth()));
             }
             assertThat(logs.errorsAndStackTraces()).isEmpty();
             assertThat(logs.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
