@@ -324,7 +324,7 @@ abstract class DeviceProtocolScenarios extends ServerScenarios {
     void badBodiesAreRefusedClearly() throws Exception {
         URI mdm = server.baseUri().resolve("/mdm");
         SimulatedDevice mac = enrolledMac();
-        // Too large: 413 before the body is read.
+        // Too large: 413 with a JSON error.
         byte[] big = new byte[70 * 1024];
         HttpResponse<String> r = server.http.send(HttpRequest.newBuilder(mdm).PUT(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
                 HttpResponse.BodyHandlers.ofString());

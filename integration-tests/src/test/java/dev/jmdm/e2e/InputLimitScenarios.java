@@ -225,4 +225,60 @@ abstract class InputLimitScenarios extends ServerScenarios {
         assertThat(latest.status()).isEqualTo(201);
         assertThat(latest.json().get("expires_at").asText()).isEqualTo("9999-12-31T23:59:59Z");
     }
+
+    /**
+     * Expect: 100-continue, as curl sends it for large uploads, written on a socket (the JDK 17 client hangs when
+     * the answer is not 100): a body over the limit is refused before it is sent, one within it is invited.
+     */
+    @Test
+    void aClientThatExpectsContinueIsAnsweredBeforeItSendsTheBody() throws Exception {
+        SimulatedDevice mac = enrolledMac();
+        URI base = server.baseUri();
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(5_000); // the server waiting for a body that is never sent fails here
+            socket.getOutputStream().write(("PUT /mdm HTTP/1.1\r\nHost: x\r\nContent-Length: " + (MAX_BODY + 1)
+                    + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            java.util.Map<String, String> head = readHead(in);
+            assertThat(head.get("")).startsWith("HTTP/1.1 413");
+            byte[] error = new byte[Integer.parseInt(head.get("content-length"))];
+            in.readFully(error);
+            assertThat(JSON.readTree(error).get("error").asText()).contains("MDM_MAX_BODY");
+        }
+        byte[] idle = idleOfSize(mac, 2000);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(5_000);
+            var out = socket.getOutputStream();
+            out.write(("PUT /mdm HTTP/1.1\r\nHost: x\r\nContent-Length: " + idle.length + "\r\nMdm-Signature: "
+                    + signature(mac, idle) + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            assertThat(readHead(in).get("")).startsWith("HTTP/1.1 100");
+            out.write(idle);
+            assertThat(readHead(in).get("")).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** A response's status line (under the empty name) and its headers, names in lower case. */
+    private static java.util.Map<String, String> readHead(java.io.DataInputStream in) throws java.io.IOException {
+        java.util.Map<String, String> head = new java.util.HashMap<>();
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c >= 0; c = in.read()) {
+            if (c != '\n') {
+                line.append((char) c);
+                continue;
+            }
+            String l = line.toString().strip();
+            line.setLength(0);
+            if (l.isEmpty()) {
+                return head;
+            }
+            int colon = l.indexOf(':');
+            if (head.isEmpty()) {
+                head.put("", l);
+            } else if (colon > 0) {
+                head.put(l.substring(0, colon).toLowerCase(java.util.Locale.ROOT), l.substring(colon + 1).strip());
+            }
+        }
+        return head;
+    }
 }

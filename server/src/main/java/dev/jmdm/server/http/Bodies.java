@@ -1,6 +1,7 @@
 package dev.jmdm.server.http;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +31,15 @@ final class Bodies {
                 throw new HttpError(400, "Content-Length is not a number");
             }
         }
+        // A client that asked to be told first (Expect: 100-continue, as curl does for large uploads) waits for
+        // the interim answer before sending the body: refuse it unsent, or invite it.
+        boolean waitsForContinue = HttpContinue.requiresContinueResponse(exchange);
         InputStream in = exchange.getInputStream();
         if (declared > maxBytes) {
-            throw tooLarge(exchange, in, declared > maxBytes + SWALLOW_BYTES ? 0 : declared, maxBytes);
+            throw tooLarge(exchange, in, declared > maxBytes + SWALLOW_BYTES || waitsForContinue ? 0 : declared, maxBytes);
+        }
+        if (waitsForContinue) {
+            HttpContinue.sendContinueResponseBlocking(exchange);
         }
         byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (body.length > maxBytes) {
