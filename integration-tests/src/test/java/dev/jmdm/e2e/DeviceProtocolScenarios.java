@@ -302,6 +302,32 @@ abstract class DeviceProtocolScenarios {
     }
 
     @Test
+    void anExpiredCertificateForwardedByTheProxyIsRefusedBeforeAndAfterBinding() throws Exception {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Issued expired = server.deviceCa.issue(CertificateAuthority.deviceIdentitySpec("expired, via proxy")
+                .validity(now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))).keyAlgorithm(KeyAlgorithm.EC_P256).build());
+        SimulatedDevice stale = SimulatedDevice.mac(server.transport, expired, TestServer.TOPIC)
+                .authMode(AuthMode.PROXY_HEADER).proxyHeader(TestServer.PROXY_HEADER);
+        ServerReply refused = stale.authenticate();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text()).contains("expired");
+        assertThat(stale.channel().idle().status()).isEqualTo(400);
+        assertThat(admin.enrollments("id=" + stale.udid()).json().get("enrollments")).isEmpty();
+
+        // A bound certificate that expires stops working, however recently it was accepted.
+        Issued shortLived = server.deviceCa.issue(CertificateAuthority.deviceIdentitySpec("short-lived, via proxy")
+                .validity(now.minus(Duration.ofMinutes(1)), now.plusSeconds(3)).keyAlgorithm(KeyAlgorithm.EC_P256).build());
+        SimulatedDevice mac = SimulatedDevice.mac(server.transport, shortLived, TestServer.TOPIC)
+                .authMode(AuthMode.PROXY_HEADER).proxyHeader(TestServer.PROXY_HEADER);
+        mac.enroll();
+        assertThat(mac.channel().idle().status()).isEqualTo(200);
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), now.plusSeconds(4)).toMillis()));
+        ServerReply afterExpiry = mac.channel().idle();
+        assertThat(afterExpiry.status()).isEqualTo(400);
+        assertThat(afterExpiry.text()).contains("expired");
+    }
+
+    @Test
     void aCertificateSpeaksForOneDeviceOnly() {
         SimulatedDevice a = enrolledMac();
         SimulatedDevice b = SimulatedDevice.mac(server.transport, a.identity(), TestServer.TOPIC);

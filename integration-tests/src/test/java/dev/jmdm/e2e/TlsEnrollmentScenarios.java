@@ -231,6 +231,31 @@ abstract class TlsEnrollmentScenarios {
     }
 
     @Test
+    void anExpiredTlsClientCertificateIsRefusedBeforeAndAfterBinding() throws Exception {
+        tls.uploadPushCert();
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Issued expired = tls.stack.deviceCa().issue(CertificateAuthority.deviceIdentitySpec("expired, over mTLS")
+                .validity(now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))).keyAlgorithm(KeyAlgorithm.EC_P256).build());
+        SimulatedDevice stale = mtlsMac(expired);
+        ServerReply refused = stale.authenticate();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text()).contains("expired");
+        assertThat(stale.channel().idle().status()).isEqualTo(400);
+        assertThat(admin.enrollments("id=" + stale.udid()).json().get("enrollments")).isEmpty();
+
+        // A bound certificate that expires stops working on the same TLS connection setup it was accepted on.
+        Issued shortLived = tls.stack.deviceCa().issue(CertificateAuthority.deviceIdentitySpec("short-lived, over mTLS")
+                .validity(now.minus(Duration.ofMinutes(1)), now.plusSeconds(3)).keyAlgorithm(KeyAlgorithm.EC_P256).build());
+        SimulatedDevice mac = mtlsMac(shortLived);
+        mac.enroll();
+        assertThat(mac.channel().idle().status()).isEqualTo(200);
+        Thread.sleep(Math.max(0, Duration.between(java.time.Instant.now(), now.plusSeconds(4)).toMillis()));
+        ServerReply afterExpiry = mac.channel().idle();
+        assertThat(afterExpiry.status()).isEqualTo(400);
+        assertThat(afterExpiry.text()).contains("expired");
+    }
+
+    @Test
     void aClientCertificateFromAForeignCaIsRefusedAndNothingIsStored() {
         CertificateAuthority foreign = CertificateAuthority.createRoot("foreign CA", Duration.ofDays(2));
         Issued identity = foreign.issueDeviceIdentity("foreign-device", Duration.ofDays(1), KeyAlgorithm.EC_P256);
