@@ -190,6 +190,10 @@ abstract class IdentityBindingScenarios {
 
         assertThat(admin.releaseCertificate("NO-SUCH-DEVICE-" + UUID.randomUUID()).status()).isEqualTo(404);
         assertThat(admin.certificate("NO-SUCH-DEVICE-" + UUID.randomUUID()).json().get("error").asText()).contains("no enrollment");
+        String huge = "U".repeat(5000);
+        assertThat(admin.certificate(huge).status()).isEqualTo(404);
+        assertThat(admin.releaseCertificate(huge).status()).isEqualTo(404);
+        assertThat(admin.allowRenewal(huge).status()).isEqualTo(404);
     }
 
     @Test
