@@ -68,12 +68,13 @@ public final class CertificateBinder {
                 break;
             }
             try {
-                if (claimMigrated(id, identity)) {
-                    LOG.info("bound certificate {} to {} on its first request (moved in without a certificate)",
-                            identity.certSha256(), id.deviceId());
-                    return found.enrollmentLastSeen();
+                String refusal = claimMigrated(id, identity);
+                if (refusal != null) {
+                    throw refuse(id, identity, refusal);
                 }
-                break;
+                LOG.info("bound certificate {} to {} on its first request (moved in without a certificate)",
+                        identity.certSha256(), id.deviceId());
+                return found.enrollmentLastSeen();
             } catch (HostStore.ConcurrentEnrollmentException e) {
                 // Two first requests of one device at once: the next look finds the winner's binding.
                 if (attempt >= CLAIM_ATTEMPTS) {
@@ -84,16 +85,23 @@ public final class CertificateBinder {
         throw refuse(id, identity, "certificate is not bound to enrollment " + id.id() + "; the device must Authenticate first");
     }
 
-    private boolean claimMigrated(EnrollmentId id, RequestIdentity identity) {
+    /** Binds the certificate to a device moved in without one, or says why it may not. */
+    private String claimMigrated(EnrollmentId id, RequestIdentity identity) {
         return bindings.inTransaction(h -> {
-            if (bindings.binding(h, id.deviceId()).isPresent() || bindings.grant(h, id.deviceId()).isPresent()) {
-                return false;
+            long now = clock.millis();
+            if (bindings.binding(h, id.deviceId()).isPresent()) {
+                return "certificate is not bound to enrollment " + id.id() + ", which is bound to another certificate";
+            }
+            if (bindings.grant(h, id.deviceId()).filter(g -> g.activeAt(now)).isPresent()) {
+                return "device " + id.deviceId() + " was released or checked out; it must Authenticate first";
             }
             Optional<Long> arrived = bindings.firstStored(h, id.deviceId());
-            if (arrived.isEmpty() || migratedClaimRefusal(identity, arrived.get()) != null) {
-                return false;
+            String refusal = arrived.isEmpty() ? "the device must Authenticate first" : migratedClaimRefusal(identity, arrived.get());
+            if (refusal != null) {
+                return refusal;
             }
-            return bindings.bind(h, id.deviceId(), identity.certSha256(), identity.notAfterMillis(), null).isEmpty();
+            return bindings.bind(h, id.deviceId(), identity.certSha256(), identity.notAfterMillis(), null)
+                    .map(other -> "certificate is bound to another device").orElse(null);
         });
     }
 
