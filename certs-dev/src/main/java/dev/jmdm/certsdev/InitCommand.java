@@ -67,6 +67,11 @@ final class InitCommand implements Callable<Integer> {
         }
         w.println();
         w.println("Mock APNs: serve apns-server.pem with apns-server.key; trust push-ca.pem for client certificates.");
+        w.println("Point the server at it with both of these (PORT: where it listens); leave both unset to push");
+        w.println("through Apple, whose servers MDM_APNS_CA would no longer trust:");
+        for (Map.Entry<String, String> e : f.mockApnsEnvironment("https://127.0.0.1:PORT").entrySet()) {
+            w.println("  export " + e.getKey() + "=" + CertsDev.shellQuote(e.getValue()));
+        }
         w.println("Push client: push.p12 with the password in push.p12.password, or push.pem with push.key.");
         w.println("Device identities: certs-dev issue-device --out " + CertsDev.shellQuote(f.dir().toString())
                 + " --udid UDID");

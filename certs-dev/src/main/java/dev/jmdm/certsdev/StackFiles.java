@@ -40,7 +40,10 @@ public record StackFiles(
         return DeviceFiles.in(dir, udid);
     }
 
-    /** The server's {@code MDM_*} settings that point at these files, as absolute paths, in a stable order. */
+    /**
+     * The server's {@code MDM_*} settings that point at these files, as absolute paths, in a stable order. The
+     * stand-in APNs settings are apart ({@link #mockApnsEnvironment}): they belong only with a stand-in.
+     */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MDM_CA", absolute(deviceCaCert));
@@ -48,6 +51,17 @@ public record StackFiles(
         env.put("MDM_TLS_KEY", absolute(serverKey));
         env.put("MDM_DEVICE_CA_CERT", absolute(deviceCaCert));
         env.put("MDM_DEVICE_CA_KEY", absolute(deviceCaKey));
+        return Collections.unmodifiableMap(env);
+    }
+
+    /**
+     * The settings that send the server's pushes to a stand-in APNs serving {@code apns-server.pem} at {@code url}
+     * ({@code https://HOST:PORT}). Always both: {@code MDM_APNS_CA} replaces the trust anchors for the APNs host, so
+     * with Apple's APNs it would make every push fail.
+     */
+    public Map<String, String> mockApnsEnvironment(String url) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("MDM_APNS_URL", url);
         env.put("MDM_APNS_CA", absolute(caCert));
         return Collections.unmodifiableMap(env);
     }

@@ -43,6 +43,7 @@ class CertsDevCliTest {
                 .contains("export MDM_TLS_KEY=" + abs.resolve("server.key"))
                 .contains("export MDM_DEVICE_CA_CERT=" + abs.resolve("device-ca.pem"))
                 .contains("export MDM_DEVICE_CA_KEY=" + abs.resolve("device-ca.key"))
+                .contains("export MDM_APNS_URL=")
                 .contains("export MDM_APNS_CA=" + abs.resolve("ca.pem"))
                 .contains("Push topic: com.apple.mgmt.External.")
                 .contains("mdm.test, 192.0.2.7, other.test");

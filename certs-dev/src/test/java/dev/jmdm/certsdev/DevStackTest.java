@@ -155,7 +155,16 @@ class DevStackTest {
                     Map.entry("MDM_TLS_CERT", f.serverCert().toAbsolutePath().toString()),
                     Map.entry("MDM_TLS_KEY", f.serverKey().toAbsolutePath().toString()),
                     Map.entry("MDM_DEVICE_CA_CERT", f.deviceCaCert().toAbsolutePath().toString()),
-                    Map.entry("MDM_DEVICE_CA_KEY", f.deviceCaKey().toAbsolutePath().toString()),
+                    Map.entry("MDM_DEVICE_CA_KEY", f.deviceCaKey().toAbsolutePath().toString()));
+        }
+
+        @Test
+        void theStandInApnsSettingsComeTogether() {
+            StackFiles f = init.files();
+
+            assertThat(f.environment()).doesNotContainKeys("MDM_APNS_CA", "MDM_APNS_URL");
+            assertThat(f.mockApnsEnvironment("https://127.0.0.1:2197")).containsExactly(
+                    Map.entry("MDM_APNS_URL", "https://127.0.0.1:2197"),
                     Map.entry("MDM_APNS_CA", f.caCert().toAbsolutePath().toString()));
         }
     }

@@ -61,6 +61,21 @@ public final class AdminClient {
         return send("DELETE", "/v1/enrollments/" + encode(enrollmentId) + "/queue/" + encode(uuid), null);
     }
 
+    /** The certificate bound to the enrollment's device and any re-bind grant it holds. */
+    public Reply certificate(String enrollmentId) {
+        return send("GET", "/v1/enrollments/" + encode(enrollmentId) + "/certificate", null);
+    }
+
+    /** Releases the device's certificate binding, so that its next Authenticate binds a new one. */
+    public Reply releaseCertificate(String enrollmentId) {
+        return send("DELETE", "/v1/enrollments/" + encode(enrollmentId) + "/certificate", null);
+    }
+
+    /** Lets the device's next Authenticate within the window bind a renewed certificate. */
+    public Reply allowRenewal(String enrollmentId) {
+        return send("POST", "/v1/enrollments/" + encode(enrollmentId) + "/certificate/renewal", null);
+    }
+
     /** Any request: for endpoints this client has no method for. */
     public Reply send(String method, String pathAndQuery, byte[] body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(60))

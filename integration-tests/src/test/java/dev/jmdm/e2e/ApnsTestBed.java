@@ -27,14 +27,27 @@ final class ApnsTestBed implements AutoCloseable {
 
     /** Re-pushes are off so that every push a scenario sees is one it caused. */
     static ApnsTestBed start(TestDatabases.Engine engine, Path dir) throws Exception {
+        return start(engine, dir, false);
+    }
+
+    /**
+     * @param enrollmentCa whether the server also issues enrollment profiles ({@code /mdm/enroll}) from certs-dev's
+     *        device CA, beside {@code MDM_CA} (the test server's own device CA, standing for the fleet's)
+     */
+    static ApnsTestBed start(TestDatabases.Engine engine, Path dir, boolean enrollmentCa) throws Exception {
         DevStack.init(dir.resolve("pki"));
         LoadedStack stack = DevStack.load(dir.resolve("pki"));
         MockApns apns = new MockApns(stack.apnsServer(), stack.pushCa().certificate());
-        TestServer server = new TestServer(engine, dir, Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "MDM_APNS_URL", apns.url(),
                 "MDM_APNS_CA", stack.files().caCert().toString(),
                 "MDM_REPUSH_AFTER", "0",
                 "MDM_SECRET_KEY", "test-secret-key-0123456789"));
+        if (enrollmentCa) {
+            env.put("MDM_DEVICE_CA_CERT", stack.files().deviceCaCert().toString());
+            env.put("MDM_DEVICE_CA_KEY", stack.files().deviceCaKey().toString());
+        }
+        TestServer server = new TestServer(engine, dir, env);
         AdminClient.Reply up = server.admin.send("PUT", "/v1/pushcert", pushCertificatePem(stack));
         if (up.status() != 200) {
             server.close();

@@ -271,20 +271,46 @@ abstract class DeviceProtocolScenarios extends ServerScenarios {
     }
 
     @Test
+    void anExpiredCertificateForwardedByTheProxyIsRefusedBeforeAndAfterBinding() throws Exception {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Issued expired = server.deviceCa.issue(CertificateAuthority.deviceIdentitySpec("expired, via proxy")
+                .validity(now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))).keyAlgorithm(KeyAlgorithm.EC_P256).build());
+        SimulatedDevice stale = SimulatedDevice.mac(server.transport, expired, TestServer.TOPIC)
+                .authMode(AuthMode.PROXY_HEADER).proxyHeader(TestServer.PROXY_HEADER);
+        ServerReply refused = stale.authenticate();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text()).contains("expired");
+        assertThat(stale.channel().idle().status()).isEqualTo(400);
+        assertThat(admin.enrollments("id=" + stale.udid()).json().get("enrollments")).isEmpty();
+
+        // A bound certificate that expires stops working, however recently it was accepted.
+        Issued shortLived = server.deviceCa.issue(CertificateAuthority.deviceIdentitySpec("short-lived, via proxy")
+                .validity(now.minus(Duration.ofMinutes(1)), now.plusSeconds(3)).keyAlgorithm(KeyAlgorithm.EC_P256).build());
+        SimulatedDevice mac = SimulatedDevice.mac(server.transport, shortLived, TestServer.TOPIC)
+                .authMode(AuthMode.PROXY_HEADER).proxyHeader(TestServer.PROXY_HEADER);
+        mac.enroll();
+        assertThat(mac.channel().idle().status()).isEqualTo(200);
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), now.plusSeconds(4)).toMillis()));
+        ServerReply afterExpiry = mac.channel().idle();
+        assertThat(afterExpiry.status()).isEqualTo(400);
+        assertThat(afterExpiry.text()).contains("expired");
+    }
+
+    @Test
     void aCertificateSpeaksForOneDeviceOnly() {
         SimulatedDevice a = enrolledMac();
         SimulatedDevice b = SimulatedDevice.mac(server.transport, a.identity(), TestServer.TOPIC);
-        assertThat(b.authenticate().status()).as("A's certificate cannot enroll B").isEqualTo(400);
+        assertThat(b.authenticate().status()).as("A's certificate cannot enroll B").isEqualTo(401);
 
         SimulatedDevice c = enrolledMac();
         Commands.Built forC = Commands.of("ProfileList");
         admin.enqueue(forC.plist(), List.of(c.enrollmentId()), true);
         Issued cIdentity = c.identity();
         c.useIdentity(a.identity());
-        assertThat(c.channel().idle().status()).as("A's certificate cannot poll for C").isEqualTo(400);
-        assertThat(c.channel().report("Acknowledged", forC.commandUuid(), null).status()).as("nor answer C's command").isEqualTo(400);
-        assertThat(c.channel().tokenUpdate().status()).as("nor check in for C").isEqualTo(400);
-        assertThat(c.user("U1", "u", "U").tokenUpdate().status()).as("nor open a user channel on C").isEqualTo(400);
+        assertThat(c.channel().idle().status()).as("A's certificate cannot poll for C").isEqualTo(401);
+        assertThat(c.channel().report("Acknowledged", forC.commandUuid(), null).status()).as("nor answer C's command").isEqualTo(401);
+        assertThat(c.channel().tokenUpdate().status()).as("nor check in for C").isEqualTo(401);
+        assertThat(c.user("U1", "u", "U").tokenUpdate().status()).as("nor open a user channel on C").isEqualTo(401);
 
         // User Enrollment: its device and user channels are checked against the EnrollmentID's binding.
         SimulatedDevice byod = new SimulatedDevice(server.transport, server.identity("byod"),
@@ -293,9 +319,9 @@ abstract class DeviceProtocolScenarios extends ServerScenarios {
         byod.enroll();
         Issued byodIdentity = byod.identity();
         byod.useIdentity(a.identity());
-        assertThat(byod.channel().idle().status()).as("A's certificate cannot poll for a User Enrollment").isEqualTo(400);
-        assertThat(byod.userEnrollmentUser("MANAGED-1").tokenUpdate().status()).as("nor open its user channel").isEqualTo(400);
-        assertThat(byod.authenticate().status()).as("nor take it over").isEqualTo(400);
+        assertThat(byod.channel().idle().status()).as("A's certificate cannot poll for a User Enrollment").isEqualTo(401);
+        assertThat(byod.userEnrollmentUser("MANAGED-1").tokenUpdate().status()).as("nor open its user channel").isEqualTo(401);
+        assertThat(byod.authenticate().status()).as("nor take it over").isEqualTo(401);
 
         // None of it was stored: B does not exist, C's command is still queued for C, no user channels appeared.
         assertThat(admin.enrollments("id=" + b.udid()).json().get("enrollments")).isEmpty();
@@ -314,10 +340,12 @@ abstract class DeviceProtocolScenarios extends ServerScenarios {
         SimulatedDevice mac = enrolledMac();
         Issued old = mac.identity();
         mac.useIdentity(server.identity("renewed"));
+        assertThat(mac.authenticate().status()).as("no renewal without the admin's window").isEqualTo(401);
+        assertThat(admin.allowRenewal(mac.udid()).status()).isEqualTo(200);
         mac.enroll();
         assertThat(mac.channel().idle().status()).isEqualTo(200);
         mac.useIdentity(old);
-        assertThat(mac.channel().idle().status()).as("the replaced certificate no longer speaks for the device").isEqualTo(400);
+        assertThat(mac.channel().idle().status()).as("the replaced certificate no longer speaks for the device").isEqualTo(401);
     }
 
     @Test
@@ -452,7 +480,7 @@ abstract class DeviceProtocolScenarios extends ServerScenarios {
                 dev.jmdm.sim.DeviceFacts.generate(dev.jmdm.sim.DeviceFacts.Platform.MACOS, udid), TestServer.TOPIC, null);
         assertThat(moved.channel().idle().status()).isEqualTo(200);
         moved.useIdentity(server.identity("thief"));
-        assertThat(moved.channel().idle().status()).isEqualTo(400);
+        assertThat(moved.channel().idle().status()).isEqualTo(401);
     }
 
     @Test

@@ -198,6 +198,8 @@ abstract class HostScenarios {
     void reEnrollmentReusesTheHostAndAUserChannelNamesIt() {
         SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
         long id = host(mac.udid()).get("id").asLong();
+        // Re-enrolling: the old profile is removed (CheckOut), a new one brings a new identity.
+        assertThat(mac.channel().checkOut().status()).isEqualTo(200);
         mac.useIdentity(server.identity("renewed"));
         mac.enroll();
         assertThat(host(mac.facts().serialNumber()).get("id").asLong()).isEqualTo(id);
@@ -215,8 +217,9 @@ abstract class HostScenarios {
         int n = 6;
         List<SimulatedDevice> copies = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            // The same machine (UDID, serial) with identities of its own, all authenticating at once.
-            copies.add(new SimulatedDevice(server.transport, server.identity("race" + i), first.facts(), TestServer.TOPIC, null));
+            // The same machine (UDID, serial, identity) authenticating several times at once, as a device that
+            // retries does. (Different identities racing for one machine: only one may win, see IdentityBindingScenarios.)
+            copies.add(new SimulatedDevice(server.transport, first.identity(), first.facts(), TestServer.TOPIC, null));
         }
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {

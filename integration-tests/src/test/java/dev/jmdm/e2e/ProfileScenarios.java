@@ -358,6 +358,7 @@ abstract class ProfileScenarios {
         String id = newIdentifier("renewal");
         String uuid = installed(mac, id);
 
+        assertThat(admin.allowRenewal(mac.udid()).status()).isEqualTo(200);
         mac.useIdentity(server.identity("renewed"));
         mac.enroll();
         assertThat(types(mac.channel().poll())).containsExactly("ProfileList");

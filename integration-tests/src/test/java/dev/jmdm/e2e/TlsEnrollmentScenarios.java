@@ -181,7 +181,9 @@ abstract class TlsEnrollmentScenarios {
         SimulatedDevice mac = mtlsMac(first);
         mac.enroll();
 
-        // Renewal: a new identity (here from a second download) and a new connection presenting it.
+        // Renewal: the admin opens a window, the device gets a new identity (here from a second download) and
+        // presents it on a new connection.
+        assertThat(admin.allowRenewal(mac.udid()).status()).isEqualTo(200);
         Issued renewed = downloadProfile().identity();
         mac.useIdentity(renewed);
         mac.useTransport(mtlsTransport(renewed));
@@ -193,7 +195,7 @@ abstract class TlsEnrollmentScenarios {
         mac.useIdentity(first);
         mac.useTransport(mtlsTransport(first));
         ServerReply retired = mac.channel().idle();
-        assertThat(retired.status()).as("the replaced certificate no longer speaks for the device").isEqualTo(400);
+        assertThat(retired.status()).as("the replaced certificate no longer speaks for the device").isEqualTo(401);
         assertThat(retired.text()).contains("not bound");
     }
 
@@ -210,22 +212,47 @@ abstract class TlsEnrollmentScenarios {
 
         // A new device B cannot enroll with A's certificate.
         SimulatedDevice b = mtlsMac(a);
-        assertThat(b.authenticate().status()).isEqualTo(400);
+        assertThat(b.authenticate().status()).isEqualTo(401);
         assertThat(admin.enrollments("id=" + b.udid()).json().get("enrollments")).isEmpty();
 
         // Nor speak for C: check-in, command report, user channel.
         SimulatedDevice cWithAsCert = new SimulatedDevice(mtlsTransport(a), a, deviceC.facts(), tls.stack.pushTopic(), null)
                 .authMode(AuthMode.MTLS);
-        assertThat(cWithAsCert.channel().tokenUpdate().status()).isEqualTo(400);
-        assertThat(cWithAsCert.channel().idle().status()).isEqualTo(400);
-        assertThat(cWithAsCert.channel().report("Acknowledged", forC.commandUuid(), null).status()).isEqualTo(400);
-        assertThat(cWithAsCert.user("U-1", "mallory", "Mallory").tokenUpdate().status()).isEqualTo(400);
+        assertThat(cWithAsCert.channel().tokenUpdate().status()).isEqualTo(401);
+        assertThat(cWithAsCert.channel().idle().status()).isEqualTo(401);
+        assertThat(cWithAsCert.channel().report("Acknowledged", forC.commandUuid(), null).status()).isEqualTo(401);
+        assertThat(cWithAsCert.user("U-1", "mallory", "Mallory").tokenUpdate().status()).isEqualTo(401);
 
         // Nothing of that was stored: C keeps one enrollment, its command is still queued, and C gets it.
         assertThat(admin.enrollments("id=" + deviceC.udid()).json().get("enrollments")).hasSize(1);
         assertThat(admin.command(forC.commandUuid()).json().get("enrollments").get(0).get("status").asText()).isEqualTo("Queued");
         assertThat(deviceC.channel().poll()).extracting(HandledCommand::commandUuid).contains(forC.commandUuid());
         assertThat(deviceA.channel().idle().status()).isEqualTo(200);
+    }
+
+    @Test
+    void anExpiredTlsClientCertificateIsRefusedBeforeAndAfterBinding() throws Exception {
+        tls.uploadPushCert();
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Issued expired = tls.stack.deviceCa().issue(CertificateAuthority.deviceIdentitySpec("expired, over mTLS")
+                .validity(now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))).keyAlgorithm(KeyAlgorithm.EC_P256).build());
+        SimulatedDevice stale = mtlsMac(expired);
+        ServerReply refused = stale.authenticate();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text()).contains("expired");
+        assertThat(stale.channel().idle().status()).isEqualTo(400);
+        assertThat(admin.enrollments("id=" + stale.udid()).json().get("enrollments")).isEmpty();
+
+        // A bound certificate that expires stops working on the same TLS connection setup it was accepted on.
+        Issued shortLived = tls.stack.deviceCa().issue(CertificateAuthority.deviceIdentitySpec("short-lived, over mTLS")
+                .validity(now.minus(Duration.ofMinutes(1)), now.plusSeconds(3)).keyAlgorithm(KeyAlgorithm.EC_P256).build());
+        SimulatedDevice mac = mtlsMac(shortLived);
+        mac.enroll();
+        assertThat(mac.channel().idle().status()).isEqualTo(200);
+        Thread.sleep(Math.max(0, Duration.between(java.time.Instant.now(), now.plusSeconds(4)).toMillis()));
+        ServerReply afterExpiry = mac.channel().idle();
+        assertThat(afterExpiry.status()).isEqualTo(400);
+        assertThat(afterExpiry.text()).contains("expired");
     }
 
     @Test

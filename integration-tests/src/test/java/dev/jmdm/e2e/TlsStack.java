@@ -45,6 +45,8 @@ final class TlsStack implements AutoCloseable {
         DevStack.init(dir);
         this.stack = DevStack.load(dir);
         Map<String, String> env = new HashMap<>(stack.files().environment());
+        // No stand-in APNs here: trusting only the dev root for the APNs host makes pushes fail fast.
+        env.put("MDM_APNS_CA", stack.files().caCert().toString());
         env.put("MDM_LISTEN", "127.0.0.1:0");
         env.put("MDM_API_KEY", API_KEY);
         env.put("MDM_DATA_DIR", dir.resolve("data").toString());

@@ -67,7 +67,10 @@ public final class MdmServer implements AutoCloseable {
             EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock);
             CommandStore commands = new CommandStore(jdbi, clock);
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
-            CertificateBinder binder = new CertificateBinder(bindings);
+            // A bad file is reported, with its setting's name, where the enrollment module loads it.
+            java.security.cert.X509Certificate enrollmentCa = settings.enroll().deviceCaCert() == null ? null
+                    : PemIdentity.certificates(settings.enroll().deviceCaCert()).stream().findFirst().orElse(null);
+            CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa, clock);
             HostStore hosts = new HostStore(jdbi, clock);
             checkins = new CheckinService(jdbi, enrollments, commands, bindings, binder, hosts);
             commandService = new CommandService(commands, enrollments, binder, clock);
@@ -103,7 +106,7 @@ public final class MdmServer implements AutoCloseable {
             profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers);
             features.add(profiles);
             features.add(dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts, commands, push,
-                    checkins, commandService, timers, settings.maxBodyBytes()));
+                    checkins, commandService, timers, settings.maxBodyBytes(), bindings));
             EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port);
             features.add(enrollment.api());
             javax.net.ssl.SSLContext tls = settings.tls() == null ? null

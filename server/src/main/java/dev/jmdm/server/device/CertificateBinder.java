@@ -2,43 +2,173 @@ package dev.jmdm.server.device;
 
 import dev.jmdm.server.protocol.EnrollmentId;
 import dev.jmdm.server.storage.CertBindingStore;
+import dev.jmdm.server.storage.HostStore;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks that a request's certificate is the one bound to the device it speaks for. User
- * channels are checked against their device's binding: a user channel rides on the device's
- * identity. The first Authenticate binds (see {@link CheckinService}).
+ * Decides which certificate speaks for which device. User channels are checked against their
+ * device's binding: a user channel rides on the device's identity.
+ *
+ * <p>Any certificate that chains to a trusted CA is not proof of being a particular device: the
+ * open {@code /mdm/enroll} hands one to whoever asks, and a UDID is no secret. So a device that
+ * is bound to a certificate still valid keeps it, and an Authenticate naming that device with
+ * another certificate is refused (nanomdm likewise refuses a certificate that does not match
+ * its enrollment). A new certificate may take over an existing device only when
+ * <ul>
+ * <li>the bound certificate has expired (it can no longer speak for anyone);</li>
+ * <li>the device holds a re-bind grant: it checked out with its bound certificate (the profile
+ * was removed; re-enrolling is next), an admin released the binding, or an admin opened a
+ * renewal window;</li>
+ * <li>the device was stored without any certificate (moved in through /migration) and the
+ * certificate could be the one it had before: not issued by this server's own enrollment CA, and
+ * issued no later than the device arrived here. Such a first claim is allowed on any request.</li>
+ * </ul>
+ * A device this server has never stored is bound by its first Authenticate. Refusals are
+ * {@link DeviceAuthException} (401) and a WARN naming the enrollment and the certificate.
  */
 public final class CertificateBinder {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateBinder.class);
+    private static final int CLAIM_ATTEMPTS = 3;
 
     private final CertBindingStore bindings;
+    private final X509Certificate enrollmentCa;
+    private final Clock clock;
 
-    public CertificateBinder(CertBindingStore bindings) {
+    /**
+     * @param enrollmentCa the CA that issues the identities in {@code /mdm/enroll} profiles, or null when the server
+     *        issues none; its certificates never claim a migrated device
+     */
+    public CertificateBinder(CertBindingStore bindings, X509Certificate enrollmentCa, Clock clock) {
         this.bindings = bindings;
+        this.enrollmentCa = enrollmentCa;
+        this.clock = clock;
     }
 
     /**
-     * Returns the enrollment's last-seen time (null when it has no row yet) after checking the
-     * binding. A device with no binding at all (moved in through /migration, or enrolled before
-     * this server checked identities) is bound on its first request, once; after that only that
-     * certificate speaks for it.
+     * Returns the enrollment's last-seen time (null when it has no row yet) after checking that
+     * the request's certificate is the device's, binding it when this is a migrated device's
+     * first claim.
      */
     public Long authorize(EnrollmentId id, RequestIdentity identity) {
-        CertBindingStore.Lookup found = bindings.lookup(identity.certSha256(), id.id());
-        if (id.deviceId().equals(found.boundDeviceId())) {
-            return found.enrollmentLastSeen();
-        }
-        if (found.boundDeviceId() != null) {
-            throw new DeviceAuthException("certificate is bound to another enrollment");
-        }
-        if (!bindings.hasBinding(id.deviceId()) && found.enrollmentLastSeen() != null) {
-            if (bindings.bind(id.deviceId(), identity.certSha256(), identity.notAfterMillis()).isEmpty()) {
-                LOG.info("bound certificate {} to {} on first use (no earlier binding)", identity.certSha256(), id.deviceId());
+        for (int attempt = 1; ; attempt++) {
+            CertBindingStore.Lookup found = bindings.lookup(identity.certSha256(), id.id());
+            if (id.deviceId().equals(found.boundDeviceId())) {
                 return found.enrollmentLastSeen();
             }
+            if (found.boundDeviceId() != null) {
+                throw refuse(id, identity, "certificate is bound to another device");
+            }
+            if (found.enrollmentLastSeen() == null) {
+                break;
+            }
+            try {
+                String refusal = claimMigrated(id, identity);
+                if (refusal != null) {
+                    throw refuse(id, identity, refusal);
+                }
+                LOG.info("bound certificate {} to {} on its first request (moved in without a certificate)",
+                        identity.certSha256(), id.deviceId());
+                return found.enrollmentLastSeen();
+            } catch (HostStore.ConcurrentEnrollmentException e) {
+                // Two first requests of one device at once: the next look finds the winner's binding.
+                if (attempt >= CLAIM_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
-        throw new DeviceAuthException("certificate is not bound to enrollment " + id.id() + "; the device must Authenticate first");
+        throw refuse(id, identity, "certificate is not bound to enrollment " + id.id() + "; the device must Authenticate first");
+    }
+
+    /** Binds the certificate to a device moved in without one, or says why it may not. */
+    private String claimMigrated(EnrollmentId id, RequestIdentity identity) {
+        return bindings.inTransaction(h -> {
+            long now = clock.millis();
+            if (bindings.binding(h, id.deviceId()).isPresent()) {
+                return "certificate is not bound to enrollment " + id.id() + ", which is bound to another certificate";
+            }
+            if (bindings.grant(h, id.deviceId()).filter(g -> g.activeAt(now)).isPresent()) {
+                return "device " + id.deviceId() + " was released or checked out; it must Authenticate first";
+            }
+            Optional<Long> arrived = bindings.firstStored(h, id.deviceId());
+            String refusal = arrived.isEmpty() ? "the device must Authenticate first" : migratedClaimRefusal(identity, arrived.get());
+            if (refusal != null) {
+                return refusal;
+            }
+            return bindings.bind(h, id.deviceId(), identity.certSha256(), identity.notAfterMillis(), null)
+                    .map(other -> "certificate is bound to another device").orElse(null);
+        });
+    }
+
+    /**
+     * Binds the Authenticate's certificate to its device inside the caller's transaction, or
+     * throws when the policy above refuses it (the caller then rolls back, so nothing is stored).
+     * A racing Authenticate that changed the binding first ends this one with
+     * {@link HostStore.ConcurrentEnrollmentException}, which the caller retries.
+     */
+    public void bindOnAuthenticate(Handle h, EnrollmentId id, RequestIdentity identity) {
+        String device = id.deviceId();
+        long now = clock.millis();
+        Optional<CertBindingStore.Binding> bound = bindings.binding(h, device);
+        if (bound.isPresent() && bound.get().certSha256().equals(identity.certSha256())) {
+            return;
+        }
+        Optional<CertBindingStore.Grant> grant = bindings.grant(h, device).filter(g -> g.activeAt(now));
+        String rebind;
+        if (bound.isPresent() && bound.get().notAfter() <= now) {
+            rebind = "the bound certificate " + bound.get().certSha256() + " has expired";
+        } else if (grant.isPresent()) {
+            rebind = "re-bind grant (" + grant.get().reason() + (grant.get().grantedBy() == null ? "" : " by " + grant.get().grantedBy()) + ")";
+        } else if (bound.isPresent()) {
+            throw refuse(id, identity, "enrollment " + id.id() + " is bound to another certificate that is still valid;"
+                    + " an admin must release it (DELETE /v1/enrollments/" + device + "/certificate) or open a renewal first");
+        } else {
+            Optional<Long> arrived = bindings.firstStored(h, device);
+            String refusal = arrived.isEmpty() ? null : migratedClaimRefusal(identity, arrived.get());
+            if (refusal != null) {
+                throw refuse(id, identity, refusal);
+            }
+            rebind = null;
+        }
+        String replacing = bound.map(CertBindingStore.Binding::certSha256).orElse(null);
+        if (bindings.bind(h, device, identity.certSha256(), identity.notAfterMillis(), replacing).isPresent()) {
+            throw refuse(id, identity, "certificate is already bound to another device");
+        }
+        if (rebind != null) {
+            LOG.info("re-bound {} to certificate {}: {}", device, identity.certSha256(), rebind);
+        }
+    }
+
+    /** Why the certificate may not be a migrated device's old one, or null when it may. */
+    private String migratedClaimRefusal(RequestIdentity identity, long arrivedAt) {
+        if (enrollmentCa != null && issuedBy(identity.certificate(), enrollmentCa)) {
+            return "device was moved in without a certificate, and this server's enrollment CA cannot have issued the one it had";
+        }
+        if (identity.notBeforeMillis() > arrivedAt) {
+            return "device was moved in without a certificate, and this certificate is newer than the move";
+        }
+        return null;
+    }
+
+    private static boolean issuedBy(X509Certificate cert, X509Certificate ca) {
+        if (!cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            cert.verify(ca.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static DeviceAuthException refuse(EnrollmentId id, RequestIdentity identity, String why) {
+        LOG.warn("refused certificate {} for enrollment {}: {}", identity.certSha256(), id.id(), why);
+        return new DeviceAuthException(why);
     }
 }

@@ -11,7 +11,6 @@ import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.EnrollmentStore;
 import dev.jmdm.server.storage.HostStore;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -57,6 +56,13 @@ public final class CheckinService {
      */
     public DeviceResponse handle(CheckinMessage message, RequestIdentity identity) {
         EnrollmentId id = message.enrollment().resolve();
+        if (identity == null && bindings.binding(id.deviceId()).isPresent()) {
+            // The device talks to this server with its own certificate now: another server's copy
+            // of it is stale and would overwrite its token and push magic and clear its queue.
+            return DeviceResponse.refuse(409, "device " + id.deviceId() + " is enrolled with this server (a certificate is bound to it);"
+                    + " migrating it again would overwrite that enrollment. Release the certificate first"
+                    + " (DELETE /v1/enrollments/" + id.deviceId() + "/certificate) if the other server's copy is the right one");
+        }
         if (message instanceof CheckinMessage.Authenticate auth) {
             if (!id.isDeviceChannel()) {
                 throw new ProtocolException("Authenticate must come from a device channel");
@@ -75,6 +81,11 @@ public final class CheckinService {
         }
         if (message instanceof CheckinMessage.CheckOut) {
             enrollments.disable(id);
+            if (identity != null && id.isDeviceChannel()) {
+                // The device removed its profile, proving the bound certificate: re-enrolling, with
+                // whatever new identity the next profile brings, is up to it.
+                bindings.release(id.deviceId(), "checkout", null);
+            }
             LOG.info("CheckOut {}", id.id());
             return DeviceResponse.ok();
         }
@@ -101,8 +112,10 @@ public final class CheckinService {
 
     /**
      * Authenticate starts an enrollment: in one transaction the certificate is bound to the
-     * device (replacing an older one: identity renewal), the device row is stored, every queued
-     * command of the old enrollment is cleared and the channels are disabled until TokenUpdate.
+     * device (or replaces an older one where {@link CertificateBinder} allows it), the device row
+     * is stored, every queued command of the old enrollment is cleared and the channels are
+     * disabled until TokenUpdate. A migrated Authenticate binds nothing: the device keeps the
+     * identity it had, which its first request here claims.
      */
     private void authenticate(EnrollmentId id, CheckinMessage.Authenticate auth, RequestIdentity identity) {
         for (int attempt = 1; ; attempt++) {
@@ -121,10 +134,9 @@ public final class CheckinService {
     private void authenticateOnce(EnrollmentId id, CheckinMessage.Authenticate auth, RequestIdentity identity) {
         jdbi.useTransaction(h -> {
             if (identity != null) {
-                Optional<String> other = bindings.bind(h, id.deviceId(), identity.certSha256(), identity.notAfterMillis());
-                if (other.isPresent()) {
-                    throw new DeviceAuthException("certificate is already bound to another device");
-                }
+                binder.bindOnAuthenticate(h, id, identity);
+            } else {
+                bindings.dropGrant(h, id.deviceId());
             }
             enrollments.storeAuthenticate(h, id, auth);
             hosts.attach(h, id, auth);

@@ -2,7 +2,8 @@ package dev.jmdm.server.device;
 
 /**
  * What to answer a device: an HTTP status and a body (empty for "nothing to do").
- * Device paths never answer 401, which makes devices unenroll.
+ * Handlers never answer 401 themselves: it makes a device unenroll, so it is kept for a
+ * certificate that does not match its enrollment ({@link DeviceAuthException}).
  */
 public record DeviceResponse(int status, byte[] body, String contentType) {
     private static final byte[] EMPTY = new byte[0];
@@ -18,7 +19,7 @@ public record DeviceResponse(int status, byte[] body, String contentType) {
     /** A refusal with a short reason, for logs and for people reading traffic. */
     public static DeviceResponse refuse(int status, String reason) {
         if (status == 401) {
-            throw new IllegalArgumentException("device paths never answer 401");
+            throw new IllegalArgumentException("401 is only for certificate mismatches (DeviceAuthException)");
         }
         return new DeviceResponse(status, ("{\"error\":" + jsonString(reason) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "application/json");

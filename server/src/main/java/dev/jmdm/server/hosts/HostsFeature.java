@@ -5,6 +5,7 @@ import dev.jmdm.server.device.CommandService;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.ApiRoutes;
 import dev.jmdm.server.push.PushService;
+import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
@@ -27,11 +28,13 @@ public final class HostsFeature implements ApiRoutes {
     private final HostsApi hosts;
     private final RemoteActions actions;
     private final CommandsApi commands;
+    private final CertificateBindingApi certificates;
 
-    private HostsFeature(HostsApi hosts, RemoteActions actions, CommandsApi commands) {
+    private HostsFeature(HostsApi hosts, RemoteActions actions, CommandsApi commands, CertificateBindingApi certificates) {
         this.hosts = hosts;
         this.actions = actions;
         this.commands = commands;
+        this.certificates = certificates;
     }
 
     /**
@@ -40,7 +43,8 @@ public final class HostsFeature implements ApiRoutes {
      * @param timers            the server's timer thread, shut down with the server
      */
     public static HostsFeature install(Jdbi jdbi, Clock clock, Duration inventoryInterval, boolean automatic, HostStore hostStore, CommandStore commandStore,
-            PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody) {
+            PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody,
+            CertBindingStore bindings) {
         HostDirectory directory = new HostDirectory(jdbi, hostStore, clock);
         InventoryStore inventory = new InventoryStore(jdbi, clock);
         Wakeups wakeups = new Wakeups(push::push);
@@ -62,7 +66,8 @@ public final class HostsFeature implements ApiRoutes {
             }, SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
         }
         return new HostsFeature(api, new RemoteActions(directory, inventory, commandStore, pins, audit, api, maxBody),
-                new CommandsApi(directory, commandStore, audit, api, maxBody));
+                new CommandsApi(directory, commandStore, audit, api, maxBody),
+                new CertificateBindingApi(bindings, hostStore, audit, clock));
     }
 
     @Override
@@ -82,5 +87,8 @@ public final class HostsFeature implements ApiRoutes {
         }
         r.post("/v1/commands", commands::create);
         r.get("/v1/audit", hosts::audit);
+        r.get("/v1/enrollments/{id}/certificate", certificates::show);
+        r.delete("/v1/enrollments/{id}/certificate", certificates::release);
+        r.post("/v1/enrollments/{id}/certificate/renewal", certificates::allowRenewal);
     }
 }

@@ -82,7 +82,7 @@ final class DeviceHandler {
                 certHeader == null ? null : exchange.getRequestHeaders().getFirst(certHeader),
                 peerChain(exchange),
                 body);
-        return new RequestIdentity(id.sha256(), id.certificate().getNotAfter().getTime());
+        return new RequestIdentity(id.sha256(), id.certificate());
     }
 
     private static X509Certificate[] peerChain(HttpServerExchange exchange) {

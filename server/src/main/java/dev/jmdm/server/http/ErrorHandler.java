@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns exceptions into answers: bad input is a 400 (413 for size) with a JSON message, and
+ * Turns exceptions into answers: bad input is a 400 (413 for size) with a JSON message, a
+ * certificate that may not speak for the enrollment it names a 401, and
  * anything unexpected is a 500 whose details stay in the log, never in the answer.
  */
 final class ErrorHandler implements HttpHandler {
@@ -32,8 +33,10 @@ final class ErrorHandler implements HttpHandler {
             if (t instanceof HttpError e) {
                 status = e.status();
                 message = e.getMessage();
-            } else if (t instanceof PlistException || t instanceof ProtocolException || t instanceof IdentityException
-                    || t instanceof DeviceAuthException) {
+            } else if (t instanceof DeviceAuthException) {
+                status = 401;
+                message = t.getMessage();
+            } else if (t instanceof PlistException || t instanceof ProtocolException || t instanceof IdentityException) {
                 status = 400;
                 message = t.getMessage();
             } else {

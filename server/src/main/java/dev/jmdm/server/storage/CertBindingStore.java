@@ -34,46 +34,142 @@ public final class CertBindingStore {
                 .one());
     }
 
-    /** Whether any certificate is bound to the device. */
-    public boolean hasBinding(String deviceId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM cert_bindings WHERE device_id = :d")
-                .bind("d", deviceId).mapTo(Integer.class).findOne().isPresent());
+    /** Runs the decisions of one request against the tables here in one transaction. */
+    public <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        return jdbi.inTransaction(work);
     }
 
-    public Optional<String> boundCertificate(String deviceId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT cert_sha256 FROM cert_bindings WHERE device_id = :d")
-                .bind("d", deviceId).mapTo(String.class).findOne());
+    /** The certificate a device is bound to. */
+    public record Binding(String certSha256, long notAfter, long boundAt) {
     }
 
     /**
-     * Binds the certificate to the device, replacing the device's previous certificate. Refuses
-     * (returns the other device's id) when the certificate is already bound to another device;
-     * the unique index makes two racing claims of one certificate end with one winner.
+     * A permission to bind a new certificate with the next Authenticate.
+     *
+     * @param expiresAt null: until spent
      */
-    public Optional<String> bind(Handle h, String deviceId, String certSha256, long notAfter) {
+    public record Grant(String reason, String grantedBy, long grantedAt, Long expiresAt) {
+        public boolean activeAt(long now) {
+            return expiresAt == null || expiresAt > now;
+        }
+    }
+
+    public Optional<Binding> binding(Handle h, String deviceId) {
+        return h.createQuery("SELECT cert_sha256, not_after, bound_at FROM cert_bindings WHERE device_id = :d")
+                .bind("d", deviceId).map((rs, ctx) -> new Binding(rs.getString(1), rs.getLong(2), rs.getLong(3))).findOne();
+    }
+
+    public Optional<Binding> binding(String deviceId) {
+        return jdbi.withHandle(h -> binding(h, deviceId));
+    }
+
+    public Optional<Grant> grant(Handle h, String deviceId) {
+        return h.createQuery("SELECT reason, granted_by, granted_at, expires_at FROM cert_rebind_grants WHERE device_id = :d")
+                .bind("d", deviceId)
+                .map((rs, ctx) -> new Grant(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getObject(4, Long.class)))
+                .findOne();
+    }
+
+    public Optional<Grant> grant(String deviceId) {
+        return jdbi.withHandle(h -> grant(h, deviceId));
+    }
+
+    /** The device an enrollment id (or a device's own id) belongs to, when this server stores it. */
+    public Optional<String> deviceOf(String id) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT device_id FROM enrollments WHERE id = :id
+                UNION SELECT id FROM devices WHERE id = :id
+                UNION SELECT device_id FROM cert_bindings WHERE device_id = :id""")
+                .bind("id", id).mapTo(String.class).findFirst());
+    }
+
+    /**
+     * When this server first stored anything of the device (its Authenticate or one of its
+     * channels), or empty when it has never heard of it.
+     */
+    public Optional<Long> firstStored(Handle h, String deviceId) {
+        return h.createQuery("""
+                SELECT MIN(t) FROM (
+                  SELECT created_at AS t FROM devices WHERE id = :d
+                  UNION ALL SELECT created_at AS t FROM enrollments WHERE device_id = :d) stored""")
+                .bind("d", deviceId).mapTo(Long.class).findOne();
+    }
+
+    public Optional<Long> firstStored(String deviceId) {
+        return jdbi.withHandle(h -> firstStored(h, deviceId));
+    }
+
+    /**
+     * Removes the device's binding (its certificate stops speaking for it at once) and lets its
+     * next Authenticate bind a new one. Returns the certificate that was bound, if any.
+     */
+    public Optional<String> release(String deviceId, String reason, String by) {
+        return jdbi.inTransaction(h -> {
+            Optional<String> was = binding(h, deviceId).map(Binding::certSha256);
+            h.createUpdate("DELETE FROM cert_bindings WHERE device_id = :d").bind("d", deviceId).execute();
+            putGrant(h, deviceId, reason, by, null);
+            return was;
+        });
+    }
+
+    /** Lets the device's next Authenticate before expiresAt bind a new certificate; the bound one keeps working meanwhile. */
+    public void allowRebind(String deviceId, String reason, String by, long expiresAt) {
+        jdbi.useTransaction(h -> putGrant(h, deviceId, reason, by, expiresAt));
+    }
+
+    /** Drops a grant unspent: what a migrated Authenticate does, since the device keeps its old identity. */
+    public void dropGrant(Handle h, String deviceId) {
+        h.createUpdate("DELETE FROM cert_rebind_grants WHERE device_id = :d").bind("d", deviceId).execute();
+    }
+
+    private void putGrant(Handle h, String deviceId, String reason, String by, Long expiresAt) {
+        h.createUpdate("""
+                INSERT INTO cert_rebind_grants (device_id, reason, granted_by, granted_at, expires_at)
+                VALUES (:d, :reason, :by, :now, :exp)
+                ON DUPLICATE KEY UPDATE reason = VALUES(reason), granted_by = VALUES(granted_by),
+                granted_at = VALUES(granted_at), expires_at = VALUES(expires_at)""")
+                .bind("d", deviceId).bind("reason", reason).bind("by", by).bind("now", clock.millis()).bind("exp", expiresAt)
+                .execute();
+    }
+
+    /**
+     * Binds the certificate to the device in place of {@code replacing}, the certificate the
+     * caller saw bound (null: it saw none), and spends the device's re-bind grant; whether it may
+     * is the caller's decision. Refuses (returns the other device's id) when the certificate is
+     * already bound to another device. When the binding changed since the caller read it (a
+     * racing Authenticate or claim won), throws {@link HostStore.ConcurrentEnrollmentException}:
+     * the caller retries with a fresh view, so a race never replaces a binding it did not see.
+     */
+    public Optional<String> bind(Handle h, String deviceId, String certSha256, long notAfter, String replacing) {
         Optional<String> other = h.createQuery("SELECT device_id FROM cert_bindings WHERE cert_sha256 = :sha")
                 .bind("sha", certSha256).mapTo(String.class).findOne().filter(d -> !d.equals(deviceId));
         if (other.isPresent()) {
             return other;
         }
         try {
-            h.createUpdate("""
-                    INSERT INTO cert_bindings (device_id, cert_sha256, not_after, bound_at)
-                    VALUES (:d, :sha, :na, :now)
-                    ON DUPLICATE KEY UPDATE cert_sha256 = VALUES(cert_sha256), not_after = VALUES(not_after),
-                    bound_at = VALUES(bound_at)""")
-                    .bind("d", deviceId).bind("sha", certSha256).bind("na", notAfter).bind("now", clock.millis())
-                    .execute();
+            if (replacing == null) {
+                h.createUpdate("""
+                        INSERT INTO cert_bindings (device_id, cert_sha256, not_after, bound_at)
+                        VALUES (:d, :sha, :na, :now)""")
+                        .bind("d", deviceId).bind("sha", certSha256).bind("na", notAfter).bind("now", clock.millis())
+                        .execute();
+            } else {
+                int changed = h.createUpdate("""
+                        UPDATE cert_bindings SET cert_sha256 = :sha, not_after = :na, bound_at = :now
+                        WHERE device_id = :d AND cert_sha256 = :old""")
+                        .bind("d", deviceId).bind("sha", certSha256).bind("na", notAfter).bind("now", clock.millis())
+                        .bind("old", replacing).execute();
+                if (changed == 0) {
+                    throw new HostStore.ConcurrentEnrollmentException(null);
+                }
+            }
         } catch (UnableToExecuteStatementException e) {
             if (Sql.isDuplicateKey(e)) {
-                return Optional.of("another device");
+                throw new HostStore.ConcurrentEnrollmentException(e);
             }
             throw e;
         }
+        dropGrant(h, deviceId);
         return Optional.empty();
-    }
-
-    public Optional<String> bind(String deviceId, String certSha256, long notAfter) {
-        return jdbi.inTransaction(h -> bind(h, deviceId, certSha256, notAfter));
     }
 }
