@@ -74,4 +74,35 @@ class RepushClaimTest {
             assertThat(f.enrollments.claimRepush(clock.millis() - silence, silence, 10)).isEmpty();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void dueEnrollmentsAreClaimedEvenWhenMoreThanABatchOfOlderOnesAreInBackoff(Engine engine) {
+        MovableClock clock = new MovableClock();
+        try (StoreFixture f = new StoreFixture(engine, clock)) {
+            int batch = 5;
+            List<String> older = new java.util.ArrayList<>();
+            for (int i = 0; i < batch * 6; i++) {
+                older.add("OLDER-" + i);
+                tokenUpdate(f, "OLDER-" + i);
+            }
+            clock.advance(Duration.ofMinutes(1));
+            List<String> newer = List.of("NEWER-0", "NEWER-1", "NEWER-2", "NEWER-3", "NEWER-4", "NEWER-5", "NEWER-6");
+            newer.forEach(id -> tokenUpdate(f, id));
+            List<String> all = new java.util.ArrayList<>(older);
+            all.addAll(newer);
+            f.commands.enqueue(CommandStoreTest.command("ProfileList"), all);
+            long silence = Duration.ofMinutes(15).toMillis();
+            clock.advance(Duration.ofMinutes(16));
+            // The older ones were silent first, so they are re-pushed first and now wait out their backoff.
+            assertThat(f.enrollments.claimRepush(clock.millis() - silence, silence, older.size())).containsExactlyInAnyOrderElementsOf(older);
+            clock.advance(Duration.ofMinutes(1));
+
+            List<String> first = f.enrollments.claimRepush(clock.millis() - silence, silence, batch);
+            List<String> second = f.enrollments.claimRepush(clock.millis() - silence, silence, batch);
+            assertThat(first).hasSize(batch).allMatch(id -> id.startsWith("NEWER-"));
+            assertThat(second).hasSize(newer.size() - batch).allMatch(id -> id.startsWith("NEWER-"));
+            assertThat(f.enrollments.claimRepush(clock.millis() - silence, silence, batch)).isEmpty();
+        }
+    }
 }
