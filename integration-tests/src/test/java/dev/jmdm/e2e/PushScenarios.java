@@ -150,6 +150,43 @@ abstract class PushScenarios {
     }
 
     @Test
+    void anEnrollmentWithIncompleteStoredPushDetailsFailsAloneAndTheOthersArePushed() {
+        SimulatedDevice good = enrolled();
+        SimulatedDevice noMagic = enrolled();
+        SimulatedDevice noToken = enrolled();
+        // Rows like these come from data written before TokenUpdate was validated.
+        assertThat(server.sql("UPDATE enrollments SET push_magic = '' WHERE id = ?", noMagic.enrollmentId())).isEqualTo(1);
+        assertThat(server.sql("UPDATE enrollments SET token_hex = ' ' WHERE id = ?", noToken.enrollmentId())).isEqualTo(1);
+        List<String> ids = List.of(noMagic.enrollmentId(), good.enrollmentId(), noToken.enrollmentId());
+
+        Commands.Built cmd = Commands.of("ProfileList");
+        AdminClient.Reply enq = admin.enqueue(cmd.plist(), ids, false);
+        assertThat(enq.status()).as(enq.body()).isEqualTo(207);
+        JsonNode status = enq.json().get("status");
+        assertThat(status.get(good.enrollmentId()).get("push_result").asText()).isNotBlank();
+        assertThat(status.get(noMagic.enrollmentId()).get("push_error").asText()).contains("incomplete");
+        assertThat(status.get(noToken.enrollmentId()).get("push_error").asText()).contains("incomplete");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Map<String, String> byId = new java.util.HashMap<>();
+            admin.command(cmd.commandUuid()).json().get("enrollments").forEach(e -> byId.put(e.get("id").asText(), e.get("status").asText()));
+            assertThat(byId).containsExactlyInAnyOrderEntriesOf(Map.of(good.enrollmentId(), "Acknowledged",
+                    noMagic.enrollmentId(), "Queued", noToken.enrollmentId(), "Queued"));
+        });
+        assertThat(apns.receivedFor(good.channel().tokenHex())).hasSize(1);
+        assertThat(apns.receivedFor(noMagic.channel().tokenHex())).isEmpty();
+
+        // Nothing the server did wrong: a per-id answer, not a 500.
+        AdminClient.Reply alone = admin.push(List.of(noMagic.enrollmentId()));
+        assertThat(alone.status()).as(alone.body()).isEqualTo(207);
+        assertThat(alone.json().get("status").get(noMagic.enrollmentId()).get("push_error").asText()).contains("TokenUpdate");
+
+        // The device's next TokenUpdate stores complete details again.
+        assertThat(noMagic.channel().tokenUpdate().status()).isEqualTo(200);
+        assertThat(admin.push(List.of(noMagic.enrollmentId())).status()).isEqualTo(200);
+        assertThat(apns.receivedFor(noMagic.channel().tokenHex())).hasSize(1);
+    }
+
+    @Test
     void serverErrorsFromApnsAreRetried() {
         SimulatedDevice d = enrolled();
         String token = d.channel().tokenHex();

@@ -112,6 +112,22 @@ public final class TestServer implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * Runs one statement on the server's database, for rows no API writes (data from older
+     * versions or edited by hand). An embedded database is shared within this JVM.
+     */
+    public int sql(String statement, Object... args) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.settings().jdbcUrl());
+                java.sql.PreparedStatement s = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            return s.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(statement + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A device identity from the trusted CA; EC keys keep bulk tests fast. */
     public Issued identity(String name) {
         return deviceCa.issueDeviceIdentity(name, Duration.ofDays(7), KeyAlgorithm.EC_P256);

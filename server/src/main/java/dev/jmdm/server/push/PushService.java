@@ -45,14 +45,21 @@ public final class PushService {
         for (String id : enrollmentIds) {
             EnrollmentStore.PushInfo e = found.get(id);
             if (e == null) {
-                results.put(id, PushResult.failed("unknown enrollment"));
+                results.put(id, PushResult.notPushable("unknown enrollment"));
             } else if (!e.enabled()) {
-                results.put(id, PushResult.failed("enrollment is disabled (checked out or awaiting TokenUpdate)"));
+                results.put(id, PushResult.notPushable("enrollment is disabled (checked out or awaiting TokenUpdate)"));
             } else if (e.tokenInvalid()) {
-                results.put(id, PushResult.failed("APNs rejected this token (" + e.tokenInvalidReason() + "); waiting for the device's next TokenUpdate"));
+                results.put(id, PushResult.notPushable("APNs rejected this token (" + e.tokenInvalidReason()
+                        + "); waiting for the device's next TokenUpdate"));
             } else {
-                results.put(id, null);
-                targets.add(new PushTarget(e.id(), e.topic(), e.tokenHex(), e.pushMagic()));
+                PushTarget target = target(e);
+                if (target == null) {
+                    results.put(id, PushResult.notPushable("the stored push details (Topic, PushMagic, Token) are incomplete;"
+                            + " waiting for the device's next TokenUpdate"));
+                } else {
+                    results.put(id, null);
+                    targets.add(target);
+                }
             }
         }
         if (targets.isEmpty()) {
@@ -86,5 +93,18 @@ public final class PushService {
         });
         enrollments.recordPushed(sent);
         return results;
+    }
+
+    /**
+     * The push target, or null when a stored row lacks what a push needs (rows written before
+     * TokenUpdate was validated, or by hand): one such row must not cost the other ids their push.
+     */
+    private static PushTarget target(EnrollmentStore.PushInfo e) {
+        try {
+            return new PushTarget(e.id(), e.topic(), e.tokenHex(), e.pushMagic());
+        } catch (IllegalArgumentException invalid) {
+            LOG.warn("not pushing {}: {}", e.id(), invalid.getMessage());
+            return null;
+        }
     }
 }
