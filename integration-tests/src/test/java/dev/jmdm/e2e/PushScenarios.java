@@ -125,6 +125,39 @@ abstract class PushScenarios {
             assertThat(got.get(0).topic()).isEqualTo(stack.pushTopic());
             assertThat(got.get(0).pushType()).isEqualTo("mdm");
         }
+        assertThat(apns.pollErrors()).isEmpty();
+    }
+
+    @Test
+    void twoQuickPushesWakeTheDeviceIntoOneCommandSessionAndItsCommandRunsOnce() {
+        SimulatedDevice d = enrolled();
+        AtomicInteger runs = new AtomicInteger();
+        d.behaviour((type, command) -> {
+            runs.incrementAndGet();
+            // Still busy with the command when the second push arrives.
+            sleep(Duration.ofMillis(400));
+            return null;
+        });
+        Commands.Built cmd = Commands.of("ProfileList");
+        assertThat(admin.enqueue(cmd.plist(), List.of(d.enrollmentId()), true).status()).isEqualTo(200);
+        assertThat(admin.push(List.of(d.enrollmentId())).status()).isEqualTo(200);
+        assertThat(admin.push(List.of(d.enrollmentId())).status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> apns.pollsFor(d.channel().tokenHex()) >= 1 && apns.quiet());
+        JsonNode entry = admin.command(cmd.commandUuid()).json().get("enrollments").get(0);
+        assertThat(entry.get("status").asText()).isEqualTo("Acknowledged");
+        assertThat(entry.get("delivery_count").asInt()).as("delivered once").isEqualTo(1);
+        assertThat(runs).as("run once").hasValue(1);
+        assertThat(apns.receivedFor(d.channel().tokenHex())).hasSize(2);
+        assertThat(apns.pollErrors()).isEmpty();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
