@@ -6,6 +6,7 @@ import dev.jmdm.apns.PushTarget;
 import dev.jmdm.server.storage.EnrollmentStore;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,14 +79,19 @@ public final class PushService {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("push failed unexpectedly", e.getCause());
         }
+        Map<String, String> pushed = new HashMap<>();
+        targets.forEach(t -> pushed.put(t.enrollmentId(), t.tokenHex()));
         List<String> sent = new ArrayList<>();
         outcomes.forEach((id, outcome) -> {
             if (outcome instanceof PushOutcome.Sent s) {
                 results.put(id, PushResult.sent(s.apnsId().toString()));
                 sent.add(id);
             } else if (outcome instanceof PushOutcome.TokenInvalid t) {
-                enrollments.markTokenInvalid(id, t.reason());
-                LOG.info("APNs says the token of {} is gone ({}); not pushing it until TokenUpdate", id, t.reason());
+                if (enrollments.markTokenInvalid(id, pushed.get(id), t.reason())) {
+                    LOG.info("APNs says the token of {} is gone ({}); not pushing it until TokenUpdate", id, t.reason());
+                } else {
+                    LOG.info("APNs says the old token of {} is gone ({}); it has sent a new one since", id, t.reason());
+                }
                 results.put(id, PushResult.failed("APNs rejected the token: " + t.reason()));
             } else if (outcome instanceof PushOutcome.Failed f) {
                 results.put(id, PushResult.failed(f.reason() + (f.statusCode() > 0 ? " (APNs status " + f.statusCode() + ")" : "")));

@@ -121,10 +121,15 @@ public final class EnrollmentStore {
                 .list());
     }
 
-    /** APNs said the token is gone: stop pushing until the device's next TokenUpdate. */
-    public void markTokenInvalid(String id, String reason) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE enrollments SET token_invalid = TRUE, token_invalid_reason = :r, updated_at = :now WHERE id = :id")
-                .bind("r", reason).bind("now", clock.millis()).bind("id", id).execute());
+    /**
+     * APNs said the token is gone: stop pushing until the device's next TokenUpdate. Only while the
+     * stored token is still the one pushed: a TokenUpdate that arrived meanwhile brought a good one.
+     * Returns whether the enrollment was marked.
+     */
+    public boolean markTokenInvalid(String id, String pushedTokenHex, String reason) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE enrollments SET token_invalid = TRUE, token_invalid_reason = :r, updated_at = :now"
+                        + " WHERE id = :id AND token_hex = :token")
+                .bind("r", reason).bind("now", clock.millis()).bind("id", id).bind("token", pushedTokenHex).execute()) == 1;
     }
 
     public void recordPushed(Collection<String> ids) {

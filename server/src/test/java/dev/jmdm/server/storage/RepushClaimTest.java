@@ -42,8 +42,14 @@ class RepushClaimTest {
     }
 
     private static void tokenUpdate(StoreFixture f, String udid) {
+        tokenUpdate(f, udid, "AAEC");
+    }
+
+    /** Stores a TokenUpdate of the device channel with the token given as base64. */
+    static void tokenUpdate(StoreFixture f, String udid, String tokenBase64) {
         String xml = "<?xml version=\"1.0\"?><plist><dict><key>MessageType</key><string>TokenUpdate</string><key>UDID</key><string>" + udid
-                + "</string><key>Topic</key><string>t</string><key>PushMagic</key><string>m</string><key>Token</key><data>AAEC</data></dict></plist>";
+                + "</string><key>Topic</key><string>t</string><key>PushMagic</key><string>m</string><key>Token</key><data>" + tokenBase64
+                + "</data></dict></plist>";
         CheckinMessage.TokenUpdate t = (CheckinMessage.TokenUpdate) Messages.checkin(xml.getBytes(StandardCharsets.UTF_8));
         f.enrollments.storeTokenUpdate(t.enrollment().resolve(), t);
     }
@@ -57,7 +63,7 @@ class RepushClaimTest {
             tokenUpdate(f, "IDLE-NOTHING-QUEUED");
             tokenUpdate(f, "GONE-TOKEN");
             f.commands.enqueue(CommandStoreTest.command("ProfileList"), List.of("WAITING", "GONE-TOKEN"));
-            f.enrollments.markTokenInvalid("GONE-TOKEN", "Unregistered");
+            assertThat(f.enrollments.markTokenInvalid("GONE-TOKEN", "000102", "Unregistered")).isTrue();
             long silence = Duration.ofMinutes(15).toMillis();
 
             assertThat(f.enrollments.claimRepush(clock.millis() - silence, silence, 10)).as("not silent long enough").isEmpty();
