@@ -61,9 +61,16 @@ public final class TestServer implements AutoCloseable {
      * instances behind one load balancer. Its own data folder, so it shares nothing but the database.
      */
     public TestServer(TestServer primary, Path dir) {
+        this(primary, dir, Map.of());
+    }
+
+    /** The same, with some settings of its own (say a wrong MDM_SECRET_KEY). */
+    public TestServer(TestServer primary, Path dir, Map<String, String> overrides) {
         this.engine = primary.engine;
         this.dir = dir;
-        this.extraEnv = primary.extraEnv;
+        Map<String, String> env = new HashMap<>(primary.extraEnv);
+        env.putAll(overrides);
+        this.extraEnv = env;
         this.deviceCa = primary.deviceCa;
         this.dsn = primary.dsn;
         this.shared = true;
