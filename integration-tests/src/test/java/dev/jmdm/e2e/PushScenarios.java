@@ -125,7 +125,7 @@ abstract class PushScenarios {
             assertThat(got.get(0).topic()).isEqualTo(stack.pushTopic());
             assertThat(got.get(0).pushType()).isEqualTo("mdm");
         }
-        assertThat(apns.pollErrors()).isEmpty();
+        assertThat(pollErrorsOf(fleet.stream().map(SimulatedDevice::enrollmentId).toList())).isEmpty();
     }
 
     @Test
@@ -149,7 +149,21 @@ abstract class PushScenarios {
         assertThat(entry.get("delivery_count").asInt()).as("delivered once").isEqualTo(1);
         assertThat(runs).as("run once").hasValue(1);
         assertThat(apns.receivedFor(d.channel().tokenHex())).hasSize(2);
-        assertThat(apns.pollErrors()).isEmpty();
+        assertThat(pollErrorsOf(List.of(d.enrollmentId()))).isEmpty();
+    }
+
+    @Test
+    void aWokenDeviceWhosePollIsRefusedShowsUpAsAPollError() {
+        SimulatedDevice d = enrolled();
+        // A certificate the server never bound to this device: its command requests are refused.
+        d.useIdentity(server.identity("stranger"));
+        assertThat(admin.push(List.of(d.enrollmentId())).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pollErrorsOf(List.of(d.enrollmentId())))
+                .singleElement().satisfies(e -> assertThat(e.error()).hasMessageContaining("command poll")));
+    }
+
+    private List<MockApns.PollError> pollErrorsOf(List<String> enrollmentIds) {
+        return apns.pollErrors().stream().filter(e -> enrollmentIds.contains(e.enrollmentId())).toList();
     }
 
     private static void sleep(Duration d) {

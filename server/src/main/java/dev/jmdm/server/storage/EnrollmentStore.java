@@ -154,7 +154,7 @@ public final class EnrollmentStore {
     public List<String> claimRepush(long silentSince, long baseBackoffMillis, int limit) {
         long now = clock.millis();
         return jdbi.withHandle(h -> {
-            // POWER gives a DOUBLE on both engines; exact here, as base × 1024 stays far below 2^53.
+            // POWER gives a DOUBLE on both engines; exact here: epoch millis plus base × 1024 stay far below 2^53.
             List<Map.Entry<String, Long>> due = h.createQuery(
                             "SELECT e.id, e.last_push_at FROM enrollments e"
                             + " WHERE e.enabled = TRUE AND e.token_invalid = FALSE AND e.last_seen_at < :silent"
