@@ -9,7 +9,7 @@ import java.util.stream.IntStream;
 
 /**
  * Fans one MDM wakeup out to N targets through {@link PushSender} against Pushy's mock APNs over TLS on loopback, and
- * prints throughput and the latency each push saw. Not a test: run by hand, see {@code apns/BENCHMARK.md}.
+ * prints throughput and the latency each push saw. Not a test: run by hand, see {@code docs/benchmarks.md} ("APNs fan-out").
  *
  * <p>Arguments: {@code [N=10000] [maxInFlight=1000] [connectionsPerTopic=1]}. Latency runs from the {@code push()} call
  * to its outcome, so with N above maxInFlight it includes the wait for a permit, as a caller of pushAll sees it.

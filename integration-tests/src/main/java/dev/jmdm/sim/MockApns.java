@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in APNs: Pushy's real mock server over TLS (certificates from certs-dev) that records
@@ -26,8 +28,14 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * server as a woken device does. {@link Behaviour} decides per push whether APNs accepts it.
  */
 public final class MockApns implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MockApns.class);
+
     /** One push as it arrived. */
     public record Received(String tokenHex, String topic, String pushType, String payload, BigInteger clientSerial) {
+    }
+
+    /** A poll of a woken channel that failed: the server answered badly or could not be reached. */
+    public record PollError(String enrollmentId, String tokenHex, RuntimeException error) {
     }
 
     /** Return to accept; throw {@link RejectedNotificationException} (or Pushy's Unregistered one) to refuse. */
@@ -40,7 +48,8 @@ public final class MockApns implements AutoCloseable {
     private final MockApnsServer server;
     private final int port;
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
-    private final Map<String, Channel> routes = new ConcurrentHashMap<>();
+    private final Map<String, WakeLoop> routes = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<PollError> pollErrors = new ConcurrentLinkedQueue<>();
     private final ExecutorService wakers = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "mock-apns-wake");
         t.setDaemon(true);
@@ -85,9 +94,12 @@ public final class MockApns implements AutoCloseable {
         return this;
     }
 
-    /** Pushes to the channel's token wake it: it polls the server on a background thread. */
+    /**
+     * Pushes to the channel's token wake it: it polls the server on a background thread, one poll
+     * at a time; pushes during a poll make it poll once more afterwards.
+     */
     public void route(Channel channel) {
-        routes.put(channel.tokenHex(), channel);
+        routes.put(channel.tokenHex(), new WakeLoop(channel, wakers, this::pollFailed));
     }
 
     /** The channel goes offline: pushes to it are still accepted by APNs but wake nothing. */
@@ -107,6 +119,27 @@ public final class MockApns implements AutoCloseable {
         received.clear();
     }
 
+    /** Polls of woken channels that failed, oldest first; each is logged too. */
+    public List<PollError> pollErrors() {
+        return List.copyOf(pollErrors);
+    }
+
+    /** How many polls pushes to this token have run so far (0 when it is not routed). */
+    public int pollsFor(String tokenHex) {
+        WakeLoop loop = routes.get(tokenHex);
+        return loop == null ? 0 : loop.polls();
+    }
+
+    /** True when no routed channel is polling or about to poll. */
+    public boolean quiet() {
+        return routes.values().stream().noneMatch(WakeLoop::busy);
+    }
+
+    private void pollFailed(Channel channel, RuntimeException e) {
+        pollErrors.add(new PollError(channel.enrollmentId(), channel.tokenHex(), e));
+        LOG.warn("woken channel {} failed its poll: {}", channel.enrollmentId(), e.toString());
+    }
+
     private PushNotificationHandler handler(X509Certificate client) {
         return (Http2Headers headers, io.netty.buffer.ByteBuf payload) -> {
             String path = headers.path().toString();
@@ -116,9 +149,9 @@ public final class MockApns implements AutoCloseable {
                     client == null ? null : client.getSerialNumber());
             received.add(push);
             behaviour.answer(push);
-            Channel channel = routes.get(push.tokenHex());
-            if (channel != null) {
-                wakers.submit(channel::poll);
+            WakeLoop loop = routes.get(push.tokenHex());
+            if (loop != null) {
+                loop.wake();
             }
         };
     }

@@ -35,4 +35,18 @@ class PushMariaDbTest extends PushScenarios {
             assertThat(got.get(got.size() - 1).clientSerial()).isEqualTo(renewed.certificate().getSerialNumber());
         }
     }
+
+    @Test
+    void aServerWithAnotherSecretKeySaysInReadyzThatItCannotUseThePushCertificate() throws Exception {
+        try (TestServer wrongKey = new TestServer(server, Files.createTempDirectory("jmdm-wrong-key"),
+                java.util.Map.of("MDM_SECRET_KEY", "not-the-key-the-certificate-was-sealed-with"))) {
+            var ready = wrongKey.http.send(java.net.http.HttpRequest.newBuilder(wrongKey.baseUri().resolve("/readyz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).contains(stack.pushTopic()).contains("cannot be loaded").contains("MDM_SECRET_KEY");
+            var rightKey = server.http.send(java.net.http.HttpRequest.newBuilder(server.baseUri().resolve("/readyz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(rightKey.body()).doesNotContain("cannot be loaded");
+        }
+    }
 }

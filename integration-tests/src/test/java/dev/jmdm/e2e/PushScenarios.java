@@ -125,6 +125,53 @@ abstract class PushScenarios {
             assertThat(got.get(0).topic()).isEqualTo(stack.pushTopic());
             assertThat(got.get(0).pushType()).isEqualTo("mdm");
         }
+        assertThat(pollErrorsOf(fleet.stream().map(SimulatedDevice::enrollmentId).toList())).isEmpty();
+    }
+
+    @Test
+    void twoQuickPushesWakeTheDeviceIntoOneCommandSessionAndItsCommandRunsOnce() {
+        SimulatedDevice d = enrolled();
+        AtomicInteger runs = new AtomicInteger();
+        d.behaviour((type, command) -> {
+            runs.incrementAndGet();
+            // Still busy with the command when the second push arrives.
+            sleep(Duration.ofMillis(400));
+            return null;
+        });
+        Commands.Built cmd = Commands.of("ProfileList");
+        assertThat(admin.enqueue(cmd.plist(), List.of(d.enrollmentId()), true).status()).isEqualTo(200);
+        assertThat(admin.push(List.of(d.enrollmentId())).status()).isEqualTo(200);
+        assertThat(admin.push(List.of(d.enrollmentId())).status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> apns.pollsFor(d.channel().tokenHex()) >= 1 && apns.quiet());
+        JsonNode entry = admin.command(cmd.commandUuid()).json().get("enrollments").get(0);
+        assertThat(entry.get("status").asText()).isEqualTo("Acknowledged");
+        assertThat(entry.get("delivery_count").asInt()).as("delivered once").isEqualTo(1);
+        assertThat(runs).as("run once").hasValue(1);
+        assertThat(apns.receivedFor(d.channel().tokenHex())).hasSize(2);
+        assertThat(pollErrorsOf(List.of(d.enrollmentId()))).isEmpty();
+    }
+
+    @Test
+    void aWokenDeviceWhosePollIsRefusedShowsUpAsAPollError() {
+        SimulatedDevice d = enrolled();
+        // A certificate the server never bound to this device: its command requests are refused.
+        d.useIdentity(server.identity("stranger"));
+        assertThat(admin.push(List.of(d.enrollmentId())).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pollErrorsOf(List.of(d.enrollmentId())))
+                .singleElement().satisfies(e -> assertThat(e.error()).hasMessageContaining("command poll")));
+    }
+
+    private List<MockApns.PollError> pollErrorsOf(List<String> enrollmentIds) {
+        return apns.pollErrors().stream().filter(e -> enrollmentIds.contains(e.enrollmentId())).toList();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -147,6 +194,43 @@ abstract class PushScenarios {
         AdminClient.Reply third = admin.push(List.of(d.enrollmentId()));
         assertThat(third.status()).isEqualTo(200);
         assertThat(apns.receivedFor(token)).hasSize(2);
+    }
+
+    @Test
+    void anEnrollmentWithIncompleteStoredPushDetailsFailsAloneAndTheOthersArePushed() {
+        SimulatedDevice good = enrolled();
+        SimulatedDevice noMagic = enrolled();
+        SimulatedDevice noToken = enrolled();
+        // Rows like these come from data written before TokenUpdate was validated.
+        assertThat(server.sql("UPDATE enrollments SET push_magic = '' WHERE id = ?", noMagic.enrollmentId())).isEqualTo(1);
+        assertThat(server.sql("UPDATE enrollments SET token_hex = ' ' WHERE id = ?", noToken.enrollmentId())).isEqualTo(1);
+        List<String> ids = List.of(noMagic.enrollmentId(), good.enrollmentId(), noToken.enrollmentId());
+
+        Commands.Built cmd = Commands.of("ProfileList");
+        AdminClient.Reply enq = admin.enqueue(cmd.plist(), ids, false);
+        assertThat(enq.status()).as(enq.body()).isEqualTo(207);
+        JsonNode status = enq.json().get("status");
+        assertThat(status.get(good.enrollmentId()).get("push_result").asText()).isNotBlank();
+        assertThat(status.get(noMagic.enrollmentId()).get("push_error").asText()).contains("incomplete");
+        assertThat(status.get(noToken.enrollmentId()).get("push_error").asText()).contains("incomplete");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Map<String, String> byId = new java.util.HashMap<>();
+            admin.command(cmd.commandUuid()).json().get("enrollments").forEach(e -> byId.put(e.get("id").asText(), e.get("status").asText()));
+            assertThat(byId).containsExactlyInAnyOrderEntriesOf(Map.of(good.enrollmentId(), "Acknowledged",
+                    noMagic.enrollmentId(), "Queued", noToken.enrollmentId(), "Queued"));
+        });
+        assertThat(apns.receivedFor(good.channel().tokenHex())).hasSize(1);
+        assertThat(apns.receivedFor(noMagic.channel().tokenHex())).isEmpty();
+
+        // Nothing the server did wrong: a per-id answer, not a 500.
+        AdminClient.Reply alone = admin.push(List.of(noMagic.enrollmentId()));
+        assertThat(alone.status()).as(alone.body()).isEqualTo(207);
+        assertThat(alone.json().get("status").get(noMagic.enrollmentId()).get("push_error").asText()).contains("TokenUpdate");
+
+        // The device's next TokenUpdate stores complete details again.
+        assertThat(noMagic.channel().tokenUpdate().status()).isEqualTo(200);
+        assertThat(admin.push(List.of(noMagic.enrollmentId())).status()).isEqualTo(200);
+        assertThat(apns.receivedFor(noMagic.channel().tokenHex())).hasSize(1);
     }
 
     @Test

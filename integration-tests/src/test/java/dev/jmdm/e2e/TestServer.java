@@ -61,9 +61,16 @@ public final class TestServer implements AutoCloseable {
      * instances behind one load balancer. Its own data folder, so it shares nothing but the database.
      */
     public TestServer(TestServer primary, Path dir) {
+        this(primary, dir, Map.of());
+    }
+
+    /** The same, with some settings of its own (say a wrong MDM_SECRET_KEY). */
+    public TestServer(TestServer primary, Path dir, Map<String, String> overrides) {
         this.engine = primary.engine;
         this.dir = dir;
-        this.extraEnv = primary.extraEnv;
+        Map<String, String> env = new HashMap<>(primary.extraEnv);
+        env.putAll(overrides);
+        this.extraEnv = env;
         this.deviceCa = primary.deviceCa;
         this.dsn = primary.dsn;
         this.shared = true;
@@ -110,6 +117,22 @@ public final class TestServer implements AutoCloseable {
 
     public TestDatabases.Engine engine() {
         return engine;
+    }
+
+    /**
+     * Runs one statement on the server's database, for rows no API writes (data from older
+     * versions or edited by hand). An embedded database is shared within this JVM.
+     */
+    public int sql(String statement, Object... args) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.settings().jdbcUrl());
+                java.sql.PreparedStatement s = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            return s.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(statement + ": " + e.getMessage(), e);
+        }
     }
 
     /** A device identity from the trusted CA; EC keys keep bulk tests fast. */

@@ -60,6 +60,14 @@ public final class ProfileReconcileBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path tmp = Files.createTempDirectory("profile-bench");
+        try {
+            return call(tmp);
+        } finally {
+            TempDirs.deleteQuietly(tmp);
+        }
+    }
+
+    private int call(Path tmp) throws Exception {
         dev.jmdm.certsdev.DevStack.init(tmp.resolve("pki"));
         dev.jmdm.certsdev.LoadedStack stack = dev.jmdm.certsdev.DevStack.load(tmp.resolve("pki"));
         try (MockApns apns = new MockApns(stack.apnsServer(), stack.pushCa().certificate())) {
@@ -84,6 +92,13 @@ public final class ProfileReconcileBenchmark implements Callable<Integer> {
                 AdminClient admin = new AdminClient(http, server.baseUri(), "bench");
                 expect(admin.send("PUT", "/v1/pushcert", (Files.readString(stack.files().pushCert())
                         + Files.readString(stack.files().pushKey())).getBytes(StandardCharsets.UTF_8)), 200);
+                long leftOver = count(db, "SELECT COUNT(*) FROM hosts") + count(db, "SELECT COUNT(*) FROM profiles");
+                if (leftOver > 0) {
+                    // Seeding assumes no rows of its own are there yet; a second run would collide with the first.
+                    System.err.println("--dsn must name an empty database (this one holds hosts or profiles, say from an "
+                            + "earlier run): CREATE DATABASE a new one and pass that");
+                    return 2;
+                }
                 return run(admin, db, stack.pushTopic(), apns);
             } finally {
                 server.close();

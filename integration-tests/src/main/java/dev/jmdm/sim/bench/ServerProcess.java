@@ -86,10 +86,6 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    Path log() {
-        return log;
-    }
-
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);

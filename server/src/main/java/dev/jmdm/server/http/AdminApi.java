@@ -87,8 +87,18 @@ final class AdminApi {
     void push(HttpServerExchange exchange) {
         List<String> ids = ids(exchange);
         Map<String, Object> result = new LinkedHashMap<>();
-        int failed = putPushResults(result, push.push(ids));
-        Json.send(exchange, failed == 0 ? 200 : failed < ids.size() ? 207 : 500, result);
+        Map<String, PushResult> pushes = push.push(ids);
+        int failed = putPushResults(result, pushes);
+        Json.send(exchange, failed == 0 ? 200 : serverCouldNotPush(pushes) ? 500 : 207, result);
+    }
+
+    /**
+     * nanomdm answers 500 when nothing could be pushed; we keep that for the server's own failures
+     * (no certificate, APNs refusing) and answer 207 with per-id errors when it is the enrollments
+     * that cannot be pushed, as that is no server fault.
+     */
+    private static boolean serverCouldNotPush(Map<String, PushResult> pushes) {
+        return pushes.values().stream().allMatch(r -> !r.ok() && r.attempted());
     }
 
     private static int putPushResults(Map<String, Object> result, Map<String, PushResult> pushes) {

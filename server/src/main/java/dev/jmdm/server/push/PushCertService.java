@@ -30,6 +30,8 @@ public final class PushCertService {
     private final Clock clock;
     private final Duration warnBefore;
     private final Map<String, Long> loaded = new HashMap<>();
+    /** Stored certificates this server cannot use, by topic: why, for /readyz. */
+    private final Map<String, String> unloadable = new HashMap<>();
 
     public PushCertService(PushCertStore store, SecretBox secrets, PushSender sender, Clock clock, Duration warnBefore) {
         this.store = store;
@@ -61,6 +63,7 @@ public final class PushCertService {
     private synchronized Status install(PushCertificate cert) {
         store.store(cert.topic(), cert.certificatePem(), secrets.seal(cert.privateKeyPem()), cert.notAfter().toEpochMilli());
         sender.updateCertificate(cert);
+        unloadable.remove(cert.topic());
         store.find(cert.topic()).ifPresent(s -> loaded.put(s.topic(), s.updatedAt()));
         LOG.info("push certificate for {} stored, valid until {}", cert.topic(), cert.notAfter());
         return status(cert.topic(), cert.notAfter());
@@ -100,10 +103,12 @@ public final class PushCertService {
                 sender.updateCertificate(PushCertificate.fromPem(pem, Clock.fixed(Instant.ofEpochMilli(Math.min(s.notAfter() - 1,
                         clock.millis())), clock.getZone())));
                 loaded.put(s.topic(), s.updatedAt());
+                unloadable.remove(s.topic());
                 LOG.info("loaded push certificate for {} (valid until {})", s.topic(), Instant.ofEpochMilli(s.notAfter()));
             } catch (SecretBox.WrongKeyException | PushCertificateException e) {
                 LOG.error("cannot load push certificate for {}: {}", s.topic(), e.getMessage());
                 loaded.put(s.topic(), s.updatedAt()); // not again until it changes
+                unloadable.put(s.topic(), e.getMessage());
             }
         }
     }
@@ -123,9 +128,16 @@ public final class PushCertService {
         }
     }
 
-    /** Logs a warning for every certificate that expires soon or has expired (at start and daily). */
+    /**
+     * Certificates that expire soon or have expired, and stored ones this server cannot load (most
+     * often an MDM_SECRET_KEY other than the one they were sealed with): at start, daily and in /readyz.
+     */
     public List<String> warnings() {
         List<String> warnings = new ArrayList<>();
+        synchronized (this) {
+            unloadable.forEach((topic, why) -> warnings.add("push certificate for " + topic
+                    + " cannot be loaded, so its devices cannot be woken: " + why));
+        }
         for (Status s : all()) {
             if (s.warning() != null) {
                 warnings.add(s.warning());

@@ -6,6 +6,7 @@ import dev.jmdm.apns.PushTarget;
 import dev.jmdm.server.storage.EnrollmentStore;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,14 +46,21 @@ public final class PushService {
         for (String id : enrollmentIds) {
             EnrollmentStore.PushInfo e = found.get(id);
             if (e == null) {
-                results.put(id, PushResult.failed("unknown enrollment"));
+                results.put(id, PushResult.notPushable("unknown enrollment"));
             } else if (!e.enabled()) {
-                results.put(id, PushResult.failed("enrollment is disabled (checked out or awaiting TokenUpdate)"));
+                results.put(id, PushResult.notPushable("enrollment is disabled (checked out or awaiting TokenUpdate)"));
             } else if (e.tokenInvalid()) {
-                results.put(id, PushResult.failed("APNs rejected this token (" + e.tokenInvalidReason() + "); waiting for the device's next TokenUpdate"));
+                results.put(id, PushResult.notPushable("APNs rejected this token (" + e.tokenInvalidReason()
+                        + "); waiting for the device's next TokenUpdate"));
             } else {
-                results.put(id, null);
-                targets.add(new PushTarget(e.id(), e.topic(), e.tokenHex(), e.pushMagic()));
+                PushTarget target = target(e);
+                if (target == null) {
+                    results.put(id, PushResult.notPushable("the stored push details (Topic, PushMagic, Token) are incomplete;"
+                            + " waiting for the device's next TokenUpdate"));
+                } else {
+                    results.put(id, null);
+                    targets.add(target);
+                }
             }
         }
         if (targets.isEmpty()) {
@@ -71,14 +79,19 @@ public final class PushService {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("push failed unexpectedly", e.getCause());
         }
+        Map<String, String> pushed = new HashMap<>();
+        targets.forEach(t -> pushed.put(t.enrollmentId(), t.tokenHex()));
         List<String> sent = new ArrayList<>();
         outcomes.forEach((id, outcome) -> {
             if (outcome instanceof PushOutcome.Sent s) {
                 results.put(id, PushResult.sent(s.apnsId().toString()));
                 sent.add(id);
             } else if (outcome instanceof PushOutcome.TokenInvalid t) {
-                enrollments.markTokenInvalid(id, t.reason());
-                LOG.info("APNs says the token of {} is gone ({}); not pushing it until TokenUpdate", id, t.reason());
+                if (enrollments.markTokenInvalid(id, pushed.get(id), t.reason())) {
+                    LOG.info("APNs says the token of {} is gone ({}); not pushing it until TokenUpdate", id, t.reason());
+                } else {
+                    LOG.info("APNs says the old token of {} is gone ({}); it has sent a new one since", id, t.reason());
+                }
                 results.put(id, PushResult.failed("APNs rejected the token: " + t.reason()));
             } else if (outcome instanceof PushOutcome.Failed f) {
                 results.put(id, PushResult.failed(f.reason() + (f.statusCode() > 0 ? " (APNs status " + f.statusCode() + ")" : "")));
@@ -86,5 +99,18 @@ public final class PushService {
         });
         enrollments.recordPushed(sent);
         return results;
+    }
+
+    /**
+     * The push target, or null when a stored row lacks what a push needs (rows written before
+     * TokenUpdate was validated, or by hand): one such row must not cost the other ids their push.
+     */
+    private static PushTarget target(EnrollmentStore.PushInfo e) {
+        try {
+            return new PushTarget(e.id(), e.topic(), e.tokenHex(), e.pushMagic());
+        } catch (IllegalArgumentException invalid) {
+            LOG.warn("not pushing {}: {}", e.id(), invalid.getMessage());
+            return null;
+        }
     }
 }

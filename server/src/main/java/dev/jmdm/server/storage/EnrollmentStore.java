@@ -121,10 +121,15 @@ public final class EnrollmentStore {
                 .list());
     }
 
-    /** APNs said the token is gone: stop pushing until the device's next TokenUpdate. */
-    public void markTokenInvalid(String id, String reason) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE enrollments SET token_invalid = TRUE, token_invalid_reason = :r, updated_at = :now WHERE id = :id")
-                .bind("r", reason).bind("now", clock.millis()).bind("id", id).execute());
+    /**
+     * APNs said the token is gone: stop pushing until the device's next TokenUpdate. Only while the
+     * stored token is still the one pushed: a TokenUpdate that arrived meanwhile brought a good one.
+     * Returns whether the enrollment was marked.
+     */
+    public boolean markTokenInvalid(String id, String pushedTokenHex, String reason) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE enrollments SET token_invalid = TRUE, token_invalid_reason = :r, updated_at = :now"
+                        + " WHERE id = :id AND token_hex = :token")
+                .bind("r", reason).bind("now", clock.millis()).bind("id", id).bind("token", pushedTokenHex).execute()) == 1;
     }
 
     public void recordPushed(Collection<String> ids) {
@@ -135,33 +140,37 @@ public final class EnrollmentStore {
                 .bindMap(HostStore.indexed("p", ids)).bind("now", clock.millis()).execute());
     }
 
+    /** Backoff stops doubling after this many re-pushes (base × 1024). */
+    static final int MAX_BACKOFF_DOUBLINGS = 10;
+
     /**
      * Claims up to limit enrollments that wait for a re-push: enabled, token valid, with pending
      * commands, silent since before silentSince, and not pushed within their backoff (base × 2^count,
-     * capped). Each claim is an UPDATE guarded by the old last_push_at, so two servers sweeping at
-     * once never both push one enrollment.
+     * capped). The backoff is judged in SQL so the limit counts only due rows: filtered afterwards,
+     * a batch of silent enrollments still in backoff would hide due ones behind them for ever.
+     * Each claim is an UPDATE guarded by the old last_push_at, so two servers sweeping at once never
+     * both push one enrollment.
      */
     public List<String> claimRepush(long silentSince, long baseBackoffMillis, int limit) {
         long now = clock.millis();
         return jdbi.withHandle(h -> {
-            List<Map.Entry<String, Long>> candidates = h.createQuery(
-                            "SELECT e.id, e.last_push_at, e.repush_count FROM enrollments e"
+            // POWER gives a DOUBLE on both engines; exact here: epoch millis plus base × 1024 stay far below 2^53.
+            List<Map.Entry<String, Long>> due = h.createQuery(
+                            "SELECT e.id, e.last_push_at FROM enrollments e"
                             + " WHERE e.enabled = TRUE AND e.token_invalid = FALSE AND e.last_seen_at < :silent"
+                            + " AND (e.last_push_at IS NULL"
+                            + " OR e.last_push_at + :base * POWER(2, LEAST(e.repush_count, :cap)) <= :now)"
                             + " AND EXISTS (SELECT 1 FROM enrollment_queue q WHERE q.enrollment_id = e.id AND q.pending = TRUE)"
-                            + " ORDER BY e.last_seen_at LIMIT :limit")
-                    .bind("silent", silentSince).bind("limit", limit * 4)
+                            + " ORDER BY e.last_seen_at, e.id LIMIT :limit")
+                    .bind("silent", silentSince).bind("base", baseBackoffMillis).bind("cap", MAX_BACKOFF_DOUBLINGS)
+                    .bind("now", now).bind("limit", limit)
                     .map((rs, ctx) -> {
                         Long last = rs.getObject(2, Long.class);
-                        int count = Math.min(rs.getInt(3), 10);
-                        long due = last == null ? 0 : last + baseBackoffMillis * (1L << count);
-                        return Map.entry(rs.getString(1), due <= now ? (last == null ? -1L : last) : Long.MIN_VALUE);
+                        return Map.entry(rs.getString(1), last == null ? -1L : last);
                     })
                     .list();
             List<String> claimed = new java.util.ArrayList<>();
-            for (Map.Entry<String, Long> c : candidates) {
-                if (claimed.size() >= limit || c.getValue() == Long.MIN_VALUE) {
-                    continue;
-                }
+            for (Map.Entry<String, Long> c : due) {
                 int n = h.createUpdate("UPDATE enrollments SET last_push_at = :now, repush_count = repush_count + 1"
                                 + " WHERE id = :id AND COALESCE(last_push_at, -1) = :old")
                         .bind("now", now).bind("id", c.getKey()).bind("old", c.getValue()).execute();
