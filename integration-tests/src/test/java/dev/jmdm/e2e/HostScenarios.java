@@ -239,18 +239,32 @@ abstract class HostScenarios {
         assertThat(serials("q=" + first.facts().serialNumber())).containsExactly(first.facts().serialNumber());
     }
 
+    /** A Mac enrolled without telling its serial, and a second host the admin made for that serial and put in a group. */
+    record Split(SimulatedDevice mac, String serial, long enrolledId, long preId, String group) {
+    }
+
+    Split enrolledWithoutSerialThenPreRegistered(String serial) {
+        SimulatedDevice mac = device(DeviceFacts.Platform.MACOS, serial).sparseAuthenticate(true);
+        mac.enroll();
+        JsonNode enrolled = host(mac.udid());
+        assertThat(enrolled.has("serial_number")).isFalse();
+        assertThat(enrolled.has("platform")).isFalse();
+        // Registered before any inventory told the serial: a second host, pending.
+        long preId = ok(post("/v1/hosts", "{\"serials\": [\"" + serial + "\"]}")).get("hosts").get(0).get("id").asLong();
+        assertThat(preId).isNotEqualTo(enrolled.get("id").asLong());
+        String group = "merge-" + serial.toLowerCase();
+        ok(admin.send("PUT", "/v1/groups/" + group, ("{\"hosts\": [\"" + serial + "\"]}").getBytes(StandardCharsets.UTF_8)));
+        return new Split(mac, serial, enrolled.get("id").asLong(), preId, group);
+    }
+
     @Test
     void aSerialPreRegisteredAfterEnrollmentMergesIntoOneHostOnTheNextAuthenticate() {
         String tag = tag();
-        SimulatedDevice mac = device(DeviceFacts.Platform.MACOS, tag + "LATE").sparseAuthenticate(true);
-        mac.enroll();
-        long enrolledId = host(mac.udid()).get("id").asLong();
-        assertThat(host(mac.udid()).has("serial_number")).isFalse();
-        // The admin registers the serial before any inventory told it: a second host, pending.
-        long preId = ok(post("/v1/hosts", "{\"serials\": [\"" + tag + "LATE\"]}")).get("hosts").get(0).get("id").asLong();
-        assertThat(preId).isNotEqualTo(enrolledId);
-        String group = "merge-" + tag.toLowerCase();
-        ok(admin.send("PUT", "/v1/groups/" + group, ("{\"hosts\": [\"" + tag + "LATE\"]}").getBytes(StandardCharsets.UTF_8)));
+        Split split = enrolledWithoutSerialThenPreRegistered(tag + "LATE");
+        SimulatedDevice mac = split.mac();
+        long enrolledId = split.enrolledId();
+        long preId = split.preId();
+        String group = split.group();
 
         mac.sparseAuthenticate(false);
         assertThat(mac.authenticate().status()).isEqualTo(200);
@@ -269,13 +283,11 @@ abstract class HostScenarios {
     @Test
     void inventoryFillsSerialAndPlatformAndMergesIntoAPreRegisteredHost() {
         String tag = tag();
-        SimulatedDevice mac = device(DeviceFacts.Platform.MACOS, tag + "INV").sparseAuthenticate(true);
-        mac.enroll();
-        long enrolledId = host(mac.udid()).get("id").asLong();
-        assertThat(host(mac.udid()).has("platform")).isFalse();
-        long preId = ok(post("/v1/hosts", "{\"serials\": [\"" + tag + "INV\"]}")).get("hosts").get(0).get("id").asLong();
-        String group = "merge-" + tag.toLowerCase();
-        ok(admin.send("PUT", "/v1/groups/" + group, ("{\"hosts\": [\"" + tag + "INV\"]}").getBytes(StandardCharsets.UTF_8)));
+        Split split = enrolledWithoutSerialThenPreRegistered(tag + "INV");
+        SimulatedDevice mac = split.mac();
+        long enrolledId = split.enrolledId();
+        long preId = split.preId();
+        String group = split.group();
 
         assertThat(types(mac.channel().poll())).containsExactlyElementsOf(INVENTORY);
         JsonNode merged = host(mac.udid());
