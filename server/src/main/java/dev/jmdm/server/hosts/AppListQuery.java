@@ -44,7 +44,6 @@ record AppListQuery(Set<String> identifiers, boolean managedOnly, boolean itemsL
      * Items-limited answer keeps the attributes it did not carry), the rest stay. An identifier that
      * was asked for by name and not answered is not installed, unless ManagedAppsOnly may have hidden it.
      */
-    @SuppressWarnings("unchecked")
     Map<String, Object> applyTo(Map<String, Object> stored, Map<String, Object> answered) {
         Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
         List<Map<String, Object>> unnamed = new ArrayList<>();

@@ -6,7 +6,6 @@ import dev.jmdm.server.http.Json;
 import dev.jmdm.server.http.Requests;
 import dev.jmdm.server.protocol.Command;
 import dev.jmdm.server.storage.CommandStore;
-import dev.jmdm.server.storage.HostRecord;
 import dev.jmdm.server.storage.HostStore;
 import io.undertow.server.HttpServerExchange;
 import java.util.ArrayList;
@@ -90,7 +89,7 @@ final class CommandsApi {
 
     /** PUT /v1/enqueue queued a raw command: audited as a command, naming enrollments rather than hosts. */
     void rawEnqueued(HttpServerExchange exchange, Command command, List<String> enrollmentIds) {
-        Long hostId = enrollmentIds.size() == 1 ? hosts.resolve(enrollmentIds.get(0)).map(HostRecord::id).orElse(null) : null;
+        Long hostId = enrollmentIds.size() == 1 ? hosts.hostOfEnrollment(enrollmentIds.get(0)).orElse(null) : null;
         auditCommand(exchange, command, enrollmentIds, hostId, Map.of("enrollments", enrollmentIds.size(), "via", "enqueue"));
     }
 

@@ -214,6 +214,14 @@ public final class HostStore {
         });
     }
 
+    /** The host an enrollment (device or user channel) belongs to; an enrollment id is never read as a host id. */
+    public Optional<Long> hostOfEnrollment(String enrollmentId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT d.host_id FROM enrollments e JOIN devices d ON d.id = e.device_id
+                        WHERE e.id = :e AND d.host_id IS NOT NULL""")
+                .bind("e", enrollmentId).mapTo(Long.class).findOne());
+    }
+
     /** The enrollment ids (device channel first, then user channels) of a host. */
     public List<String> enrollmentIds(long hostId) {
         return jdbi.withHandle(h -> h.createQuery("""
