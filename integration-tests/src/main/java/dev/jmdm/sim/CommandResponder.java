@@ -37,7 +37,7 @@ final class CommandResponder {
         return switch (requestType) {
             case "DeviceInformation" -> deviceInformation(command);
             case "SecurityInfo" -> securityInfo();
-            case "InstalledApplicationList" -> installedApplications();
+            case "InstalledApplicationList" -> installedApplications(command);
             case "ProfileList" -> profileList();
             case "InstallProfile" -> installProfile(command);
             case "RemoveProfile" -> removeProfile(command);
@@ -119,20 +119,30 @@ final class CommandResponder {
         return Answer.acknowledged(extra);
     }
 
-    private Answer installedApplications() {
+    /** The device's apps; none is managed, so ManagedAppsOnly answers an empty list. Identifiers filters. */
+    private Answer installedApplications(NSDictionary command) {
         Random r = new Random(facts.udid().hashCode());
-        NSArray apps = new NSArray(3);
+        List<String> wanted = new ArrayList<>();
+        if (command.get("Identifiers") instanceof NSArray ids) {
+            for (NSObject id : ids.getArray()) {
+                wanted.add(id.toString());
+            }
+        }
+        boolean managedOnly = command.get("ManagedAppsOnly") instanceof com.dd.plist.NSNumber n && n.boolValue();
+        List<NSDictionary> apps = new ArrayList<>();
         String[][] known = {{"com.apple.Safari", "Safari"}, {"com.apple.Pages", "Pages"}, {"com.example.Tool", "Tool"}};
-        for (int i = 0; i < known.length; i++) {
+        for (String[] k : known) {
             NSDictionary app = new NSDictionary();
-            app.put("Identifier", known[i][0]);
-            app.put("Name", known[i][1]);
+            app.put("Identifier", k[0]);
+            app.put("Name", k[1]);
             app.put("ShortVersion", (1 + r.nextInt(17)) + "." + r.nextInt(10));
             app.put("Version", String.valueOf(1000 + r.nextInt(9000)));
-            apps.setValue(i, app);
+            if (!managedOnly && (wanted.isEmpty() || wanted.contains(k[0]))) {
+                apps.add(app);
+            }
         }
         NSDictionary extra = new NSDictionary();
-        extra.put("InstalledApplicationList", apps);
+        extra.put("InstalledApplicationList", new NSArray(apps.toArray(new NSObject[0])));
         return Answer.acknowledged(extra);
     }
 

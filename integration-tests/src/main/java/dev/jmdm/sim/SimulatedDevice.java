@@ -34,6 +34,7 @@ public final class SimulatedDevice {
     private volatile String proxyHeader = "X-Client-Cert";
     private volatile MdmSigner.Encoding encoding = MdmSigner.Encoding.BER;
     private volatile Behaviour behaviour = (requestType, command) -> null;
+    private volatile boolean sparseAuthenticate;
 
     /**
      * Decides an answer before the truthful responder does; return null to let the device
@@ -125,6 +126,15 @@ public final class SimulatedDevice {
         return this;
     }
 
+    /**
+     * Leaves SerialNumber and ProductName out of Authenticate (both are optional there, checkin/authenticate.yaml),
+     * as some enrollments do; the device still reports them to DeviceInformation.
+     */
+    public SimulatedDevice sparseAuthenticate(boolean sparse) {
+        this.sparseAuthenticate = sparse;
+        return this;
+    }
+
     /** Swaps the identity certificate, as a renewal or a new enrollment profile does. */
     public void useIdentity(Issued identity) {
         this.identity = identity;
@@ -149,10 +159,12 @@ public final class SimulatedDevice {
         NSDictionary m = deviceChannel.message("Authenticate");
         m.put("Topic", topic);
         // Apple keeps the serial number from the server in User Enrollment (checkin/authenticate.yaml).
-        if (enrollmentId == null) {
+        if (enrollmentId == null && !sparseAuthenticate) {
             m.put("SerialNumber", facts.serialNumber());
         }
-        m.put("ProductName", facts.productName());
+        if (!sparseAuthenticate) {
+            m.put("ProductName", facts.productName());
+        }
         m.put("OSVersion", facts.osVersion());
         m.put("BuildVersion", facts.buildVersion());
         m.put("DeviceName", facts.deviceName());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jmdm.server.testing.TestDatabases;
 import dev.jmdm.sim.AdminClient;
 import dev.jmdm.sim.Answer;
+import dev.jmdm.sim.Commands;
 import dev.jmdm.sim.DeviceFacts;
 import dev.jmdm.sim.HandledCommand;
 import dev.jmdm.sim.ServerReply;
@@ -241,6 +242,78 @@ abstract class HostScenarios {
         assertThat(serials("q=" + first.facts().serialNumber())).containsExactly(first.facts().serialNumber());
     }
 
+    /** A Mac enrolled without telling its serial, and a second host the admin made for that serial and put in a group. */
+    record Split(SimulatedDevice mac, String serial, long enrolledId, long preId, String group) {
+    }
+
+    Split enrolledWithoutSerialThenPreRegistered(String serial) {
+        SimulatedDevice mac = device(DeviceFacts.Platform.MACOS, serial).sparseAuthenticate(true);
+        mac.enroll();
+        JsonNode enrolled = host(mac.udid());
+        assertThat(enrolled.has("serial_number")).isFalse();
+        assertThat(enrolled.has("platform")).isFalse();
+        // Registered before any inventory told the serial: a second host, pending.
+        long preId = ok(post("/v1/hosts", "{\"serials\": [\"" + serial + "\"]}")).get("hosts").get(0).get("id").asLong();
+        assertThat(preId).isNotEqualTo(enrolled.get("id").asLong());
+        String group = "merge-" + serial.toLowerCase();
+        ok(admin.send("PUT", "/v1/groups/" + group, ("{\"hosts\": [\"" + serial + "\"]}").getBytes(StandardCharsets.UTF_8)));
+        return new Split(mac, serial, enrolled.get("id").asLong(), preId, group);
+    }
+
+    @Test
+    void aSerialPreRegisteredAfterEnrollmentMergesIntoOneHostOnTheNextAuthenticate() {
+        String tag = tag();
+        Split split = enrolledWithoutSerialThenPreRegistered(tag + "LATE");
+        SimulatedDevice mac = split.mac();
+        long enrolledId = split.enrolledId();
+        long preId = split.preId();
+        String group = split.group();
+
+        mac.sparseAuthenticate(false);
+        assertThat(mac.authenticate().status()).isEqualTo(200);
+        assertThat(mac.channel().tokenUpdate().status()).isEqualTo(200);
+        JsonNode merged = host(mac.udid());
+        assertThat(merged.get("id").asLong()).as("the pre-registered host stays").isEqualTo(preId);
+        assertThat(merged.get("serial_number").asText()).isEqualTo(tag + "LATE");
+        assertThat(merged.get("status").asText()).isEqualTo("enrolled");
+        assertThat(merged.get("groups")).extracting(JsonNode::asText).containsExactly(group);
+        assertThat(serials("q=" + tag)).containsExactly(tag + "LATE");
+        refused(get("/v1/hosts/" + enrolledId), 404, "no host");
+        // The history of the enrollment came along.
+        assertThat(history(mac.udid())).extracting(c -> c.get("request_type").asText()).containsAll(INVENTORY);
+    }
+
+    @Test
+    void inventoryFillsSerialAndPlatformAndMergesIntoAPreRegisteredHost() {
+        String tag = tag();
+        Split split = enrolledWithoutSerialThenPreRegistered(tag + "INV");
+        SimulatedDevice mac = split.mac();
+        long enrolledId = split.enrolledId();
+        long preId = split.preId();
+        String group = split.group();
+
+        assertThat(types(mac.channel().poll())).containsExactlyElementsOf(INVENTORY);
+        JsonNode merged = host(mac.udid());
+        assertThat(merged.get("id").asLong()).isEqualTo(preId);
+        assertThat(merged.get("serial_number").asText()).isEqualTo(tag + "INV");
+        assertThat(merged.get("platform").asText()).isEqualTo("macos");
+        assertThat(merged.get("status").asText()).isEqualTo("enrolled");
+        assertThat(merged.get("groups")).extracting(JsonNode::asText).containsExactly(group);
+        assertThat(merged.get("inventory").get("app_count").asInt()).isEqualTo(3);
+        assertThat(serials("q=" + tag)).containsExactly(tag + "INV");
+        refused(get("/v1/hosts/" + enrolledId), 404, "no host");
+
+        // Without a pre-registered host the inventory simply fills the serial and platform in.
+        SimulatedDevice phone = device(DeviceFacts.Platform.IOS, tag + "PH").sparseAuthenticate(true);
+        phone.enroll();
+        phone.channel().poll();
+        JsonNode filled = host(phone.udid());
+        assertThat(filled.get("serial_number").asText()).isEqualTo(tag + "PH");
+        assertThat(filled.get("platform").asText()).isEqualTo("ios");
+        assertThat(phone.authenticate().status()).as("its next Authenticate keeps the host").isEqualTo(200);
+        assertThat(host(tag + "PH").get("id").asLong()).isEqualTo(filled.get("id").asLong());
+    }
+
     @Test
     void forgettingAHostClearsItsQueueAndTellsTheDeviceNothing() {
         SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
@@ -253,14 +326,64 @@ abstract class HostScenarios {
         assertThat(deleted.get("id").asLong()).isEqualTo(id);
         refused(get("/v1/hosts/" + mac.udid()), 404, "no host");
         refused(get("/v1/hosts/" + id), 404, "no host");
-        assertThat(ok(admin.queue(mac.udid())).get("commands")).isEmpty();
+        // The enrollment is gone with the host: nothing can be queued or pushed to it, the old command keeps its record.
+        refused(admin.queue(mac.udid()), 404, "no enrollment");
+        assertThat(ok(admin.enrollments("id=" + mac.udid())).get("enrollments")).isEmpty();
+        assertThat(admin.enqueue(Commands.of("ProfileList").plist(), List.of(mac.udid()), true).status()).isEqualTo(404);
         assertThat(ok(admin.command(uuid)).toString()).contains("Cleared");
-        assertThat(mac.channel().poll()).isEmpty();
         assertThat(audit(id, "hosts.delete")).hasSize(1);
 
-        // Should it come back, it is a new host.
+        // The device was told nothing and checks in again: its TokenUpdate and polls are refused, as for any
+        // device that never enrolled, and no invisible channel becomes pushable.
+        assertThat(mac.channel().tokenUpdate().status()).isEqualTo(400);
+        assertThat(mac.channel().idle().status()).isEqualTo(400);
+        assertThat(ok(admin.enrollments("id=" + mac.udid())).get("enrollments")).isEmpty();
+        assertThat(serials("q=" + mac.facts().serialNumber())).isEmpty();
+
+        // Should it enroll again, it is a new host that the API shows.
         mac.enroll();
-        assertThat(host(mac.udid()).get("id").asLong()).isNotEqualTo(id);
+        long again = host(mac.udid()).get("id").asLong();
+        assertThat(again).isNotEqualTo(id);
+        assertThat(serials("q=" + mac.facts().serialNumber())).containsExactly(mac.facts().serialNumber());
+        assertThat(host(mac.udid()).get("status").asText()).isEqualTo("enrolled");
+    }
+
+    /** On a server of its own: once a profile is stored, every enrollment also gets a ProfileList. */
+    @Test
+    void forgettingAHostTakesItOutOfProfileTargetsAndStatus() throws Exception {
+        try (TestServer own = new TestServer(engine(), Files.createTempDirectory("jmdm-hosts-profiles"))) {
+            AdminClient api = own.admin;
+            SimulatedDevice mac = own.newMac();
+            SimulatedDevice kept = own.newMac();
+            mac.enroll();
+            kept.enroll();
+            String identifier = "com.example.hosts." + tag().toLowerCase();
+            AdminClient.Reply up = api.send("POST", "/v1/profiles", dev.jmdm.sim.Profiles.withOnePayload(identifier,
+                    UUID.randomUUID().toString().toUpperCase(), identifier, "com.apple.dock", 32));
+            assertThat(up.status()).as(up.body()).isIn(200, 201);
+            AdminClient.Reply t = api.send("PUT", "/v1/profiles/" + identifier + "/targets",
+                    ("{\"hosts\": [\"" + mac.udid() + "\", \"" + kept.udid() + "\"]}").getBytes(StandardCharsets.UTF_8));
+            assertThat(t.status()).as(t.body()).isEqualTo(200);
+            assertThat(api.send("POST", "/v1/profiles/reconcile", null).status()).isEqualTo(200);
+            assertThat(types(mac.channel().poll())).contains("InstallProfile");
+            assertThat(types(kept.channel().poll())).contains("InstallProfile");
+            assertThat(ok(api.send("GET", "/v1/profiles/" + identifier + "/status", null)).get("hosts")).hasSize(2);
+
+            long id = ok(api.send("GET", "/v1/hosts/" + mac.udid(), null)).get("id").asLong();
+            ok(api.send("DELETE", "/v1/hosts/" + id, null));
+            JsonNode after = ok(api.send("GET", "/v1/profiles/" + identifier + "/status", null));
+            assertThat(after.get("hosts")).extracting(h -> h.get("udid").asText()).containsExactly(kept.udid());
+            int counted = 0;
+            for (JsonNode n : after.get("counts")) {
+                counted += n.asInt();
+            }
+            assertThat(counted).as("status counts leave the deleted host out").isEqualTo(1);
+            // The target naming the deleted host is gone: reconciling again brings nothing back.
+            assertThat(api.send("POST", "/v1/profiles/reconcile", null).status()).isEqualTo(200);
+            assertThat(ok(api.send("GET", "/v1/profiles/" + identifier + "/status", null)).get("hosts")).hasSize(1);
+            assertThat(api.send("GET", "/v1/profiles/" + identifier, null).body()).doesNotContain("\"" + id + "\"")
+                    .doesNotContain(mac.udid());
+        }
     }
 
     @Test
@@ -357,6 +480,66 @@ abstract class HostScenarios {
         assertThat(raw.body()).contains("<key>QueryResponses</key>").contains(f.serialNumber());
         assertThat(get("/v1/hosts/" + mac.udid() + "/inventory/apps/raw").body()).contains("com.apple.Safari");
         refused(get("/v1/hosts/" + mac.udid() + "/inventory/colour/raw"), 404, "colour");
+    }
+
+    @Test
+    void aRawAnswerIsTheHostsOwnWhenOneCommandWentToSeveralHosts() {
+        SimulatedDevice a = enrolled(DeviceFacts.Platform.MACOS);
+        SimulatedDevice b = enrolled(DeviceFacts.Platform.IOS);
+        String uuid = ok(post("/v1/commands?nopush=1", """
+                {"request_type": "DeviceInformation", "queries": ["SerialNumber", "UDID"], "hosts": ["%s", "%s"]}"""
+                .formatted(a.udid(), b.udid()))).get("command_uuid").asText();
+        a.channel().poll();
+        b.channel().poll();
+        for (SimulatedDevice d : List.of(a, b)) {
+            SimulatedDevice other = d == a ? b : a;
+            assertThat(inventory(d.udid()).get("device").get("command_uuid").asText()).isEqualTo(uuid);
+            AdminClient.Reply raw = get("/v1/hosts/" + d.udid() + "/inventory/device/raw");
+            assertThat(raw.status()).isEqualTo(200);
+            assertThat(raw.body()).contains(d.facts().serialNumber()).doesNotContain(other.facts().serialNumber());
+        }
+    }
+
+    @Test
+    void aFilteredAppListUpdatesTheAppsItNamesAndKeepsTheRest() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        JsonNode full = inventory(mac.udid()).get("apps");
+        String fullRaw = get("/v1/hosts/" + mac.udid() + "/inventory/apps/raw").body();
+
+        // Nothing on this Mac is managed: the device answers an empty list, which says nothing about the other apps.
+        ok(post("/v1/commands?nopush=1", "{\"request_type\": \"InstalledApplicationList\", \"managed_apps_only\": true, "
+                + "\"hosts\": [\"" + mac.udid() + "\"]}"));
+        assertThat(mac.channel().poll()).extracting(HandledCommand::status).containsExactly("Acknowledged");
+        assertThat(ok(get("/v1/hosts/" + mac.udid() + "/apps")).get("apps")).hasSize(3);
+
+        // Asked for two apps by name, the device answers Safari (updated) and not Tool: Tool is gone, Pages stays.
+        NSDictionary safari = new NSDictionary();
+        safari.put("Identifier", "com.apple.Safari");
+        safari.put("Name", "Safari");
+        safari.put("ShortVersion", "99.1");
+        NSDictionary extra = new NSDictionary();
+        extra.put("InstalledApplicationList", new com.dd.plist.NSArray(safari));
+        mac.behaviour((type, command) -> "InstalledApplicationList".equals(type) ? Answer.acknowledged(extra) : null);
+        ok(post("/v1/commands?nopush=1", "{\"request_type\": \"InstalledApplicationList\", "
+                + "\"identifiers\": [\"com.apple.Safari\", \"com.example.Tool\"], \"hosts\": [\"" + mac.udid() + "\"]}"));
+        mac.channel().poll();
+        mac.behaviour((type, command) -> null);
+        JsonNode apps = ok(get("/v1/hosts/" + mac.udid() + "/apps")).get("apps");
+        assertThat(apps).extracting(a -> a.get("identifier").asText()).containsExactly("com.apple.Pages", "com.apple.Safari");
+        JsonNode updated = apps.get(1);
+        assertThat(updated.get("short_version").asText()).isEqualTo("99.1");
+        assertThat(updated.get("version").asText()).as("what the filtered answer did not carry stays").isNotEmpty();
+        // The source still dates from, and shows, the last full list.
+        JsonNode after = inventory(mac.udid()).get("apps");
+        assertThat(after.get("command_uuid")).isEqualTo(full.get("command_uuid"));
+        assertThat(after.get("collected_at")).isEqualTo(full.get("collected_at"));
+        assertThat(get("/v1/hosts/" + mac.udid() + "/inventory/apps/raw").body()).isEqualTo(fullRaw);
+
+        // A full answer replaces the list.
+        ok(post("/v1/hosts/" + mac.udid() + "/refetch?nopush=1", null));
+        mac.channel().poll();
+        assertThat(ok(get("/v1/hosts/" + mac.udid() + "/apps")).get("apps")).hasSize(3);
+        assertThat(inventory(mac.udid()).get("apps").get("command_uuid")).isNotEqualTo(full.get("command_uuid"));
     }
 
     @Test
@@ -628,5 +811,50 @@ abstract class HostScenarios {
         Set<String> seen = new HashSet<>();
         history(phone.udid()).forEach(c -> seen.add(c.get("request_type").asText()));
         assertThat(seen).containsExactlyInAnyOrderElementsOf(INVENTORY);
+    }
+
+    // ---- audit of the raw API and limits ---------------------------------------------------------------
+
+    @Test
+    void aRawEnqueueIsAuditedLikeABuiltCommand() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        SimulatedDevice phone = enrolled(DeviceFacts.Platform.IOS);
+        long id = host(mac.udid()).get("id").asLong();
+        Commands.Built one = Commands.of("ProfileList");
+        AdminClient helpdesk = new AdminClient(server.http, server.baseUri(), HELPDESK, HELPDESK_KEY);
+        assertThat(helpdesk.enqueue(one.plist(), List.of(mac.udid()), true).status()).isEqualTo(200);
+        JsonNode entry = audit(id, "command").get(0);
+        assertThat(entry.get("actor").asText()).isEqualTo(HELPDESK);
+        assertThat(entry.get("command_uuid").asText()).isEqualTo(one.commandUuid());
+        assertThat(entry.get("target").asText()).isEqualTo(mac.udid());
+        assertThat(entry.get("detail").get("request_type").asText()).isEqualTo("ProfileList");
+
+        Commands.Built both = Commands.of("SecurityInfo");
+        assertThat(admin.enqueue(both.plist(), List.of(mac.udid(), phone.udid()), true).status()).isEqualTo(200);
+        List<JsonNode> all = new ArrayList<>();
+        ok(get("/v1/audit?action=command&limit=1000")).get("entries").forEach(all::add);
+        assertThat(all).filteredOn(e -> both.commandUuid().equals(e.get("command_uuid").asText())).singleElement()
+                .satisfies(e -> assertThat(e.get("target").asText()).contains(mac.udid(), phone.udid()));
+        // A refused enqueue queued nothing and is not audited.
+        Commands.Built unknown = Commands.of("ProfileList");
+        assertThat(admin.enqueue(unknown.plist(), List.of("nobody-" + UUID.randomUUID()), true).status()).isEqualTo(404);
+        assertThat(all.size()).isEqualTo(ok(get("/v1/audit?action=command&limit=1000")).get("entries").size());
+    }
+
+    @Test
+    void tamperedCursorsAndOverlongTextAreRefused() {
+        SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        for (String json : List.of("[\"id\", \"abc\", 1]", "[\"serial_number\", 5, 1]", "[\"id\", 1, \"x\"]",
+                "[\"-last_seen\", 1.5, 2]", "{}")) {
+            String sort = json.contains("serial") ? "&sort=serial_number" : json.contains("last_seen") ? "&sort=-last_seen" : "";
+            refused(get("/v1/hosts?cursor=" + b64.encodeToString(json.getBytes(StandardCharsets.UTF_8)) + sort), 400, "cursor");
+        }
+        String longText = "x".repeat(1025);
+        refused(post("/v1/hosts/" + mac.udid() + "/lock?nopush=1", "{\"message\": \"" + longText + "\"}"), 400, "Message", "1024");
+        refused(post("/v1/commands?nopush=1", "{\"request_type\": \"RemoveProfile\", \"identifier\": \"" + longText + "\", "
+                + "\"hosts\": [\"" + mac.udid() + "\"]}"), 400, "Identifier", "1024");
+        assertThat(ok(post("/v1/hosts/" + mac.udid() + "/lock?nopush=1", "{\"message\": \"" + "x".repeat(1024) + "\"}"))
+                .get("command_uuid").asText()).isNotEmpty();
     }
 }

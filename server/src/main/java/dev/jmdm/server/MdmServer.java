@@ -105,15 +105,16 @@ public final class MdmServer implements AutoCloseable {
             features.add(new PushCertApi(pushCerts, settings.maxBodyBytes()));
             profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers);
             features.add(profiles);
-            features.add(dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts, commands, push,
-                    checkins, commandService, timers, settings.maxBodyBytes(), bindings));
+            var hostsFeature = dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts,
+                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings);
+            features.add(hostsFeature);
             EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port);
             features.add(enrollment.api());
             javax.net.ssl.SSLContext tls = settings.tls() == null ? null
                     : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
             http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKeys(),
                     settings.migration(), settings.certHeader(), database, checkins, commandService, identities,
-                    enrollments, commands, push, features, pushCerts::warnings, metrics, tls, enrollment.handler()));
+                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, pushCerts::warnings, metrics, tls, enrollment.handler()));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;

@@ -74,6 +74,10 @@ public final class CheckinService {
             binder.authorize(id, identity);
         }
         if (message instanceof CheckinMessage.TokenUpdate t) {
+            if (!enrollments.deviceKnown(id.deviceId())) {
+                // Never Authenticated, or its host was deleted: a TokenUpdate must not bring back a pushable channel.
+                throw new DeviceAuthException("enrollment " + id.id() + " is unknown; the device must Authenticate first");
+            }
             int tally = enrollments.storeTokenUpdate(id, t);
             LOG.info("TokenUpdate {} ({}) tally {}", id.id(), id.type().label(), tally);
             listeners.forEach(l -> l.tokenUpdated(id, tally));

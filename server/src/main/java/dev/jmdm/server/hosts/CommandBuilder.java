@@ -28,6 +28,8 @@ import java.util.UUID;
 final class CommandBuilder {
     /** JSON fields that address the command rather than fill it. */
     static final java.util.Set<String> ENVELOPE_FIELDS = java.util.Set.of("request_type", "hosts", "command_uuid");
+    /** Longest string value (or array item) the builder puts into a command. */
+    static final int MAX_TEXT = 1024;
 
     private CommandBuilder() {
     }
@@ -125,6 +127,7 @@ final class CommandBuilder {
                 if (!v.isTextual()) {
                     throw new HttpError(400, where + " must be a string");
                 }
+                checkLength(where, v.asText());
                 checkAllowed(where, key, List.of(v.asText()));
                 return new NSString(v.asText());
             }
@@ -165,6 +168,7 @@ final class CommandBuilder {
                     if (!item.isTextual()) {
                         throw new HttpError(400, where + " must be an array of strings");
                     }
+                    checkLength(where, item.asText());
                     items.add(item.asText());
                 }
                 checkAllowed(where, key, items);
@@ -205,6 +209,16 @@ final class CommandBuilder {
             return v.asDouble();
         }
         return v.asText();
+    }
+
+    /**
+     * Free text goes to the device as is and is shown there (a lock screen message) or stored with the
+     * command; nothing an admin means to send is longer, and a megabyte of it would only bloat the queue.
+     */
+    private static void checkLength(String where, String text) {
+        if (text.length() > MAX_TEXT) {
+            throw new HttpError(400, where + " is " + text.length() + " characters long; at most " + MAX_TEXT + " are allowed");
+        }
     }
 
     private static void checkAllowed(String where, CommandSchemas.Key key, List<String> values) {

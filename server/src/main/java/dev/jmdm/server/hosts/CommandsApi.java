@@ -6,6 +6,7 @@ import dev.jmdm.server.http.Json;
 import dev.jmdm.server.http.Requests;
 import dev.jmdm.server.protocol.Command;
 import dev.jmdm.server.storage.CommandStore;
+import dev.jmdm.server.storage.HostStore;
 import io.undertow.server.HttpServerExchange;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,13 +20,15 @@ final class CommandsApi {
     static final int MAX_HOSTS = 10_000;
 
     private final HostDirectory directory;
+    private final HostStore hosts;
     private final CommandStore commands;
     private final AuditLog audit;
     private final HostsApi api;
     private final long maxBody;
 
-    CommandsApi(HostDirectory directory, CommandStore commands, AuditLog audit, HostsApi api, long maxBody) {
+    CommandsApi(HostDirectory directory, HostStore hosts, CommandStore commands, AuditLog audit, HostsApi api, long maxBody) {
         this.directory = directory;
+        this.hosts = hosts;
         this.commands = commands;
         this.audit = audit;
         this.api = api;
@@ -76,12 +79,25 @@ final class CommandsApi {
         } catch (CommandStore.DuplicateCommandException e) {
             throw new HttpError(409, e.getMessage());
         }
-        audit.record(ApiJson.actor(exchange), "command", hostIds.size() == 1 ? hostIds.get(0) : null,
-                String.join(",", ids), command.commandUuid(), Map.of("request_type", command.requestType(), "hosts", hostIds.size()));
+        auditCommand(exchange, command, ids, hostIds.size() == 1 ? hostIds.get(0) : null, Map.of("hosts", hostIds.size()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("command_uuid", command.commandUuid());
         result.put("request_type", command.requestType());
         result.put("hosts", targets);
         Json.send(exchange, api.pushAndStatus(exchange, result, List.copyOf(ids)), result);
+    }
+
+    /** PUT /v1/enqueue queued a raw command: audited as a command, naming enrollments rather than hosts. */
+    void rawEnqueued(HttpServerExchange exchange, Command command, List<String> enrollmentIds) {
+        Long hostId = enrollmentIds.size() == 1 ? hosts.hostOfEnrollment(enrollmentIds.get(0)).orElse(null) : null;
+        auditCommand(exchange, command, enrollmentIds, hostId, Map.of("enrollments", enrollmentIds.size(), "via", "enqueue"));
+    }
+
+    private void auditCommand(HttpServerExchange exchange, Command command, java.util.Collection<String> ids, Long hostId,
+            Map<String, Object> detail) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("request_type", command.requestType());
+        d.putAll(detail);
+        audit.record(ApiJson.actor(exchange), "command", hostId, String.join(",", ids), command.commandUuid(), d);
     }
 }

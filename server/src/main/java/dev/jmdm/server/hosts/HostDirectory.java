@@ -3,6 +3,7 @@ package dev.jmdm.server.hosts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jmdm.server.http.HttpError;
 import dev.jmdm.server.storage.HostRecord;
+import dev.jmdm.server.storage.HostRows;
 import dev.jmdm.server.storage.HostStore;
 import dev.jmdm.server.storage.QueueEntry;
 import java.time.Clock;
@@ -138,7 +139,7 @@ final class HostDirectory {
             binds.put("q", "%" + likeEscape(f.search().trim().toLowerCase(Locale.ROOT)) + "%");
         }
         if (cursor != null) {
-            Object[] c = decodeCursor(cursor, sortKey);
+            Object[] c = decodeCursor(cursor, sortKey, sort);
             String op = desc ? "<" : ">";
             sql.append(" AND (").append(sort.expr).append(' ').append(op).append(" :cv OR (").append(sort.expr)
                     .append(" = :cv AND h.id ").append(op).append(" :cid))");
@@ -174,12 +175,17 @@ final class HostDirectory {
         }
     }
 
-    private static Object[] decodeCursor(String cursor, String sortKey) {
+    private static Object[] decodeCursor(String cursor, String sortKey, Sort sort) {
         try {
             var node = JSON.readTree(Base64.getUrlDecoder().decode(cursor));
             if (node.isArray() && node.size() == 3 && sortKey.equals(node.get(0).asText())) {
                 var v = node.get(1);
-                return new Object[] {v.isNumber() ? (Object) v.asLong() : v.asText(), node.get(2).asLong()};
+                var id = node.get(2);
+                // A value of the wrong type would reach the SQL comparison, where H2 fails to convert it.
+                boolean valueFits = sort.numeric ? v.isIntegralNumber() && v.canConvertToLong() : v.isTextual();
+                if (valueFits && id.isIntegralNumber() && id.canConvertToLong()) {
+                    return new Object[] {sort.numeric ? (Object) v.asLong() : v.asText(), id.asLong()};
+                }
             }
         } catch (Exception e) {
             // reported below
@@ -256,9 +262,11 @@ final class HostDirectory {
     }
 
     /**
-     * Forgets a host: its pending commands are closed as Cleared, its channels disabled (no more
-     * pushes), its devices unlinked, and its groups, inventory and PINs deleted. The device is told
-     * nothing; if it authenticates again it comes back as a new host.
+     * Forgets a host. Its pending commands are closed as Cleared (their rows and answers stay in the
+     * command views), and its devices, channels and certificate bindings are deleted, so the server
+     * knows the device no more than one that never enrolled: a later TokenUpdate or command poll is
+     * refused, and an Authenticate makes it a new, visible host. Its groups, inventory, PINs, profile
+     * state and the profile targets naming it go too. The device itself is told nothing.
      */
     void forget(long hostId) {
         long now = clock.millis();
@@ -268,15 +276,12 @@ final class HostDirectory {
                     WHERE pending = TRUE AND enrollment_id IN (SELECT e.id FROM enrollments e
                         WHERE e.device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h))""")
                     .bind("cleared", QueueEntry.CLEARED).bind("now", now).bind("h", hostId).execute();
-            h.createUpdate("""
-                    UPDATE enrollments SET enabled = FALSE, updated_at = :now
-                    WHERE device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)""")
-                    .bind("now", now).bind("h", hostId).execute();
-            h.createUpdate("UPDATE devices SET host_id = NULL, updated_at = :now WHERE host_id = :h")
-                    .bind("now", now).bind("h", hostId).execute();
-            for (String table : List.of("host_group_members", "host_inventory", "host_inventory_schedule", "host_pins")) {
-                h.createUpdate("DELETE FROM " + table + " WHERE host_id = :h").bind("h", hostId).execute();
+            for (String table : List.of("enrollments", "cert_bindings")) {
+                h.createUpdate("DELETE FROM " + table + " WHERE device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)")
+                        .bind("h", hostId).execute();
             }
+            h.createUpdate("DELETE FROM devices WHERE host_id = :h").bind("h", hostId).execute();
+            HostRows.delete(h, hostId);
             h.createUpdate("DELETE FROM hosts WHERE id = :h").bind("h", hostId).execute();
         });
     }

@@ -143,7 +143,7 @@ final class HostsApi {
             throw new HttpError(404, "no inventory source '" + source + "'; use device, security or apps");
         }
         InventoryStore.Stored s = inventory.facts(v.host().id()).get(source);
-        byte[] raw = s == null || s.commandUuid() == null ? null : inventory.rawAnswer(s.commandUuid()).orElse(null);
+        byte[] raw = s == null || s.commandUuid() == null ? null : inventory.rawAnswer(v.host().id(), s.commandUuid()).orElse(null);
         if (raw == null) {
             throw new HttpError(404, "host " + v.host().id() + " has no " + source + " inventory yet");
         }

@@ -4,6 +4,7 @@ import dev.jmdm.server.device.CheckinService;
 import dev.jmdm.server.device.CommandService;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.ApiRoutes;
+import dev.jmdm.server.http.EnqueueAudit;
 import dev.jmdm.server.push.PushService;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
@@ -46,7 +47,7 @@ public final class HostsFeature implements ApiRoutes {
             PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody,
             CertBindingStore bindings) {
         HostDirectory directory = new HostDirectory(jdbi, hostStore, clock);
-        InventoryStore inventory = new InventoryStore(jdbi, clock);
+        InventoryStore inventory = new InventoryStore(jdbi, hostStore, clock);
         Wakeups wakeups = new Wakeups(push::push);
         InventoryCollector collector = new InventoryCollector(inventory, commandStore, wakeups, clock, inventoryInterval);
         if (automatic) {
@@ -66,8 +67,13 @@ public final class HostsFeature implements ApiRoutes {
             }, SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
         }
         return new HostsFeature(api, new RemoteActions(directory, inventory, commandStore, pins, audit, api, maxBody),
-                new CommandsApi(directory, commandStore, audit, api, maxBody),
+                new CommandsApi(directory, hostStore, commandStore, audit, api, maxBody),
                 new CertificateBindingApi(bindings, hostStore, audit, clock));
+    }
+
+    /** Audits commands queued through the raw enqueue API as the structured API audits its own. */
+    public EnqueueAudit enqueueAudit() {
+        return commands::rawEnqueued;
     }
 
     @Override

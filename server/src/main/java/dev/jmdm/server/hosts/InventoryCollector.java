@@ -1,10 +1,12 @@
 package dev.jmdm.server.hosts;
 
 import com.dd.plist.NSArray;
+import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
 import dev.jmdm.server.device.CheckinService;
 import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.plist.PlistCodec;
 import dev.jmdm.server.protocol.Command;
 import dev.jmdm.server.protocol.CommandReport;
 import dev.jmdm.server.protocol.EnrollmentId;
@@ -123,7 +125,9 @@ final class InventoryCollector implements CheckinService.EnrollmentListener, Com
             if (report.status() == CommandReport.Status.ACKNOWLEDGED) {
                 Optional<InventoryParser.Parsed> parsed = InventoryParser.parse(report.body());
                 if (parsed.isPresent()) {
-                    store.hostOfDevice(id.deviceId()).ifPresent(host -> store.store(host, parsed.get(), report.commandUuid()));
+                    AppListQuery query = InventoryParser.APPS.equals(parsed.get().source()) ? appListQuery(report.commandUuid())
+                            : AppListQuery.FULL;
+                    store.hostOfDevice(id.deviceId()).ifPresent(host -> store.store(host, parsed.get(), report.commandUuid(), query));
                 }
                 return;
             }
@@ -135,6 +139,15 @@ final class InventoryCollector implements CheckinService.EnrollmentListener, Com
         } catch (RuntimeException e) {
             LOG.warn("could not store inventory from {}: {}", id.id(), e.getMessage(), e);
         }
+    }
+
+    /** What the answered InstalledApplicationList asked for; a command that is gone counts as unfiltered. */
+    private AppListQuery appListQuery(String commandUuid) {
+        return commands.command(commandUuid)
+                .map(c -> PlistCodec.parseDictionary(c.command()).get("Command"))
+                .filter(NSDictionary.class::isInstance)
+                .map(c -> AppListQuery.of((NSDictionary) c))
+                .orElse(AppListQuery.FULL);
     }
 
     private static String errorText(CommandReport report) {

@@ -202,6 +202,10 @@ final class InventoryParser {
                 apps.add(m);
             }
         }
+        return sortByName(apps);
+    }
+
+    static List<Map<String, Object>> sortByName(List<Map<String, Object>> apps) {
         apps.sort((x, y) -> String.valueOf(x.get("name")).compareToIgnoreCase(String.valueOf(y.get("name"))));
         return apps;
     }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.jmdm.server.storage.HostRecord;
+import dev.jmdm.server.storage.HostStore;
 import dev.jmdm.server.storage.Sql;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -33,10 +35,12 @@ final class InventoryStore {
     }
 
     private final Jdbi jdbi;
+    private final HostStore hosts;
     private final Clock clock;
 
-    InventoryStore(Jdbi jdbi, Clock clock) {
+    InventoryStore(Jdbi jdbi, HostStore hosts, Clock clock) {
         this.jdbi = jdbi;
+        this.hosts = hosts;
         this.clock = clock;
     }
 
@@ -50,11 +54,17 @@ final class InventoryStore {
         };
     }
 
-    /** The device's answer, exactly as it sent it, to the command that filled a source. */
-    Optional<byte[]> rawAnswer(String commandUuid) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT result FROM enrollment_queue WHERE command_uuid = :u AND result IS NOT NULL ORDER BY id LIMIT 1")
-                .bind("u", commandUuid).mapTo(byte[].class).findOne());
+    /**
+     * The host's device's answer, exactly as it sent it, to the command that filled a source. One
+     * command may have gone to many hosts, so the answer is looked up on this host's channels only.
+     */
+    Optional<byte[]> rawAnswer(long hostId, String commandUuid) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT q.result FROM enrollment_queue q
+                        WHERE q.command_uuid = :u AND q.result IS NOT NULL
+                          AND q.enrollment_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)
+                        ORDER BY q.id DESC LIMIT 1""")
+                .bind("u", commandUuid).bind("h", hostId).mapTo(byte[].class).findOne());
     }
 
     Optional<Long> hostOfDevice(String deviceId) {
@@ -62,13 +72,35 @@ final class InventoryStore {
                 .bind("d", deviceId).mapTo(Long.class).findOne());
     }
 
-    /** Stores one source's facts, merged over what was there (a partial DeviceInformation keeps the rest). */
-    void store(long hostId, InventoryParser.Parsed parsed, String commandUuid) {
+    /**
+     * Stores one source's facts, merged over what was there (a partial DeviceInformation keeps the rest).
+     * A DeviceInformation answer may name the host's serial number for the first time, which can merge
+     * the host into one pre-registered with it; the facts land on the host that stands.
+     */
+    void store(long reportingHostId, InventoryParser.Parsed parsed, String commandUuid) {
+        store(reportingHostId, parsed, commandUuid, AppListQuery.FULL);
+    }
+
+    /**
+     * As above; apps answers go by what their command asked. A filtered one updates the apps it names and
+     * leaves command_uuid and collected_at at the last full list, so the raw view and the age stay those
+     * of a complete list.
+     */
+    void store(long reportingHostId, InventoryParser.Parsed parsed, String commandUuid, AppListQuery appQuery) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
+            long hostId = InventoryParser.DEVICE.equals(parsed.source())
+                    ? hosts.reportSerial(h, reportingHostId, (String) parsed.facts().get("serial_number")) : reportingHostId;
             Optional<String> old = h.createQuery("SELECT facts FROM host_inventory WHERE host_id = :h AND source = :s")
                     .bind("h", hostId).bind("s", parsed.source()).mapTo(String.class).findOne();
-            Map<String, Object> facts = old.isPresent() && !InventoryParser.APPS.equals(parsed.source())
+            boolean apps = InventoryParser.APPS.equals(parsed.source());
+            if (apps && !appQuery.full() && old.isPresent()) {
+                h.createUpdate("UPDATE host_inventory SET facts = :f WHERE host_id = :h AND source = :s")
+                        .bind("f", ApiJson.write(appQuery.applyTo(ApiJson.readMap(old.get()), parsed.facts())))
+                        .bind("h", hostId).bind("s", parsed.source()).execute();
+                return;
+            }
+            Map<String, Object> facts = old.isPresent() && !apps
                     ? InventoryParser.merge(ApiJson.readMap(old.get()), parsed.facts()) : parsed.facts();
             h.createUpdate("""
                     INSERT INTO host_inventory (host_id, source, facts, command_uuid, collected_at)
@@ -89,7 +121,10 @@ final class InventoryStore {
         });
     }
 
-    /** Keeps the host's list columns (OS version, name, model) as fresh as its last DeviceInformation. */
+    /**
+     * Keeps the host's list columns (OS version, name, model) as fresh as its last DeviceInformation,
+     * and fills in a platform the host does not have yet (it enrolled without a ProductName).
+     */
     @SuppressWarnings("unchecked")
     private void refreshHostSummary(Handle h, long hostId, Map<String, Object> facts) {
         Object os = facts.get("os") instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("version") : null;
@@ -100,9 +135,10 @@ final class InventoryStore {
         }
         h.createUpdate("""
                 UPDATE hosts SET os_version = COALESCE(:os, os_version), product_name = COALESCE(:product, product_name),
-                  device_name = COALESCE(:name, device_name), updated_at = :now WHERE id = :h""")
-                .bind("os", (String) os).bind("product", (String) product).bind("name", (String) name)
-                .bind("now", clock.millis()).bind("h", hostId).execute();
+                  platform = COALESCE(platform, :platform), device_name = COALESCE(:name, device_name), updated_at = :now
+                WHERE id = :h""")
+                .bind("os", (String) os).bind("product", (String) product).bind("platform", HostRecord.platformOf((String) product))
+                .bind("name", (String) name).bind("now", clock.millis()).bind("h", hostId).execute();
     }
 
     Map<String, Stored> facts(long hostId) {

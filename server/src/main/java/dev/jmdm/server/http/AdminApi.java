@@ -29,12 +29,14 @@ final class AdminApi {
     private final EnrollmentStore enrollments;
     private final CommandStore commands;
     private final PushService push;
+    private final EnqueueAudit audit;
     private final long maxBody;
 
-    AdminApi(EnrollmentStore enrollments, CommandStore commands, PushService push, long maxBody) {
+    AdminApi(EnrollmentStore enrollments, CommandStore commands, PushService push, EnqueueAudit audit, long maxBody) {
         this.enrollments = enrollments;
         this.commands = commands;
         this.push = push;
+        this.audit = audit == null ? EnqueueAudit.NONE : audit;
         this.maxBody = maxBody;
     }
 
@@ -73,6 +75,7 @@ final class AdminApi {
             Json.send(exchange, 409, result);
             return;
         }
+        audit.enqueued(exchange, command, ids);
         if (noPush(exchange)) {
             result.put("no_push", true);
             Json.send(exchange, 200, result);

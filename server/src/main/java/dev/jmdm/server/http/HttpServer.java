@@ -28,7 +28,7 @@ public final class HttpServer implements AutoCloseable {
     /** Everything the routes need. No apiKeys turns the admin API (and /migration) off. */
     public record Wiring(InetSocketAddress listen, long maxBody, Map<String, String> apiKeys, boolean migration, String certHeader,
             Database database, CheckinService checkins, CommandService commandService, DeviceIdentityResolver identities,
-            EnrollmentStore enrollments, CommandStore commands, PushService push, java.util.List<ApiRoutes> features,
+            EnrollmentStore enrollments, CommandStore commands, PushService push, EnqueueAudit enqueueAudit, java.util.List<ApiRoutes> features,
             java.util.function.Supplier<java.util.List<String>> warnings, dev.jmdm.server.metrics.Metrics metrics,
             javax.net.ssl.SSLContext tls, HttpHandler enroll) {
     }
@@ -54,7 +54,7 @@ public final class HttpServer implements AutoCloseable {
             routes.get("/mdm/enroll", blocking(w.enroll())); // no API auth: users open it on their device
         }
         if (!w.apiKeys().isEmpty()) {
-            AdminApi api = new AdminApi(w.enrollments(), w.commands(), w.push(), w.maxBody());
+            AdminApi api = new AdminApi(w.enrollments(), w.commands(), w.push(), w.enqueueAudit(), w.maxBody());
             ApiRouter router = new ApiRouter(routes, w.apiKeys());
             router.put("/v1/enqueue/{ids}", api::enqueue)
                     .get("/v1/push/{ids}", api::push)

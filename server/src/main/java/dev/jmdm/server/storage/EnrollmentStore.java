@@ -54,6 +54,12 @@ public final class EnrollmentStore {
                 .bind("d", id.deviceId()).bind("now", now).execute();
     }
 
+    /** Whether the device has Authenticated and was not forgotten since. */
+    public boolean deviceKnown(String deviceId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM devices WHERE id = :d").bind("d", deviceId)
+                .mapTo(Integer.class).one()) > 0;
+    }
+
     /**
      * Stores a TokenUpdate: creates or refreshes the channel, enables it, counts the tally.
      * Returns the tally after this update (1 means the first TokenUpdate since Authenticate).

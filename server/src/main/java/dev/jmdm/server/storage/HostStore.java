@@ -10,13 +10,22 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Hosts and their link to enrollments. A host is found by UDID, then by serial number (a host
- * pre-registered by serial is claimed by its first enrollment), then by device channel id (User
+ * Hosts and their link to enrollments. A host is found by serial number (a host pre-registered by
+ * serial is claimed by its first enrollment), then by UDID, then by device channel id (User
  * Enrollment has neither UDID nor serial), and created otherwise.
+ *
+ * <p>The serial number names the machine. When a device reports one (in Authenticate or in a
+ * DeviceInformation answer) that another host already holds, the two hosts are one machine and
+ * are merged: the host holding the serial stays (its id, serial, groups and profile targets, what
+ * an admin set up), and the reporting host's enrollment, inventory, profile state and PINs move
+ * onto it before the reporting host is deleted.
  */
 public final class HostStore {
+    private static final Logger LOG = LoggerFactory.getLogger(HostStore.class);
     static final String COLUMNS = "h.id, h.udid, h.serial_number, h.device_id, h.platform, h.product_name, h.os_version, "
             + "h.device_name, h.enrolled_at, h.created_at, h.updated_at";
     public static final RowMapper<HostRecord> MAPPER = (rs, ctx) -> new HostRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
@@ -39,8 +48,8 @@ public final class HostStore {
         String udid = msg.enrollment().udid();
         String serial = msg.serialNumber();
         long now = clock.millis();
-        Optional<Long> found = findForEnrollment(h, udid, serial, id.deviceId());
         try {
+            Optional<Long> found = findForEnrollment(h, udid, serial, id.deviceId());
             long hostId;
             if (found.isPresent()) {
                 hostId = found.get();
@@ -86,20 +95,66 @@ public final class HostStore {
         }
     }
 
-    private static Optional<Long> findForEnrollment(Handle h, String udid, String serial, String deviceId) {
-        if (udid != null) {
-            Optional<Long> byUdid = h.createQuery("SELECT id FROM hosts WHERE udid = :v").bind("v", udid).mapTo(Long.class).findOne();
-            if (byUdid.isPresent()) {
-                return byUdid;
+    /** The host an enrollment belongs to; other hosts it was known by before are merged into it. */
+    private Optional<Long> findForEnrollment(Handle h, String udid, String serial, String deviceId) {
+        Optional<Long> bySerial = serial == null ? Optional.empty() : hostWhere(h, "serial_number", serial);
+        Optional<Long> byUdid = udid == null ? Optional.empty() : hostWhere(h, "udid", udid);
+        Optional<Long> byDevice = hostWhere(h, "device_id", deviceId);
+        Optional<Long> found = bySerial.or(() -> byUdid).or(() -> byDevice);
+        for (Optional<Long> other : List.of(byUdid, byDevice)) {
+            if (other.isPresent() && !other.equals(found) && find(h, other.get()).isPresent()) {
+                merge(h, other.get(), found.get());
             }
         }
-        if (serial != null) {
-            Optional<Long> bySerial = h.createQuery("SELECT id FROM hosts WHERE serial_number = :v").bind("v", serial).mapTo(Long.class).findOne();
-            if (bySerial.isPresent()) {
-                return bySerial;
-            }
+        return found;
+    }
+
+    private static Optional<Long> hostWhere(Handle h, String column, String value) {
+        return h.createQuery("SELECT id FROM hosts WHERE " + column + " = :v").bind("v", value).mapTo(Long.class).findOne();
+    }
+
+    /**
+     * A host's device reported its serial number in an inventory answer: a host without one gets it,
+     * and if another host already holds it the two are merged. Returns the id of the host that stands.
+     */
+    public long reportSerial(Handle h, long hostId, String serial) {
+        if (serial == null || serial.isBlank()) {
+            return hostId;
         }
-        return h.createQuery("SELECT id FROM hosts WHERE device_id = :v").bind("v", deviceId).mapTo(Long.class).findOne();
+        Optional<HostRecord> host = find(h, hostId);
+        if (host.isEmpty() || host.get().serialNumber() != null) {
+            return hostId;
+        }
+        Optional<Long> holder = hostWhere(h, "serial_number", serial);
+        if (holder.isPresent()) {
+            merge(h, hostId, holder.get());
+            return holder.get();
+        }
+        h.createUpdate("UPDATE hosts SET serial_number = :s, updated_at = :now WHERE id = :id")
+                .bind("s", serial).bind("now", clock.millis()).bind("id", hostId).execute();
+        return hostId;
+    }
+
+    /**
+     * Merges host from into host into, inside the caller's transaction: from's rows and devices move,
+     * from is deleted, and what from knew of the device (UDID, enrollment, model, OS) wins over into's.
+     */
+    private void merge(Handle h, long from, long into) {
+        HostRecord f = find(h, from).orElseThrow();
+        HostRows.move(h, from, into);
+        h.createUpdate("UPDATE devices SET host_id = :into WHERE host_id = :from").bind("into", into).bind("from", from).execute();
+        // Deleted first: the unique UDID and device id can only move once from no longer holds them.
+        h.createUpdate("DELETE FROM hosts WHERE id = :from").bind("from", from).execute();
+        h.createUpdate("""
+                UPDATE hosts SET udid = COALESCE(:udid, udid), device_id = COALESCE(:device, device_id),
+                  platform = COALESCE(:platform, platform), product_name = COALESCE(:product, product_name),
+                  os_version = COALESCE(:os, os_version), device_name = COALESCE(:name, device_name),
+                  enrolled_at = COALESCE(:enrolled, enrolled_at), updated_at = :now
+                WHERE id = :into""")
+                .bind("udid", f.udid()).bind("device", f.deviceId()).bind("platform", f.platform())
+                .bind("product", f.productName()).bind("os", f.osVersion()).bind("name", f.deviceName())
+                .bind("enrolled", f.enrolledAt()).bind("now", clock.millis()).bind("into", into).execute();
+        LOG.info("merged host {} into host {} (serial {})", from, into, f.serialNumber());
     }
 
     /**
@@ -133,8 +188,11 @@ public final class HostStore {
     }
 
     public Optional<HostRecord> find(long hostId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM hosts h WHERE h.id = :v")
-                .bind("v", hostId).map(MAPPER).findOne());
+        return jdbi.withHandle(h -> find(h, hostId));
+    }
+
+    private static Optional<HostRecord> find(Handle h, long hostId) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM hosts h WHERE h.id = :v").bind("v", hostId).map(MAPPER).findOne();
     }
 
     /** Hosts for serial numbers, creating "pending enrollment" hosts for serials not seen yet. */
@@ -154,6 +212,14 @@ public final class HostStore {
             return h.createQuery("SELECT " + COLUMNS + " FROM hosts h WHERE h.serial_number IN (" + Sql.placeholders("s", serials) + ")")
                     .bindMap(indexed("s", serials)).map(MAPPER).list();
         });
+    }
+
+    /** The host an enrollment (device or user channel) belongs to; an enrollment id is never read as a host id. */
+    public Optional<Long> hostOfEnrollment(String enrollmentId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT d.host_id FROM enrollments e JOIN devices d ON d.id = e.device_id
+                        WHERE e.id = :e AND d.host_id IS NOT NULL""")
+                .bind("e", enrollmentId).mapTo(Long.class).findOne());
     }
 
     /** The enrollment ids (device channel first, then user channels) of a host. */

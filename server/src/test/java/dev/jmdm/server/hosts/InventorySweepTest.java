@@ -50,7 +50,7 @@ class InventorySweepTest {
             ids.forEach(id -> r.put(id, PushResult.sent("apns-" + id)));
             return r;
         });
-        return new InventoryCollector(new InventoryStore(f.database.jdbi(), clock), f.commands, wakeups, clock, INTERVAL);
+        return new InventoryCollector(new InventoryStore(f.database.jdbi(), new dev.jmdm.server.storage.HostStore(f.database.jdbi(), clock), clock), f.commands, wakeups, clock, INTERVAL);
     }
 
     private static String enroll(StoreFixture f) {

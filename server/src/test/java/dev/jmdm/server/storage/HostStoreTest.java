@@ -96,4 +96,63 @@ class HostStoreTest {
             assertThat(hosts).isEqualTo(1);
         }
     }
+
+    /** Rows an admin or the features hung off each host before they turned out to be one machine. */
+    private static void row(StoreFixture f, String sql, Object... values) {
+        f.database.jdbi().useHandle(h -> {
+            var u = h.createUpdate(sql);
+            for (int i = 0; i < values.length; i++) {
+                u.bind(i, values[i]);
+            }
+            u.execute();
+        });
+    }
+
+    private static List<String> strings(StoreFixture f, String sql, long host) {
+        return f.database.jdbi().withHandle(h -> h.createQuery(sql).bind(0, host).mapTo(String.class).list());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aSerialReportedLaterMergesTheEnrolledHostIntoThePreRegisteredOne(Engine engine) {
+        try (StoreFixture f = new StoreFixture(engine, Clock.systemUTC())) {
+            String udid = UUID.randomUUID().toString();
+            long enrolled = enroll(f, authenticate(udid, null));
+            long pre = f.hosts.preRegister(List.of("C02LATE0001")).get(0).id();
+            assertThat(pre).isNotEqualTo(enrolled);
+            for (long host : List.of(enrolled, pre)) {
+                row(f, "INSERT INTO host_group_members (group_name, host_id) VALUES ('both', ?)", host);
+                row(f, "INSERT INTO host_inventory (host_id, source, facts, collected_at) VALUES (?, 'device', ?, 1)", host,
+                        host == enrolled ? "{\"from\":\"device\"}" : "{\"from\":\"stale\"}");
+                row(f, "INSERT INTO profile_target_hosts (identifier, excluded, host_id) VALUES ('p1', FALSE, ?)", host);
+                row(f, "INSERT INTO host_profiles (host_id, identifier, operation, status, updated_at) VALUES (?, 'p1', 'install', ?, 1)",
+                        host, host == enrolled ? "verified" : "pending");
+            }
+            row(f, "INSERT INTO host_group_members (group_name, host_id) VALUES ('only-enrolled', ?)", enrolled);
+            row(f, "INSERT INTO host_group_members (group_name, host_id) VALUES ('only-pre', ?)", pre);
+            row(f, "INSERT INTO profile_target_hosts (identifier, excluded, host_id) VALUES ('p2', TRUE, ?)", enrolled);
+            row(f, "INSERT INTO host_profile_lists (host_id, requested_at) VALUES (?, 5)", pre);
+
+            long merged = enroll(f, authenticate(udid, "C02LATE0001"));
+
+            assertThat(merged).isEqualTo(pre);
+            assertThat(f.hosts.find(enrolled)).isEmpty();
+            HostRecord host = f.hosts.find(pre).orElseThrow();
+            assertThat(host.udid()).isEqualTo(udid);
+            assertThat(host.deviceId()).isEqualTo(udid);
+            assertThat(host.serialNumber()).isEqualTo("C02LATE0001");
+            assertThat(host.pendingEnrollment()).isFalse();
+            assertThat(strings(f, "SELECT group_name FROM host_group_members WHERE host_id = ? ORDER BY group_name", pre))
+                    .containsExactly("both", "only-enrolled", "only-pre");
+            assertThat(strings(f, "SELECT facts FROM host_inventory WHERE host_id = ?", pre)).containsExactly("{\"from\":\"device\"}");
+            assertThat(strings(f, "SELECT identifier FROM profile_target_hosts WHERE host_id = ? ORDER BY identifier", pre))
+                    .containsExactly("p1", "p2");
+            assertThat(strings(f, "SELECT status FROM host_profiles WHERE host_id = ?", pre)).containsExactly("verified");
+            assertThat(strings(f, "SELECT CAST(requested_at AS CHAR) FROM host_profile_lists WHERE host_id = ?", pre)).containsExactly("5");
+            assertThat(strings(f, "SELECT id FROM devices WHERE host_id = ?", pre)).containsExactly(udid);
+            for (String table : List.of("host_group_members", "host_inventory", "profile_target_hosts", "host_profiles", "devices")) {
+                assertThat(strings(f, "SELECT CAST(host_id AS CHAR) FROM " + table + " WHERE host_id = ?", enrolled)).as(table).isEmpty();
+            }
+        }
+    }
 }
