@@ -292,25 +292,135 @@ abstract class ProfileScenarios {
         assertThat(hostProfiles(mac)).doesNotContainKey(id);
     }
 
-    @Test
-    void removedAfterDeliveryAndNotNowEndsWithoutTheProfile() {
-        SimulatedDevice mac = enrolledMac();
-        String id = newIdentifier("notnow");
-        upload(profile(id, newUuid(), 32));
+    /** The device has answered NotNow to the profile's InstallProfile and holds no version of it. */
+    private String notNowedInstall(SimulatedDevice mac, String id) {
+        String uuid = upload(profile(id, newUuid(), 32));
         targetHosts(id, mac);
         reconcile();
         mac.behaviour((type, cmd) -> "InstallProfile".equals(type) ? Answer.notNow() : null);
-        List<HandledCommand> first = mac.channel().poll();
-        assertThat(first).extracting(HandledCommand::status).containsExactly("NotNow");
+        assertThat(mac.channel().poll()).extracting(HandledCommand::requestType, HandledCommand::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("InstallProfile", "NotNow"));
+        return uuid;
+    }
 
+    /**
+     * Behaviour that runs {@code change} while the device holds the first InstallProfile it is given (the
+     * command is delivered and unanswered), then answers it with {@code answer} (null: installs it).
+     */
+    private SimulatedDevice.Behaviour changeWhileInstalling(Runnable change, Answer answer) {
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return (type, cmd) -> {
+            if (!"InstallProfile".equals(type) || !first.getAndSet(false)) {
+                return null;
+            }
+            change.run();
+            return answer;
+        };
+    }
+
+    /** Uploads a second version and reconciles; its PayloadUUID goes to {@code uuid}. */
+    private Runnable edit(String id, java.util.concurrent.atomic.AtomicReference<String> uuid) {
+        return () -> {
+            uuid.set(upload(profile(id, newUuid(), 64)));
+            reconcile();
+        };
+    }
+
+    private void deleteAndReconcile(String id) {
         assertThat(admin.send("DELETE", "/v1/profiles/" + id, null).status()).isEqualTo(204);
         reconcile();
-        assertThat(hostProfiles(mac).get(id).get("operation").asText()).isEqualTo("remove");
+    }
 
+    @Test
+    void removedAfterNotNowCancelsTheInstallAndSendsNothing() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow");
+        notNowedInstall(mac, id);
+
+        deleteAndReconcile(id);
+        assertThat(hostProfiles(mac)).doesNotContainKey(id);
         mac.behaviour((type, cmd) -> null);
-        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "RemoveProfile");
+        assertThat(mac.channel().poll()).isEmpty();
+        assertThat(mac.state().profiles()).doesNotContainKey(id);
+    }
+
+    @Test
+    void removedWhileANotNowedInstallIsRedeliveredNeverLeavesItInstalled() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow-again");
+        notNowedInstall(mac, id);
+
+        // Redelivered on Idle: the profile is deleted while the device holds the command, then it says NotNow
+        // again. A RemoveProfile queued behind it would overtake it, fail "not found", and the install would win.
+        mac.behaviour(changeWhileInstalling(() -> deleteAndReconcile(id), Answer.notNow()));
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile");
+        mac.behaviour((type, cmd) -> null);
+        assertThat(mac.channel().poll()).isEmpty();
         assertThat(mac.state().profiles()).doesNotContainKey(id);
         assertThat(hostProfiles(mac)).doesNotContainKey(id);
+    }
+
+    @Test
+    void removedWhileANotNowedInstallIsRedeliveredAndAcknowledgedRemovesItAfterwards() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow-ack");
+        notNowedInstall(mac, id);
+
+        mac.behaviour(changeWhileInstalling(() -> deleteAndReconcile(id), null));
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList", "RemoveProfile");
+        assertThat(mac.state().profiles()).doesNotContainKey(id);
+        assertThat(hostProfiles(mac)).doesNotContainKey(id);
+        mac.behaviour((type, cmd) -> null);
+        assertThat(mac.channel().poll()).isEmpty();
+    }
+
+    @Test
+    void editedAfterNotNowInstallsOnlyTheNewVersion() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow-edit");
+        notNowedInstall(mac, id);
+
+        String uuid2 = upload(profile(id, newUuid(), 64));
+        reconcile();
+        mac.behaviour((type, cmd) -> null);
+        List<HandledCommand> handled = mac.channel().poll();
+        assertThat(types(handled)).containsExactly("InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid2);
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
+        assertThat(mac.channel().poll()).isEmpty();
+    }
+
+    @Test
+    void editedWhileANotNowedInstallIsRedeliveredEndsOnTheNewVersion() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow-edit-again");
+        notNowedInstall(mac, id);
+
+        // v2 arrives while the device holds v1's InstallProfile again; it says NotNow to v1 once more. v1 must
+        // never be installed over v2 afterwards.
+        java.util.concurrent.atomic.AtomicReference<String> uuid2 = new java.util.concurrent.atomic.AtomicReference<>();
+        mac.behaviour(changeWhileInstalling(edit(id, uuid2), Answer.notNow()));
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "InstallProfile", "ProfileList");
+        mac.behaviour((type, cmd) -> null);
+        assertThat(mac.channel().poll()).isEmpty();
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid2.get());
+        JsonNode p = hostProfiles(mac).get(id);
+        assertThat(p.get("status").asText()).isEqualTo("verified");
+        assertThat(p.get("version").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void editedWhileAnInstallIsRunningAndAcknowledgedEndsOnTheNewVersion() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("running-edit");
+        notNowedInstall(mac, id);
+
+        java.util.concurrent.atomic.AtomicReference<String> uuid2 = new java.util.concurrent.atomic.AtomicReference<>();
+        mac.behaviour(changeWhileInstalling(edit(id, uuid2), null));
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList", "InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid2.get());
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
+        assertThat(hostProfiles(mac).get(id).get("version").asInt()).isEqualTo(2);
     }
 
     @Test
