@@ -217,6 +217,38 @@ abstract class ProfileScenarios {
     }
 
     @Test
+    void uploadsThatCannotBeStoredOrAddressedAreRefusedNamingTheField() {
+        String id = newIdentifier("fits");
+        String uuid = upload(profile(id, newUuid(), 32));
+        String longId = "com.example." + "x".repeat(244);
+        Map<String, byte[]> refused = new java.util.LinkedHashMap<>();
+        refused.put("PayloadIdentifier is 256", profile(longId, newUuid(), 1));
+        refused.put("PayloadUUID is 128", profile(newIdentifier("uuid"), "U".repeat(128), 1));
+        refused.put("PayloadDisplayName is 256", profile(newIdentifier("name"), newUuid(), "N".repeat(256), "com.apple.dock", 1));
+        refused.put("contains '/'", profile("com.example/slash", newUuid(), 1));
+        refused.put("contains '?'", profile("com.example?query", newUuid(), 1));
+        refused.put("contains '#'", profile("com.example#hash", newUuid(), 1));
+        // Under MariaDB's PAD SPACE collation "id " is the stored "id": it would overwrite or collide.
+        refused.put("PayloadIdentifier '" + id + " ' begins or ends with white space", profile(id + " ", newUuid(), 48));
+        refused.put("PayloadIdentifier ' " + id + "' begins or ends", profile(" " + id, newUuid(), 48));
+        refused.forEach((message, body) -> {
+            AdminClient.Reply r = admin.send("POST", "/v1/profiles", body);
+            assertThat(r.status()).as(message + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("error").asText()).contains(message);
+        });
+        JsonNode stored = admin.send("GET", "/v1/profiles/" + id, null).json();
+        assertThat(stored.get("uuid").asText()).isEqualTo(uuid);
+        assertThat(stored.get("version").asInt()).isEqualTo(1);
+
+        String atTheLimit = "com.example." + "y".repeat(243);
+        AdminClient.Reply longest = admin.send("POST", "/v1/profiles",
+                profile(atTheLimit, "U".repeat(127), "M".repeat(255), "com.apple.dock", 1));
+        assertThat(longest.status()).as(longest.body()).isEqualTo(201);
+        assertThat(admin.send("GET", "/v1/profiles/" + atTheLimit, null).json().get("display_name").asText()).hasSize(255);
+        assertThat(admin.send("DELETE", "/v1/profiles/" + atTheLimit, null).status()).isEqualTo(204);
+    }
+
+    @Test
     void groupsTakeHostIdsUdidsAndSerials() {
         SimulatedDevice a = enrolledMac();
         SimulatedDevice b = enrolledMac();
