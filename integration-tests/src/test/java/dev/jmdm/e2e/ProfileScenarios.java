@@ -79,6 +79,10 @@ abstract class ProfileScenarios {
         return UUID.randomUUID().toString().toUpperCase();
     }
 
+    static String newGroupName() {
+        return "g-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     static String newIdentifier(String what) {
         return "com.example." + what + "." + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -107,6 +111,19 @@ abstract class ProfileScenarios {
         AdminClient.Reply r = admin.send("PUT", "/v1/profiles/" + identifier + "/targets",
                 ("{\"hosts\": [" + hosts + "]}").getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** PUT /v1/profiles/{identifier}/targets with a JSON body; must succeed. */
+    void targets(String identifier, String json) {
+        AdminClient.Reply r = admin.send("PUT", "/v1/profiles/" + identifier + "/targets", json.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** Nothing is queued for the device, and neither it nor the server has the profile. */
+    void assertHasNothingOf(SimulatedDevice d, String identifier) {
+        assertThat(d.channel().poll()).isEmpty();
+        assertThat(d.state().profiles()).doesNotContainKey(identifier);
+        assertThat(hostProfiles(d)).doesNotContainKey(identifier);
     }
 
     void group(String name, SimulatedDevice... devices) {
@@ -252,7 +269,7 @@ abstract class ProfileScenarios {
     void groupsTakeHostIdsUdidsAndSerials() {
         SimulatedDevice a = enrolledMac();
         SimulatedDevice b = enrolledMac();
-        String name = "g-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = newGroupName();
         AdminClient.Reply put = admin.send("PUT", "/v1/groups/" + name,
                 ("{\"hosts\": [\"" + a.udid() + "\", \"" + b.facts().serialNumber() + "\"]}").getBytes(StandardCharsets.UTF_8));
         assertThat(put.status()).as(put.body()).isEqualTo(200);
@@ -271,7 +288,7 @@ abstract class ProfileScenarios {
     void groupTargetInstallsEditsInPlaceAndRemoves() {
         SimulatedDevice mac = enrolledMac();
         SimulatedDevice excluded = enrolledMac();
-        String g = "g-" + UUID.randomUUID().toString().substring(0, 8);
+        String g = newGroupName();
         group(g, mac, excluded);
         String id = newIdentifier("wifi");
         String uuid1 = upload(profile(id, newUuid(), 32));
@@ -305,6 +322,52 @@ abstract class ProfileScenarios {
         assertThat(mac.state().profiles()).doesNotContainKey(id);
         assertThat(hostProfiles(mac)).doesNotContainKey(id);
         assertThat(status(id).get("hosts")).isEmpty();
+    }
+
+    @Test
+    void aDeletedGroupTakesItsTargetsAlongAndANewOneOfTheSameNameStartsWithNone() {
+        SimulatedDevice mac = enrolledMac();
+        SimulatedDevice other = enrolledMac();
+        String g = newGroupName();
+        group(g, mac, other);
+        String id = newIdentifier("group-deleted");
+        upload(profile(id, newUuid(), 32));
+        targets(id, "{\"groups\": [\"" + g + "\"]}");
+        reconcile();
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+        assertThat(types(other.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+
+        assertThat(admin.send("DELETE", "/v1/groups/" + g, null).status()).isEqualTo(204);
+        JsonNode targets = admin.send("GET", "/v1/profiles/" + id + "/targets", null).json();
+        assertThat(targets.get("groups")).isEmpty();
+        reconcile();
+        assertThat(types(mac.channel().poll())).containsExactly("RemoveProfile");
+        assertThat(types(other.channel().poll())).containsExactly("RemoveProfile");
+        assertThat(status(id).get("hosts")).isEmpty();
+
+        // The same name again, with the same members: the old targets do not come back.
+        group(g, mac);
+        reconcile();
+        assertHasNothingOf(mac, id);
+    }
+
+    @Test
+    void aDeletedExcludedGroupNoLongerExcludes() {
+        SimulatedDevice mac = enrolledMac();
+        String g = newGroupName();
+        group(g, mac);
+        String id = newIdentifier("group-excluded");
+        String uuid = upload(profile(id, newUuid(), 32));
+        targets(id, "{\"hosts\": [\"" + mac.udid() + "\"], \"exclude_groups\": [\"" + g + "\"]}");
+        reconcile();
+        assertThat(mac.channel().poll()).isEmpty();
+
+        assertThat(admin.send("DELETE", "/v1/groups/" + g, null).status()).isEqualTo(204);
+        assertThat(admin.send("GET", "/v1/profiles/" + id + "/targets", null).json().get("exclude_groups")).isEmpty();
+        group(g, mac); // recreated: it excludes nothing now
+        reconcile();
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid);
     }
 
     @Test
@@ -370,10 +433,8 @@ abstract class ProfileScenarios {
         notNowedInstall(mac, id);
 
         deleteAndReconcile(id);
-        assertThat(hostProfiles(mac)).doesNotContainKey(id);
         mac.behaviour((type, cmd) -> null);
-        assertThat(mac.channel().poll()).isEmpty();
-        assertThat(mac.state().profiles()).doesNotContainKey(id);
+        assertHasNothingOf(mac, id);
     }
 
     @Test
@@ -387,9 +448,7 @@ abstract class ProfileScenarios {
         mac.behaviour(changeWhileInstalling(() -> deleteAndReconcile(id), Answer.notNow()));
         assertThat(types(mac.channel().poll())).containsExactly("InstallProfile");
         mac.behaviour((type, cmd) -> null);
-        assertThat(mac.channel().poll()).isEmpty();
-        assertThat(mac.state().profiles()).doesNotContainKey(id);
-        assertThat(hostProfiles(mac)).doesNotContainKey(id);
+        assertHasNothingOf(mac, id);
     }
 
     @Test
@@ -647,7 +706,7 @@ abstract class ProfileScenarios {
             String uuid2 = upload(profile(id, newUuid(), 64)); // edit
             awaitHolds(mac, id, uuid2);
 
-            String g = "g-" + UUID.randomUUID().toString().substring(0, 8);
+            String g = newGroupName();
             group(g); // an empty group, then the profile targets it
             String viaGroup = newIdentifier("trigger-group");
             String uuid3 = upload(profile(viaGroup, newUuid(), 8));
