@@ -79,6 +79,10 @@ abstract class ProfileScenarios {
         return UUID.randomUUID().toString().toUpperCase();
     }
 
+    static String newGroupName() {
+        return "g-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     static String newIdentifier(String what) {
         return "com.example." + what + "." + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -107,6 +111,19 @@ abstract class ProfileScenarios {
         AdminClient.Reply r = admin.send("PUT", "/v1/profiles/" + identifier + "/targets",
                 ("{\"hosts\": [" + hosts + "]}").getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** PUT /v1/profiles/{identifier}/targets with a JSON body; must succeed. */
+    void targets(String identifier, String json) {
+        AdminClient.Reply r = admin.send("PUT", "/v1/profiles/" + identifier + "/targets", json.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** Nothing is queued for the device, and neither it nor the server has the profile. */
+    void assertHasNothingOf(SimulatedDevice d, String identifier) {
+        assertThat(d.channel().poll()).isEmpty();
+        assertThat(d.state().profiles()).doesNotContainKey(identifier);
+        assertThat(hostProfiles(d)).doesNotContainKey(identifier);
     }
 
     void group(String name, SimulatedDevice... devices) {
@@ -217,10 +234,42 @@ abstract class ProfileScenarios {
     }
 
     @Test
+    void uploadsThatCannotBeStoredOrAddressedAreRefusedNamingTheField() {
+        String id = newIdentifier("fits");
+        String uuid = upload(profile(id, newUuid(), 32));
+        String longId = "com.example." + "x".repeat(244);
+        Map<String, byte[]> refused = new java.util.LinkedHashMap<>();
+        refused.put("PayloadIdentifier is 256", profile(longId, newUuid(), 1));
+        refused.put("PayloadUUID is 128", profile(newIdentifier("uuid"), "U".repeat(128), 1));
+        refused.put("PayloadDisplayName is 256", profile(newIdentifier("name"), newUuid(), "N".repeat(256), "com.apple.dock", 1));
+        refused.put("contains '/'", profile("com.example/slash", newUuid(), 1));
+        refused.put("contains '?'", profile("com.example?query", newUuid(), 1));
+        refused.put("contains '#'", profile("com.example#hash", newUuid(), 1));
+        // Under MariaDB's PAD SPACE collation "id " is the stored "id": it would overwrite or collide.
+        refused.put("PayloadIdentifier '" + id + " ' begins or ends with white space", profile(id + " ", newUuid(), 48));
+        refused.put("PayloadIdentifier ' " + id + "' begins or ends", profile(" " + id, newUuid(), 48));
+        refused.forEach((message, body) -> {
+            AdminClient.Reply r = admin.send("POST", "/v1/profiles", body);
+            assertThat(r.status()).as(message + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("error").asText()).contains(message);
+        });
+        JsonNode stored = admin.send("GET", "/v1/profiles/" + id, null).json();
+        assertThat(stored.get("uuid").asText()).isEqualTo(uuid);
+        assertThat(stored.get("version").asInt()).isEqualTo(1);
+
+        String atTheLimit = "com.example." + "y".repeat(243);
+        AdminClient.Reply longest = admin.send("POST", "/v1/profiles",
+                profile(atTheLimit, "U".repeat(127), "M".repeat(255), "com.apple.dock", 1));
+        assertThat(longest.status()).as(longest.body()).isEqualTo(201);
+        assertThat(admin.send("GET", "/v1/profiles/" + atTheLimit, null).json().get("display_name").asText()).hasSize(255);
+        assertThat(admin.send("DELETE", "/v1/profiles/" + atTheLimit, null).status()).isEqualTo(204);
+    }
+
+    @Test
     void groupsTakeHostIdsUdidsAndSerials() {
         SimulatedDevice a = enrolledMac();
         SimulatedDevice b = enrolledMac();
-        String name = "g-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = newGroupName();
         AdminClient.Reply put = admin.send("PUT", "/v1/groups/" + name,
                 ("{\"hosts\": [\"" + a.udid() + "\", \"" + b.facts().serialNumber() + "\"]}").getBytes(StandardCharsets.UTF_8));
         assertThat(put.status()).as(put.body()).isEqualTo(200);
@@ -239,7 +288,7 @@ abstract class ProfileScenarios {
     void groupTargetInstallsEditsInPlaceAndRemoves() {
         SimulatedDevice mac = enrolledMac();
         SimulatedDevice excluded = enrolledMac();
-        String g = "g-" + UUID.randomUUID().toString().substring(0, 8);
+        String g = newGroupName();
         group(g, mac, excluded);
         String id = newIdentifier("wifi");
         String uuid1 = upload(profile(id, newUuid(), 32));
@@ -276,6 +325,52 @@ abstract class ProfileScenarios {
     }
 
     @Test
+    void aDeletedGroupTakesItsTargetsAlongAndANewOneOfTheSameNameStartsWithNone() {
+        SimulatedDevice mac = enrolledMac();
+        SimulatedDevice other = enrolledMac();
+        String g = newGroupName();
+        group(g, mac, other);
+        String id = newIdentifier("group-deleted");
+        upload(profile(id, newUuid(), 32));
+        targets(id, "{\"groups\": [\"" + g + "\"]}");
+        reconcile();
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+        assertThat(types(other.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+
+        assertThat(admin.send("DELETE", "/v1/groups/" + g, null).status()).isEqualTo(204);
+        JsonNode targets = admin.send("GET", "/v1/profiles/" + id + "/targets", null).json();
+        assertThat(targets.get("groups")).isEmpty();
+        reconcile();
+        assertThat(types(mac.channel().poll())).containsExactly("RemoveProfile");
+        assertThat(types(other.channel().poll())).containsExactly("RemoveProfile");
+        assertThat(status(id).get("hosts")).isEmpty();
+
+        // The same name again, with the same members: the old targets do not come back.
+        group(g, mac);
+        reconcile();
+        assertHasNothingOf(mac, id);
+    }
+
+    @Test
+    void aDeletedExcludedGroupNoLongerExcludes() {
+        SimulatedDevice mac = enrolledMac();
+        String g = newGroupName();
+        group(g, mac);
+        String id = newIdentifier("group-excluded");
+        String uuid = upload(profile(id, newUuid(), 32));
+        targets(id, "{\"hosts\": [\"" + mac.udid() + "\"], \"exclude_groups\": [\"" + g + "\"]}");
+        reconcile();
+        assertThat(mac.channel().poll()).isEmpty();
+
+        assertThat(admin.send("DELETE", "/v1/groups/" + g, null).status()).isEqualTo(204);
+        assertThat(admin.send("GET", "/v1/profiles/" + id + "/targets", null).json().get("exclude_groups")).isEmpty();
+        group(g, mac); // recreated: it excludes nothing now
+        reconcile();
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid);
+    }
+
+    @Test
     void removedWhileInstallIsQueuedAndUndeliveredSendsNothing() {
         SimulatedDevice mac = enrolledMac();
         String id = newIdentifier("undelivered");
@@ -292,25 +387,131 @@ abstract class ProfileScenarios {
         assertThat(hostProfiles(mac)).doesNotContainKey(id);
     }
 
-    @Test
-    void removedAfterDeliveryAndNotNowEndsWithoutTheProfile() {
-        SimulatedDevice mac = enrolledMac();
-        String id = newIdentifier("notnow");
-        upload(profile(id, newUuid(), 32));
+    /** The device has answered NotNow to the profile's InstallProfile and holds no version of it. */
+    private String notNowedInstall(SimulatedDevice mac, String id) {
+        String uuid = upload(profile(id, newUuid(), 32));
         targetHosts(id, mac);
         reconcile();
         mac.behaviour((type, cmd) -> "InstallProfile".equals(type) ? Answer.notNow() : null);
-        List<HandledCommand> first = mac.channel().poll();
-        assertThat(first).extracting(HandledCommand::status).containsExactly("NotNow");
+        assertThat(mac.channel().poll()).extracting(HandledCommand::requestType, HandledCommand::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("InstallProfile", "NotNow"));
+        return uuid;
+    }
 
+    /**
+     * Behaviour that runs {@code change} while the device holds the first InstallProfile it is given (the
+     * command is delivered and unanswered), then answers it with {@code answer} (null: installs it).
+     */
+    private SimulatedDevice.Behaviour changeWhileInstalling(Runnable change, Answer answer) {
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return (type, cmd) -> {
+            if (!"InstallProfile".equals(type) || !first.getAndSet(false)) {
+                return null;
+            }
+            change.run();
+            return answer;
+        };
+    }
+
+    /** Uploads a second version and reconciles; its PayloadUUID goes to {@code uuid}. */
+    private Runnable edit(String id, java.util.concurrent.atomic.AtomicReference<String> uuid) {
+        return () -> {
+            uuid.set(upload(profile(id, newUuid(), 64)));
+            reconcile();
+        };
+    }
+
+    private void deleteAndReconcile(String id) {
         assertThat(admin.send("DELETE", "/v1/profiles/" + id, null).status()).isEqualTo(204);
         reconcile();
-        assertThat(hostProfiles(mac).get(id).get("operation").asText()).isEqualTo("remove");
+    }
 
+    @Test
+    void removedAfterNotNowCancelsTheInstallAndSendsNothing() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow");
+        notNowedInstall(mac, id);
+
+        deleteAndReconcile(id);
         mac.behaviour((type, cmd) -> null);
-        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "RemoveProfile");
+        assertHasNothingOf(mac, id);
+    }
+
+    @Test
+    void removedWhileANotNowedInstallIsRedeliveredNeverLeavesItInstalled() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow-again");
+        notNowedInstall(mac, id);
+
+        // Redelivered on Idle: the profile is deleted while the device holds the command, then it says NotNow
+        // again. A RemoveProfile queued behind it would overtake it, fail "not found", and the install would win.
+        mac.behaviour(changeWhileInstalling(() -> deleteAndReconcile(id), Answer.notNow()));
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile");
+        mac.behaviour((type, cmd) -> null);
+        assertHasNothingOf(mac, id);
+    }
+
+    @Test
+    void removedWhileANotNowedInstallIsRedeliveredAndAcknowledgedRemovesItAfterwards() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow-ack");
+        notNowedInstall(mac, id);
+
+        mac.behaviour(changeWhileInstalling(() -> deleteAndReconcile(id), null));
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList", "RemoveProfile");
         assertThat(mac.state().profiles()).doesNotContainKey(id);
         assertThat(hostProfiles(mac)).doesNotContainKey(id);
+        mac.behaviour((type, cmd) -> null);
+        assertThat(mac.channel().poll()).isEmpty();
+    }
+
+    @Test
+    void editedAfterNotNowInstallsOnlyTheNewVersion() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow-edit");
+        notNowedInstall(mac, id);
+
+        String uuid2 = upload(profile(id, newUuid(), 64));
+        reconcile();
+        mac.behaviour((type, cmd) -> null);
+        List<HandledCommand> handled = mac.channel().poll();
+        assertThat(types(handled)).containsExactly("InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid2);
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
+        assertThat(mac.channel().poll()).isEmpty();
+    }
+
+    @Test
+    void editedWhileANotNowedInstallIsRedeliveredEndsOnTheNewVersion() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("notnow-edit-again");
+        notNowedInstall(mac, id);
+
+        // v2 arrives while the device holds v1's InstallProfile again; it says NotNow to v1 once more. v1 must
+        // never be installed over v2 afterwards.
+        java.util.concurrent.atomic.AtomicReference<String> uuid2 = new java.util.concurrent.atomic.AtomicReference<>();
+        mac.behaviour(changeWhileInstalling(edit(id, uuid2), Answer.notNow()));
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "InstallProfile", "ProfileList");
+        mac.behaviour((type, cmd) -> null);
+        assertThat(mac.channel().poll()).isEmpty();
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid2.get());
+        JsonNode p = hostProfiles(mac).get(id);
+        assertThat(p.get("status").asText()).isEqualTo("verified");
+        assertThat(p.get("version").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void editedWhileAnInstallIsRunningAndAcknowledgedEndsOnTheNewVersion() {
+        SimulatedDevice mac = enrolledMac();
+        String id = newIdentifier("running-edit");
+        notNowedInstall(mac, id);
+
+        java.util.concurrent.atomic.AtomicReference<String> uuid2 = new java.util.concurrent.atomic.AtomicReference<>();
+        mac.behaviour(changeWhileInstalling(edit(id, uuid2), null));
+        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList", "InstallProfile", "ProfileList");
+        assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid2.get());
+        assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
+        assertThat(hostProfiles(mac).get(id).get("version").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -506,7 +707,7 @@ abstract class ProfileScenarios {
             String uuid2 = upload(profile(id, newUuid(), 64)); // edit
             awaitHolds(mac, id, uuid2);
 
-            String g = "g-" + UUID.randomUUID().toString().substring(0, 8);
+            String g = newGroupName();
             group(g); // an empty group, then the profile targets it
             String viaGroup = newIdentifier("trigger-group");
             String uuid3 = upload(profile(viaGroup, newUuid(), 8));

@@ -74,7 +74,7 @@ public final class HostProfileStateMachine {
     }
 
     /**
-     * Applies a {@link ProfileDiff} action to the host's state for that profile (null when it has none).
+     * Applies what {@link HostReconciler} wants of a profile to the host's state for it (null when it has none).
      * The same action twice is one round: a state already installing that uuid, or already removing,
      * stays as it is, FAILED included (a new version or {@link #retry} starts over).
      */

@@ -46,7 +46,10 @@ public final class HostReconciler {
      * What to do for one identifier.
      *
      * @param next             the state to store; null: forget the profile on this host (delete its row)
-     * @param cancelCommand    a queued command of the previous attempt to cancel first, or null
+     * @param cancelCommand    a queued command of the previous attempt to cancel first, or null. When the
+     *                         device may be running it (delivered, unanswered) the caller applies nothing:
+     *                         a command queued behind it could overtake it, if it is NotNow'd, and be
+     *                         undone by it; its answer is the moment to reconcile again
      * @param send             queue the command of next's operation, then store
      *                         {@link HostProfileStateMachine#commandQueued} of next
      * @param forgetIfCanceled when cancelling succeeds, forget the profile and send nothing: the device

@@ -2,7 +2,7 @@ package dev.jmdm.profiles;
 
 import java.util.Objects;
 
-/** What {@link ProfileDiff} asks of a host: install a profile version, or remove a profile. */
+/** What {@link HostReconciler} asks of a host: install a profile version, or remove a profile. */
 public sealed interface ProfileAction {
     String identifier();
 

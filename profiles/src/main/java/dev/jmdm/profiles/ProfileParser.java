@@ -20,6 +20,12 @@ import java.util.Set;
  * each with non-empty string PayloadType, PayloadIdentifier and PayloadUUID; payload identifiers are
  * unique within the profile; no payload has a type the server installs itself (the enrollment profile's
  * MDM and identity payloads). Encrypted profiles are refused: their payloads cannot be checked.
+ *
+ * <p>The top level must also fit the store and the API: PayloadIdentifier and PayloadDisplayName at most
+ * {@value #MAX_IDENTIFIER} characters, PayloadUUID at most {@value #MAX_UUID}; the identifier and UUID
+ * without leading or trailing white space (MariaDB's PAD SPACE collations treat "a " as "a", so such a
+ * profile would collide with another), and the identifier without '/', '?' or '#', which would make
+ * its {@code /v1/profiles/{identifier}} paths unreachable.
  */
 public final class ProfileParser {
     /**
@@ -30,6 +36,10 @@ public final class ProfileParser {
             Set.of("com.apple.mdm", "com.apple.security.scep", "com.apple.security.acme");
 
     private static final String CONFIGURATION = "Configuration";
+    /** Longest PayloadIdentifier and PayloadDisplayName, in characters. */
+    public static final int MAX_IDENTIFIER = 255;
+    public static final int MAX_DISPLAY_NAME = 255;
+    public static final int MAX_UUID = 127;
 
     private final Set<String> reservedPayloadTypes;
 
@@ -67,6 +77,19 @@ public final class ProfileParser {
         String identifier = requiredString(top, "PayloadIdentifier", "the profile");
         String uuid = requiredString(top, "PayloadUUID", "the profile");
         String displayName = optionalString(top, "PayloadDisplayName", "the profile");
+        fits("PayloadIdentifier", identifier, MAX_IDENTIFIER);
+        fits("PayloadUUID", uuid, MAX_UUID);
+        if (displayName != null) {
+            fits("PayloadDisplayName", displayName, MAX_DISPLAY_NAME);
+        }
+        unpadded("PayloadIdentifier", identifier);
+        unpadded("PayloadUUID", uuid);
+        for (char c : new char[] {'/', '?', '#'}) {
+            if (identifier.indexOf(c) >= 0) {
+                throw new ProfileValidationException("the profile's PayloadIdentifier '" + identifier + "' contains '" + c
+                        + "', which cannot stand in a URL path; use letters, digits, '.', '-' and '_'");
+            }
+        }
         List<ParsedProfile.Payload> payloads = payloads(top);
 
         return new ParsedProfile(identifier, uuid, displayName, payloads, signed,
@@ -117,6 +140,21 @@ public final class ProfileParser {
         if (!reserved.isEmpty()) {
             throw new ProfileValidationException("the profile carries payload types the server reserves for itself: "
                     + String.join(", ", reserved));
+        }
+    }
+
+    private static void fits(String key, String value, int max) throws ProfileValidationException {
+        int length = value.codePointCount(0, value.length());
+        if (length > max) {
+            throw new ProfileValidationException("the profile's " + key + " is " + length + " characters long; at most "
+                    + max + " are allowed");
+        }
+    }
+
+    private static void unpadded(String key, String value) throws ProfileValidationException {
+        if (!value.strip().equals(value)) {
+            throw new ProfileValidationException("the profile's " + key + " '" + value
+                    + "' begins or ends with white space; remove it");
         }
     }
 

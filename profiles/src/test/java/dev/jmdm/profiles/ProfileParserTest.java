@@ -146,6 +146,24 @@ class ProfileParserTest {
                 Arguments.of("a reserved payload type", plist(top(ID, UUID, null,
                         A + payload("com.apple.security.acme", "com.example.acme", "55555555-5555-4555-8555-555555555555"))),
                         "the profile carries payload types the server reserves for itself: com.apple.security.acme (PayloadContent[1])"),
+                Arguments.of("PayloadIdentifier over 255 characters", plist(top("a".repeat(256), UUID, null, A)),
+                        "the profile's PayloadIdentifier is 256 characters long; at most 255 are allowed"),
+                Arguments.of("PayloadUUID over 127 characters", plist(top(ID, "u".repeat(128), null, A)),
+                        "the profile's PayloadUUID is 128 characters long; at most 127 are allowed"),
+                Arguments.of("PayloadDisplayName over 255 characters", plist(top(ID, UUID, "\uD83D\uDCF6".repeat(256), A)),
+                        "the profile's PayloadDisplayName is 256 characters long; at most 255 are allowed"),
+                Arguments.of("PayloadIdentifier with a slash", plist(top("com.example/wifi", UUID, null, A)),
+                        "the profile's PayloadIdentifier 'com.example/wifi' contains '/'"),
+                Arguments.of("PayloadIdentifier with a question mark", plist(top("com.example?wifi", UUID, null, A)),
+                        "contains '?'"),
+                Arguments.of("PayloadIdentifier with a hash", plist(top("com.example#wifi", UUID, null, A)),
+                        "contains '#'"),
+                Arguments.of("PayloadIdentifier with a trailing space", plist(top(ID + " ", UUID, null, A)),
+                        "the profile's PayloadIdentifier '" + ID + " ' begins or ends with white space"),
+                Arguments.of("PayloadIdentifier with a leading tab", plist(top("\t" + ID, UUID, null, A)),
+                        "PayloadIdentifier '\t" + ID + "' begins or ends with white space"),
+                Arguments.of("PayloadUUID with a trailing space", plist(top(ID, UUID + " ", null, A)),
+                        "the profile's PayloadUUID '" + UUID + " ' begins or ends with white space"),
                 Arguments.of("malformed XML", plist(good).replace("</dict>\n</plist>", "</plist>"),
                         "the profile is not a valid property list"),
                 Arguments.of("not a plist at all", "hello", "the profile is not a valid property list"));
@@ -157,6 +175,16 @@ class ProfileParserTest {
         assertThatThrownBy(() -> parser.parse(bytes(xml)))
                 .isInstanceOf(ProfileValidationException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void acceptsTopLevelStringsAtTheirLongest() throws Exception {
+        // Characters, not UTF-16 units: 255 emoji are 510 units and still fit a VARCHAR(255).
+        String name = "\uD83D\uDCF6".repeat(255);
+        ParsedProfile p = parser.parse(bytes(plist(top("a".repeat(255), "u".repeat(127), name, A))));
+        assertThat(p.identifier()).hasSize(255);
+        assertThat(p.uuid()).hasSize(127);
+        assertThat(p.displayName()).isEqualTo(name);
     }
 
     @Test

@@ -54,9 +54,14 @@ final class GroupStore {
                 .bind("n", name).mapTo(Long.class).list());
     }
 
+    /**
+     * Deletes the group, its members and every profile's targets and exclusions naming it: a group created
+     * later under the same name starts with no profiles.
+     */
     boolean delete(String name) {
         return jdbi.inTransaction(h -> {
             h.createUpdate("DELETE FROM host_group_members WHERE group_name = :n").bind("n", name).execute();
+            h.createUpdate("DELETE FROM profile_target_groups WHERE group_name = :n").bind("n", name).execute();
             return h.createUpdate("DELETE FROM host_groups WHERE name = :n").bind("n", name).execute() > 0;
         });
     }

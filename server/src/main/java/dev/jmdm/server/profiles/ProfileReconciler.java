@@ -149,6 +149,13 @@ final class ProfileReconciler {
     private record BatchOutcome(int hosts, long lastHostId, Work work) {
     }
 
+    /**
+     * What cancelling a command came to: YES, taken out of the queue; RUNNING, delivered and not answered,
+     * so the device may be running it; GONE, no longer queued (answered, cleared by a re-enrollment), so
+     * whether the device ran it is unknown.
+     */
+    private enum Canceled { YES, RUNNING, GONE }
+
     private BatchOutcome sweepBatch(Handle h, long cursor, Set<String> scope) {
         List<Long> locked = h.createQuery("SELECT id FROM hosts WHERE id > :c ORDER BY id LIMIT :n FOR UPDATE")
                 .bind("c", cursor).bind("n", batchSize).mapTo(Long.class).list();
@@ -203,30 +210,38 @@ final class ProfileReconciler {
     boolean reconcileHost(long hostId, HostReconciler.Report report) {
         Work work = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
             Optional<String> enrollment = lockEnrolledHost(h, hostId);
-            if (enrollment.isEmpty()) {
-                return null;
-            }
-            Map<String, DesiredProfile> desired = new HashMap<>();
-            h.createQuery("SELECT p.identifier, p.uuid, p.version FROM profiles p WHERE " + desired(":host", "p"))
-                    .bind("host", hostId)
-                    .map((rs, ctx) -> new DesiredProfile(rs.getString(1), rs.getString(2), rs.getInt(3)))
-                    .forEach(d -> desired.put(d.identifier(), d));
-            Map<String, TrackedProfile> tracked = tracked(h, hostId);
-            Set<String> serverIdentifiers = report == null ? Set.of()
-                    : new HashSet<>(h.createQuery("SELECT identifier FROM profiles").mapTo(String.class).list());
-            Work w = new Work(h);
-            w.apply(hostId, enrollment.get(), reconciler.reconcile(desired, tracked, report, serverIdentifiers));
-            if (report != null) {
-                markListed(h, hostId, null, clock.millis());
-            }
-            w.flush();
-            return w;
+            return enrollment.isEmpty() ? null : reconcileLocked(h, hostId, enrollment.get(), report, null);
         });
         if (work == null) {
             return false;
         }
         push(work.enrollmentsToPush());
         return true;
+    }
+
+    /** Reconciles a host whose row the caller locked; {@code only}: one identifier, or null for all. */
+    private Work reconcileLocked(Handle h, long hostId, String enrollment, HostReconciler.Report report, String only) {
+        Map<String, DesiredProfile> desired = new HashMap<>();
+        Query dq = h.createQuery("SELECT p.identifier, p.uuid, p.version FROM profiles p WHERE " + desired(":host", "p")
+                + (only == null ? "" : " AND p.identifier = :only")).bind("host", hostId);
+        if (only != null) {
+            dq.bind("only", only);
+        }
+        dq.map((rs, ctx) -> new DesiredProfile(rs.getString(1), rs.getString(2), rs.getInt(3)))
+                .forEach(d -> desired.put(d.identifier(), d));
+        Map<String, TrackedProfile> tracked = tracked(h, hostId);
+        if (only != null) {
+            tracked.keySet().retainAll(Set.of(only));
+        }
+        Set<String> serverIdentifiers = report == null ? Set.of()
+                : new HashSet<>(h.createQuery("SELECT identifier FROM profiles").mapTo(String.class).list());
+        Work w = new Work(h);
+        w.apply(hostId, enrollment, reconciler.reconcile(desired, tracked, report, serverIdentifiers));
+        if (report != null) {
+            markListed(h, hostId, null, clock.millis());
+        }
+        w.flush();
+        return w;
     }
 
     private static Map<String, TrackedProfile> tracked(Handle h, long hostId) {
@@ -260,7 +275,7 @@ final class ProfileReconciler {
      * acknowledged ProfileList, reconciles the host against what it listed.
      */
     void resultStored(EnrollmentId id, CommandReport report) {
-        if (!id.isDeviceChannel() || report.status() == CommandReport.Status.NOT_NOW) {
+        if (!id.isDeviceChannel()) {
             return;
         }
         if (report.status() == CommandReport.Status.ACKNOWLEDGED && report.body().containsKey("ProfileList")) {
@@ -285,7 +300,8 @@ final class ProfileReconciler {
             return;
         }
         jdbi.useTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
-            if (lockEnrolledHost(h, host.get()).isEmpty()) {
+            Optional<String> enrollment = lockEnrolledHost(h, host.get());
+            if (enrollment.isEmpty()) {
                 return;
             }
             Optional<TrackedProfile> found = h.createQuery("SELECT " + HostProfileRows.COLUMNS
@@ -295,30 +311,38 @@ final class ProfileReconciler {
             if (found.isEmpty()) {
                 return;
             }
-            TrackedProfile t = found.get();
-            HostProfileStateMachine.Transition tr = switch (report.status()) {
-                case ACKNOWLEDGED -> machine.acknowledged(t.state(), report.commandUuid());
-                case ERROR -> machine.error(t.state(), report.commandUuid(), ErrorChain.parse(report.raw()));
-                case COMMAND_FORMAT_ERROR -> machine.commandFormatError(t.state(), report.commandUuid(), ErrorChain.parse(report.raw()));
-                default -> null;
-            };
-            if (tr == null) {
-                return;
-            }
-            Work w = new Work(h);
-            HostReconciler.Change change = switch (tr.followUp()) {
-                case FORGET -> new HostReconciler.Change(t.identifier(), null, null, false, false);
-                case SEND_COMMAND -> new HostReconciler.Change(t.identifier(), new TrackedProfile(tr.state(), t.installedUuid()), null, true, false);
-                case SEND_PROFILE_LIST, NONE -> new HostReconciler.Change(t.identifier(), new TrackedProfile(tr.state(),
-                        tr.state().status() == ProfileStatus.VERIFYING ? tr.state().uuid() : t.installedUuid()), null, false, false);
-            };
-            w.apply(host.get(), id.id(), List.of(change));
-            if (tr.followUp() == HostProfileStateMachine.FollowUp.SEND_PROFILE_LIST) {
-                w.profileList(host.get(), id.id());
-            }
-            w.flush();
+            answered(h, host.get(), id.id(), found.get(), report);
+            // The desired state may have moved on while the command was out (an edit, a delete, a target
+            // change whose reconciliation had to wait for this answer): catch up now, before the device's
+            // next command, so nothing overtakes a NotNow'd command and the answer never has the last word.
+            reconcileLocked(h, host.get(), enrollment.get(), null, found.get().identifier());
         });
         // The device is connected right now and receives what was queued in this same exchange: no push.
+    }
+
+    /** Moves the state on the device's answer; NotNow changes nothing (the command stays queued). */
+    private void answered(Handle h, long hostId, String enrollmentId, TrackedProfile t, CommandReport report) {
+        HostProfileStateMachine.Transition tr = switch (report.status()) {
+            case ACKNOWLEDGED -> machine.acknowledged(t.state(), report.commandUuid());
+            case ERROR -> machine.error(t.state(), report.commandUuid(), ErrorChain.parse(report.raw()));
+            case COMMAND_FORMAT_ERROR -> machine.commandFormatError(t.state(), report.commandUuid(), ErrorChain.parse(report.raw()));
+            default -> null;
+        };
+        if (tr == null) {
+            return;
+        }
+        Work w = new Work(h);
+        HostReconciler.Change change = switch (tr.followUp()) {
+            case FORGET -> new HostReconciler.Change(t.identifier(), null, null, false, false);
+            case SEND_COMMAND -> new HostReconciler.Change(t.identifier(), new TrackedProfile(tr.state(), t.installedUuid()), null, true, false);
+            case SEND_PROFILE_LIST, NONE -> new HostReconciler.Change(t.identifier(), new TrackedProfile(tr.state(),
+                    tr.state().status() == ProfileStatus.VERIFYING ? tr.state().uuid() : t.installedUuid()), null, false, false);
+        };
+        w.apply(hostId, enrollmentId, List.of(change));
+        if (tr.followUp() == HostProfileStateMachine.FollowUp.SEND_PROFILE_LIST) {
+            w.profileList(hostId, enrollmentId);
+        }
+        w.flush();
     }
 
     /**
@@ -453,8 +477,13 @@ final class ProfileReconciler {
             for (HostReconciler.Change c : changes) {
                 changedHosts.add(hostId);
                 if (c.cancelCommand() != null) {
-                    boolean canceled = cancel(enrollmentId, c.cancelCommand());
-                    if (canceled && c.forgetIfCanceled()) {
+                    Canceled canceled = cancel(enrollmentId, c.cancelCommand());
+                    if (canceled == Canceled.RUNNING) {
+                        // Queued behind it, the next command could overtake it (a NotNow'd command waits for
+                        // the next Idle) and be undone by it. Its answer reconciles this profile again.
+                        continue;
+                    }
+                    if (canceled == Canceled.YES && c.forgetIfCanceled()) {
                         deletes.add(new Object[] {hostId, c.identifier()});
                         continue;
                     }
@@ -531,12 +560,23 @@ final class ProfileReconciler {
             profileListsQueued++;
         }
 
-        private boolean cancel(String enrollmentId, String commandUuid) {
-            return h.createUpdate("""
+        /**
+         * Takes the command out of the queue unless the device may be running it. A NotNow'd command the
+         * device has not been given again since (as many deliveries as NotNows) is not running: the device
+         * declined it and forgot it, so it can be cancelled like one never delivered.
+         */
+        private Canceled cancel(String enrollmentId, String commandUuid) {
+            int n = h.createUpdate("""
                     UPDATE enrollment_queue SET pending = FALSE, status = :canceled, updated_at = :now
-                    WHERE enrollment_id = :e AND command_uuid = :u AND pending = TRUE AND delivered_at IS NULL""")
+                    WHERE enrollment_id = :e AND command_uuid = :u AND pending = TRUE AND delivery_count = not_now_tally""")
                     .bind("canceled", QueueEntry.CANCELED).bind("now", now).bind("e", enrollmentId).bind("u", commandUuid)
-                    .execute() > 0;
+                    .execute();
+            if (n > 0) {
+                return Canceled.YES;
+            }
+            boolean pending = h.createQuery("SELECT pending FROM enrollment_queue WHERE enrollment_id = :e AND command_uuid = :u")
+                    .bind("e", enrollmentId).bind("u", commandUuid).mapTo(Boolean.class).findOne().orElse(false);
+            return pending ? Canceled.RUNNING : Canceled.GONE;
         }
 
         /** State first, then the queue; all on the caller's transaction. */
