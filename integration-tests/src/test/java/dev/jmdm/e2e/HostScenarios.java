@@ -335,8 +335,8 @@ abstract class HostScenarios {
 
         // The device was told nothing and checks in again: its TokenUpdate and polls are refused, as for any
         // device that never enrolled, and no invisible channel becomes pushable.
-        assertThat(mac.channel().tokenUpdate().status()).isEqualTo(400);
-        assertThat(mac.channel().idle().status()).isEqualTo(400);
+        assertThat(mac.channel().tokenUpdate().status()).isEqualTo(401);
+        assertThat(mac.channel().idle().status()).isEqualTo(401);
         assertThat(ok(admin.enrollments("id=" + mac.udid())).get("enrollments")).isEmpty();
         assertThat(serials("q=" + mac.facts().serialNumber())).isEmpty();
 

@@ -194,6 +194,10 @@ abstract class InputLimitScenarios extends ServerScenarios {
             assertThat(r.json().get("error").asText()).isEqualTo(bad[3]);
         }
         assertThat(admin.enrollments("id=" + udid).json().get("enrollments")).isEmpty();
+        // A migration moves a device as its old server saw it: Authenticate first, then its TokenUpdate.
+        String authenticate = "<?xml version=\"1.0\"?><plist><dict><key>MessageType</key><string>Authenticate</string>"
+                + "<key>UDID</key><string>" + udid + "</string><key>Topic</key><string>" + TestServer.TOPIC + "</string></dict></plist>";
+        assertThat(admin.send("POST", "/migration", authenticate.getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
         AdminClient.Reply ok = admin.send("POST", "/migration",
                 String.format(tokenUpdate, udid, TestServer.TOPIC, "magic").getBytes(StandardCharsets.UTF_8));
         assertThat(ok.status()).isEqualTo(200);

@@ -458,7 +458,11 @@ abstract class ProfileScenarios {
         notNowedInstall(mac, id);
 
         mac.behaviour(changeWhileInstalling(() -> deleteAndReconcile(id), null));
-        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList", "RemoveProfile");
+        // Whether a ProfileList checks the late install before the removal depends on whether the delete's own
+        // reconciliation or the answer's re-check ran first; either way the removal follows the install.
+        List<String> sent = types(mac.channel().poll());
+        assertThat(sent).containsSubsequence("InstallProfile", "RemoveProfile").doesNotHaveDuplicates()
+                .isSubsetOf("InstallProfile", "ProfileList", "RemoveProfile");
         assertThat(mac.state().profiles()).doesNotContainKey(id);
         assertThat(hostProfiles(mac)).doesNotContainKey(id);
         mac.behaviour((type, cmd) -> null);
@@ -508,7 +512,10 @@ abstract class ProfileScenarios {
 
         java.util.concurrent.atomic.AtomicReference<String> uuid2 = new java.util.concurrent.atomic.AtomicReference<>();
         mac.behaviour(changeWhileInstalling(edit(id, uuid2), null));
-        assertThat(types(mac.channel().poll())).containsExactly("InstallProfile", "ProfileList", "InstallProfile", "ProfileList");
+        // As above, a ProfileList between the two installs depends on which reconciliation ran first.
+        List<String> sent = types(mac.channel().poll());
+        assertThat(sent).containsSubsequence("InstallProfile", "InstallProfile", "ProfileList")
+                .isSubsetOf("InstallProfile", "ProfileList").endsWith("ProfileList");
         assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid2.get());
         assertThat(hostProfiles(mac).get(id).get("status").asText()).isEqualTo("verified");
         assertThat(hostProfiles(mac).get(id).get("version").asInt()).isEqualTo(2);
