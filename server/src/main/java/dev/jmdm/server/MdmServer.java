@@ -15,6 +15,8 @@ import dev.jmdm.server.push.PushCertService;
 import dev.jmdm.server.push.PushService;
 import dev.jmdm.server.push.RepushScheduler;
 import dev.jmdm.server.secrets.SecretBox;
+import dev.jmdm.server.secrets.StoredSecrets;
+import dev.jmdm.server.storage.SecretSealingPass;
 import dev.jmdm.server.storage.PushCertStore;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -64,7 +66,11 @@ public final class MdmServer implements AutoCloseable {
         this.settings = settings;
         try {
             var jdbi = database.jdbi();
-            EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock);
+            SecretBox secrets = secretBox(settings);
+            StoredSecrets storedSecrets = new StoredSecrets(secrets);
+            // Before anything answers: values written in plaintext by an earlier version are sealed.
+            new SecretSealingPass(jdbi, storedSecrets).run();
+            EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock, storedSecrets);
             CommandStore commands = new CommandStore(jdbi, clock);
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
             // A bad file is reported, with its setting's name, where the enrollment module loads it.
@@ -85,7 +91,6 @@ public final class MdmServer implements AutoCloseable {
             pushSender = new PushSender(pushSettings(settings, clock));
             Metrics metrics = new Metrics();
             metrics.bindPushStats(pushSender.stats());
-            SecretBox secrets = secretBox(settings);
             PushCertService pushCerts = new PushCertService(new PushCertStore(jdbi, clock), secrets, pushSender, clock,
                     settings.apns().certWarnBefore());
             pushCerts.reload();
@@ -106,7 +111,7 @@ public final class MdmServer implements AutoCloseable {
             profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers);
             features.add(profiles);
             var hostsFeature = dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts,
-                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings);
+                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets);
             features.add(hostsFeature);
             EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port);
             features.add(enrollment.api());
@@ -114,13 +119,20 @@ public final class MdmServer implements AutoCloseable {
                     : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
             http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKeys(),
                     settings.migration(), settings.certHeader(), database, checkins, commandService, identities,
-                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, pushCerts::warnings, metrics, tls, enrollment.handler()));
+                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, () -> warnings(pushCerts, storedSecrets), metrics, tls, enrollment.handler()));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
         LOG.info("listening on {} port {} with {} storage (schema {}); admin API {}", settings.listen().getHostString(), port(),
                 settings.storage().name().toLowerCase(), database.schemaVersion(), settings.apiEnabled() ? "on (" + settings.apiKeys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+    }
+
+    /** What /readyz lists: expiring or unloadable push certificates, secrets this key does not open. */
+    private static List<String> warnings(PushCertService pushCerts, StoredSecrets secrets) {
+        List<String> all = new ArrayList<>(pushCerts.warnings());
+        all.addAll(secrets.warnings());
+        return all;
     }
 
     private static Runnable guard(Runnable task) {
@@ -154,7 +166,7 @@ public final class MdmServer implements AutoCloseable {
             return SecretBox.fromSecret(settings.secretKey());
         }
         if (settings.storage() == Settings.Storage.MYSQL) {
-            LOG.warn("MDM_SECRET_KEY is not set: push certificate keys are sealed with a key file in {}; "
+            LOG.warn("MDM_SECRET_KEY is not set: push certificate keys, bootstrap tokens, UnlockTokens and PINs are sealed with a key file in {}; "
                     + "servers sharing this database need the same MDM_SECRET_KEY", settings.dataDir().toAbsolutePath());
         }
         return SecretBox.fromKeyFile(settings.dataDir());

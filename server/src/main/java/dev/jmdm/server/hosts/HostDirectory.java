@@ -2,6 +2,8 @@ package dev.jmdm.server.hosts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jmdm.server.http.HttpError;
+import dev.jmdm.server.secrets.SealedColumn;
+import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.storage.HostRecord;
 import dev.jmdm.server.storage.HostRows;
 import dev.jmdm.server.storage.HostStore;
@@ -82,8 +84,10 @@ final class HostDirectory {
     private final Jdbi jdbi;
     private final HostStore hosts;
     private final Clock clock;
+    private final StoredSecrets secrets;
 
-    HostDirectory(Jdbi jdbi, HostStore hosts, Clock clock) {
+    HostDirectory(Jdbi jdbi, HostStore hosts, Clock clock, StoredSecrets secrets) {
+        this.secrets = secrets;
         this.jdbi = jdbi;
         this.hosts = hosts;
         this.clock = clock;
@@ -227,13 +231,24 @@ final class HostDirectory {
                 }).list());
     }
 
-    /** Whether the device channel has an UnlockToken (ClearPasscode needs it). */
+    /** Whether the device channel has an UnlockToken (ClearPasscode needs it); opens nothing. */
+    boolean hasUnlockToken(String deviceId) {
+        return deviceId != null && jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM devices WHERE id = :d AND unlock_token IS NOT NULL")
+                .bind("d", deviceId).mapTo(Integer.class).one()) > 0;
+    }
+
+    /**
+     * The device channel's UnlockToken, opened.
+     *
+     * @throws dev.jmdm.server.secrets.UnreadableSecretException when it was sealed with another key or for another device
+     */
     Optional<byte[]> unlockToken(String deviceId) {
         if (deviceId == null) {
             return Optional.empty();
         }
         return jdbi.withHandle(h -> h.createQuery("SELECT unlock_token FROM devices WHERE id = :d AND unlock_token IS NOT NULL")
-                .bind("d", deviceId).mapTo(byte[].class).findOne());
+                .bind("d", deviceId).mapTo(byte[].class).findOne())
+                .map(stored -> secrets.openBytes(SealedColumn.UNLOCK_TOKEN, deviceId, stored));
     }
 
     /** A queue entry of the host with its row id (the history cursor). */

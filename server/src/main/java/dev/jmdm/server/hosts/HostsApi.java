@@ -98,7 +98,7 @@ final class HostsApi {
         HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
         long id = v.host().id();
         Map<String, Object> m = hostJson(v, directory.groups(List.of(id)).getOrDefault(id, List.of()));
-        m.put("unlock_token_present", directory.unlockToken(v.host().deviceId()).isPresent());
+        m.put("unlock_token_present", directory.hasUnlockToken(v.host().deviceId()));
         m.put("enrollments", directory.channels(id));
         m.put("inventory", inventorySummary(id));
         Json.send(exchange, 200, m);
@@ -226,6 +226,9 @@ final class HostsApi {
             m.put("command_uuid", p.commandUuid());
             m.put("request_type", p.requestType());
             m.put("pin", p.pin());
+            if (p.error() != null) {
+                m.put("pin_error", p.error());
+            }
             m.put("actor", p.actor());
             m.put("created_at", ApiJson.time(p.createdAt()));
             items.add(m);

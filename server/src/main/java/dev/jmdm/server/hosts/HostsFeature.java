@@ -6,6 +6,7 @@ import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.ApiRoutes;
 import dev.jmdm.server.http.EnqueueAudit;
 import dev.jmdm.server.push.PushService;
+import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.HostStore;
@@ -42,11 +43,12 @@ public final class HostsFeature implements ApiRoutes {
      * @param inventoryInterval how often each host's inventory is refreshed; zero turns periodic refresh off
      * @param automatic         whether inventory is queued on enrollment and periodically at all (false: refetch only)
      * @param timers            the server's timer thread, shut down with the server
+     * @param secrets           seals the lock/wipe PINs and opens UnlockTokens for ClearPasscode
      */
     public static HostsFeature install(Jdbi jdbi, Clock clock, Duration inventoryInterval, boolean automatic, HostStore hostStore, CommandStore commandStore,
             PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody,
-            CertBindingStore bindings) {
-        HostDirectory directory = new HostDirectory(jdbi, hostStore, clock);
+            CertBindingStore bindings, StoredSecrets secrets) {
+        HostDirectory directory = new HostDirectory(jdbi, hostStore, clock, secrets);
         InventoryStore inventory = new InventoryStore(jdbi, hostStore, clock);
         Wakeups wakeups = new Wakeups(push::push);
         InventoryCollector collector = new InventoryCollector(inventory, commandStore, wakeups, clock, inventoryInterval);
@@ -54,7 +56,7 @@ public final class HostsFeature implements ApiRoutes {
             checkins.addListener(collector);
         }
         commandService.addListener(collector);
-        PinStore pins = new PinStore(jdbi, clock);
+        PinStore pins = new PinStore(jdbi, clock, secrets);
         AuditLog audit = new AuditLog(jdbi, clock);
         HostsApi api = new HostsApi(hostStore, directory, inventory, collector, pins, audit, wakeups, clock, maxBody);
         if (automatic && !inventoryInterval.isZero()) {

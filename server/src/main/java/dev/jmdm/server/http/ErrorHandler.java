@@ -4,6 +4,7 @@ import dev.jmdm.server.device.DeviceAuthException;
 import dev.jmdm.server.identity.IdentityException;
 import dev.jmdm.server.plist.PlistException;
 import dev.jmdm.server.protocol.ProtocolException;
+import dev.jmdm.server.secrets.UnreadableSecretException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import org.slf4j.Logger;
@@ -11,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns exceptions into answers: bad input is a 400 (413 for size) with a JSON message, a
- * certificate that may not speak for the enrollment it names a 401, and
- * anything unexpected is a 500 whose details stay in the log, never in the answer.
+ * certificate that may not speak for the enrollment it names a 401, a stored secret this server's
+ * key does not open a 503 (its configuration is at fault, not the request), and anything unexpected is a 500 whose details stay in the log, never in the answer.
  */
 final class ErrorHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
@@ -36,6 +37,10 @@ final class ErrorHandler implements HttpHandler {
             } else if (t instanceof DeviceAuthException) {
                 status = 401;
                 message = t.getMessage();
+            } else if (t instanceof UnreadableSecretException) {
+                status = 503;
+                message = t.getMessage();
+                LOG.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), message);
             } else if (t instanceof PlistException || t instanceof ProtocolException || t instanceof IdentityException) {
                 status = 400;
                 message = t.getMessage();

@@ -18,12 +18,16 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts small secrets with AES-256-GCM: {@code v1:} + base64(nonce ‖ ciphertext ‖ tag). The
- * key is SHA-256 of the configured secret (MDM_SECRET_KEY), or of a random key file made in the
- * data folder on first start. Every server sharing one database needs the same key.
+ * Encrypts small secrets with AES-256-GCM: {@code v1:} + base64(nonce ‖ ciphertext ‖ tag) for push
+ * certificate keys, and {@code sealed:v2:} + the same for values bound to their row (the row is the
+ * GCM associated data, so a sealed value copied elsewhere does not open). The key is SHA-256 of the
+ * configured secret (MDM_SECRET_KEY), or of a random key file made in the data folder on first start.
+ * Every server sharing one database needs the same key.
  */
 public final class SecretBox {
     private static final String PREFIX = "v1:";
+    /** Long and plain ASCII so that an unsealed binary token from before is never taken for a sealed one. */
+    public static final String BOUND_PREFIX = "sealed:v2:";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     static final String KEY_FILE = "secret.key";
@@ -67,19 +71,7 @@ public final class SecretBox {
     }
 
     public String seal(String plaintext) {
-        try {
-            byte[] nonce = new byte[NONCE_BYTES];
-            RANDOM.nextBytes(nonce);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            byte[] ct = c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[nonce.length + ct.length];
-            System.arraycopy(nonce, 0, out, 0, nonce.length);
-            System.arraycopy(ct, 0, out, nonce.length, ct.length);
-            return PREFIX + Base64.getEncoder().encodeToString(out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot encrypt", e);
-        }
+        return PREFIX + encrypt(plaintext.getBytes(StandardCharsets.UTF_8), null);
     }
 
     /** Decrypts; a value that was never sealed (written before encryption existed) comes back as is. */
@@ -87,11 +79,58 @@ public final class SecretBox {
         if (!sealed.startsWith(PREFIX)) {
             return sealed;
         }
+        return new String(decrypt(sealed.substring(PREFIX.length()), null), StandardCharsets.UTF_8);
+    }
+
+    /** Seals a value that belongs to one place (say {@code devices.unlock_token/<device id>}); only that place opens it. */
+    public String seal(byte[] plaintext, String boundTo) {
+        return BOUND_PREFIX + encrypt(plaintext, boundTo.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Opens a value sealed by {@link #seal(byte[], String)} for the same place.
+     *
+     * @throws WrongKeyException when it was sealed with another key or for another place
+     */
+    public byte[] open(String sealed, String boundTo) {
+        if (!isBound(sealed)) {
+            throw new IllegalArgumentException("not a sealed value");
+        }
+        return decrypt(sealed.substring(BOUND_PREFIX.length()), boundTo.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static boolean isBound(String stored) {
+        return stored.startsWith(BOUND_PREFIX);
+    }
+
+    private String encrypt(byte[] plaintext, byte[] associatedData) {
         try {
-            byte[] in = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            if (associatedData != null) {
+                c.updateAAD(associatedData);
+            }
+            byte[] ct = c.doFinal(plaintext);
+            byte[] out = new byte[nonce.length + ct.length];
+            System.arraycopy(nonce, 0, out, 0, nonce.length);
+            System.arraycopy(ct, 0, out, nonce.length, ct.length);
+            return Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt", e);
+        }
+    }
+
+    private byte[] decrypt(String base64, byte[] associatedData) {
+        try {
+            byte[] in = Base64.getDecoder().decode(base64);
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
-            return new String(c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+            if (associatedData != null) {
+                c.updateAAD(associatedData);
+            }
+            return c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
         } catch (AEADBadTagException e) {
             throw new WrongKeyException();
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -99,7 +138,10 @@ public final class SecretBox {
         }
     }
 
-    /** The stored secret was sealed with another key: MDM_SECRET_KEY differs between servers or changed. */
+    /**
+     * The stored secret was sealed with another key (MDM_SECRET_KEY differs between servers or changed), or,
+     * for a value bound to its row, was copied from another row: AES-GCM cannot tell the two apart.
+     */
     public static final class WrongKeyException extends RuntimeException {
         WrongKeyException() {
             super("a stored secret was encrypted with a different key; every server must use the same MDM_SECRET_KEY");

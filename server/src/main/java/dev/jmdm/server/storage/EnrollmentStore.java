@@ -2,6 +2,8 @@ package dev.jmdm.server.storage;
 
 import dev.jmdm.server.protocol.CheckinMessage;
 import dev.jmdm.server.protocol.EnrollmentId;
+import dev.jmdm.server.secrets.SealedColumn;
+import dev.jmdm.server.secrets.StoredSecrets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -26,10 +28,13 @@ public final class EnrollmentStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final StoredSecrets secrets;
 
-    public EnrollmentStore(Jdbi jdbi, Clock clock) {
+    /** @param secrets seals the bootstrap and unlock tokens this store keeps */
+    public EnrollmentStore(Jdbi jdbi, Clock clock, StoredSecrets secrets) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     Jdbi jdbi() {
@@ -84,7 +89,7 @@ public final class EnrollmentStore {
                     .bind("now", now).execute();
             if (msg.unlockToken() != null && id.isDeviceChannel()) {
                 h.createUpdate("UPDATE devices SET unlock_token = :t, unlock_token_at = :now, updated_at = :now WHERE id = :d")
-                        .bind("t", msg.unlockToken()).bind("now", now).bind("d", id.deviceId()).execute();
+                        .bind("t", secrets.sealBytes(SealedColumn.UNLOCK_TOKEN, id.deviceId(), msg.unlockToken())).bind("now", now).bind("d", id.deviceId()).execute();
             }
             return h.createQuery("SELECT token_update_tally FROM enrollments WHERE id = :id")
                     .bind("id", id.id()).mapTo(Integer.class).one();
@@ -190,15 +195,17 @@ public final class EnrollmentStore {
 
     public void storeBootstrapToken(String deviceId, byte[] token) {
         long now = clock.millis();
-        byte[] value = token == null || token.length == 0 ? null : token;
+        byte[] value = token == null || token.length == 0 ? null : secrets.sealBytes(SealedColumn.BOOTSTRAP_TOKEN, deviceId, token);
         jdbi.useHandle(h -> h.createUpdate("""
                 UPDATE devices SET bootstrap_token = :t, bootstrap_token_at = :at, updated_at = :now WHERE id = :d""")
                 .bind("t", value).bind("at", value == null ? null : now).bind("now", now).bind("d", deviceId).execute());
     }
 
+    /** @throws dev.jmdm.server.secrets.UnreadableSecretException when it was sealed with another key or for another device */
     public Optional<byte[]> bootstrapToken(String deviceId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT bootstrap_token FROM devices WHERE id = :d AND bootstrap_token IS NOT NULL")
-                .bind("d", deviceId).mapTo(byte[].class).findOne());
+                .bind("d", deviceId).mapTo(byte[].class).findOne())
+                .map(stored -> secrets.openBytes(SealedColumn.BOOTSTRAP_TOKEN, deviceId, stored));
     }
 
     public Optional<EnrollmentRecord> find(String id) {

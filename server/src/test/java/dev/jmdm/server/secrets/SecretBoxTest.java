@@ -29,4 +29,18 @@ class SecretBoxTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(SecretBox.fromKeyFile(dir).open(sealed)).isEqualTo("secret");
     }
+
+    @Test
+    void boundValuesOpenOnlyForThePlaceTheyWereSealedFor() {
+        SecretBox box = SecretBox.fromSecret("a-long-enough-secret-key");
+        byte[] token = {0, 1, 2, (byte) 0xff};
+        String sealed = box.seal(token, "devices.bootstrap_token/MAC-1");
+        assertThat(sealed).startsWith("sealed:v2:");
+        assertThat(SecretBox.isBound(sealed)).isTrue();
+        assertThat(SecretBox.isBound(box.seal("push key"))).isFalse();
+        assertThat(box.open(sealed, "devices.bootstrap_token/MAC-1")).isEqualTo(token);
+        assertThatThrownBy(() -> box.open(sealed, "devices.bootstrap_token/MAC-2")).isInstanceOf(SecretBox.WrongKeyException.class);
+        assertThatThrownBy(() -> SecretBox.fromSecret("another-secret-key-entirely").open(sealed, "devices.bootstrap_token/MAC-1"))
+                .isInstanceOf(SecretBox.WrongKeyException.class);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.jmdm.server.testing;
 
+import dev.jmdm.server.secrets.SecretBox;
+import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.Database;
@@ -15,11 +17,13 @@ public final class StoreFixture implements AutoCloseable {
     public final CommandStore commands;
     public final CertBindingStore bindings;
     public final HostStore hosts;
+    /** Seals the stores' secrets with a fixed test key. */
+    public final StoredSecrets secrets = new StoredSecrets(SecretBox.fromSecret("store-fixture-secret-key"));
 
     public StoreFixture(TestDatabases.Engine engine, Clock clock) {
         this.url = TestDatabases.freshUrl(engine);
         this.database = Database.open(url, 8);
-        this.enrollments = new EnrollmentStore(database.jdbi(), clock);
+        this.enrollments = new EnrollmentStore(database.jdbi(), clock, secrets);
         this.commands = new CommandStore(database.jdbi(), clock);
         this.bindings = new CertBindingStore(database.jdbi(), clock);
         this.hosts = new HostStore(database.jdbi(), clock);
