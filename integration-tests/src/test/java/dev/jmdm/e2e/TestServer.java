@@ -135,6 +135,34 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row (null when none), as bytes: what is really stored in a BLOB. */
+    public byte[] queryBytes(String query, Object... args) {
+        return queryOne(query, args, rs -> rs.getBytes(1));
+    }
+
+    /** The same, as text (a VARCHAR). */
+    public String queryString(String query, Object... args) {
+        return queryOne(query, args, rs -> rs.getString(1));
+    }
+
+    private interface Column<T> {
+        T read(java.sql.ResultSet rs) throws java.sql.SQLException;
+    }
+
+    private <T> T queryOne(String query, Object[] args, Column<T> column) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.settings().jdbcUrl());
+                java.sql.PreparedStatement s = c.prepareStatement(query)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                return rs.next() ? column.read(rs) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(query + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A device identity from the trusted CA; EC keys keep bulk tests fast. */
     public Issued identity(String name) {
         return deviceCa.issueDeviceIdentity(name, Duration.ofDays(7), KeyAlgorithm.EC_P256);

@@ -77,7 +77,7 @@ public final class StoredSecrets {
     /** One line per kind of secret that failed to open, for /readyz. */
     public List<String> warnings() {
         EnumSet<SealedColumn> seen = unreadable.isEmpty() ? EnumSet.noneOf(SealedColumn.class) : EnumSet.copyOf(unreadable);
-        return seen.stream().map(c -> "stored " + c.label() + "s do not open with this server's MDM_SECRET_KEY: "
-                + "they were sealed with another key; reading them fails until the server runs with that key").toList();
+        return seen.stream().map(c -> "a stored " + c.label() + " does not open with this server's MDM_SECRET_KEY: it was sealed "
+                + "with another key (or copied from another row); reading it fails until the server runs with the key that sealed it").toList();
     }
 }

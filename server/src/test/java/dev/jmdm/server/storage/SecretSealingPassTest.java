@@ -3,6 +3,9 @@ package dev.jmdm.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.dd.plist.NSData;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.PropertyListParser;
 import dev.jmdm.migrations.SchemaMigrator;
 import dev.jmdm.server.secrets.SealedColumn;
 import dev.jmdm.server.secrets.SecretBox;
@@ -10,9 +13,9 @@ import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.secrets.UnreadableSecretException;
 import dev.jmdm.server.testing.TestDatabases;
 import dev.jmdm.server.testing.TestDatabases.Engine;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,9 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * sealing ends sealed and readable; a sealed value opens only in its own row and only with its key.
  */
 class SecretSealingPassTest {
-    /** The UnlockToken of a real iPad's TokenUpdate (nanomdm's testdata TokenUpdate.1.plist), first bytes. */
-    static final byte[] UNLOCK_TOKEN = Base64.getDecoder().decode(
-            "REFUQQAABORWRVJTAAAABAAAAARUWVBFAAAABAAAAAJVVUlEAAAAEBykwl4kyUWGgVULVVBixfxITUNLAAAAKDKfYVHUWbffxboOtdrpDIzkFDKQJtrxoF3NuQzFVhZG2Ax4NAjt");
+    /** The UnlockToken of a real iPad's TokenUpdate (nanomdm's testdata). */
+    static final byte[] UNLOCK_TOKEN = realUnlockToken();
     static final byte[] BOOTSTRAP_TOKEN = "bootstrap-token-of-the-old-mac".getBytes(StandardCharsets.UTF_8);
     static final String PIN = "482913";
     static final StoredSecrets SECRETS = new StoredSecrets(SecretBox.fromSecret("sealing-pass-test-key"));
@@ -113,6 +115,14 @@ class SecretSealingPassTest {
                     .isInstanceOf(UnreadableSecretException.class).hasMessageContaining("MDM_SECRET_KEY");
         } finally {
             TestDatabases.drop(url);
+        }
+    }
+
+    private static byte[] realUnlockToken() {
+        try (InputStream in = SecretSealingPassTest.class.getResourceAsStream("/nanomdm/TokenUpdate.1.plist")) {
+            return ((NSData) ((NSDictionary) PropertyListParser.parse(in)).get("UnlockToken")).bytes();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
