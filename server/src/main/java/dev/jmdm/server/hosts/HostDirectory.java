@@ -87,10 +87,10 @@ final class HostDirectory {
     private final StoredSecrets secrets;
 
     HostDirectory(Jdbi jdbi, HostStore hosts, Clock clock, StoredSecrets secrets) {
-        this.secrets = secrets;
         this.jdbi = jdbi;
         this.hosts = hosts;
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     /** The host a reference names (host id, UDID, serial, enrollment id), or 404. */

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns exceptions into answers: bad input is a 400 (413 for size) with a JSON message, a
  * certificate that may not speak for the enrollment it names a 401, a stored secret this server's
- * key does not open a 503 (its configuration is at fault, not the request), and anything unexpected is a 500 whose details stay in the log, never in the answer.
+ * key does not open a 503 (its configuration is at fault, not the request), and anything
+ * unexpected is a 500 whose details stay in the log, never in the answer.
  */
 final class ErrorHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
