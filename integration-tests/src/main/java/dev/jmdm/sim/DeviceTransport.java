@@ -65,7 +65,7 @@ public final class DeviceTransport {
             long start = System.nanoTime();
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             observer.request(kind, System.nanoTime() - start, r.statusCode());
-            return new ServerReply(r.statusCode(), r.body());
+            return new ServerReply(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(null));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("device request to " + uri + " failed", e);
         } catch (InterruptedException e) {

@@ -300,17 +300,17 @@ abstract class DeviceProtocolScenarios extends ServerScenarios {
     void aCertificateSpeaksForOneDeviceOnly() {
         SimulatedDevice a = enrolledMac();
         SimulatedDevice b = SimulatedDevice.mac(server.transport, a.identity(), TestServer.TOPIC);
-        assertThat(b.authenticate().status()).as("A's certificate cannot enroll B").isEqualTo(401);
+        Refusals.notThisDevice(b.authenticate(), "A's certificate cannot enroll B");
 
         SimulatedDevice c = enrolledMac();
         Commands.Built forC = Commands.of("ProfileList");
         admin.enqueue(forC.plist(), List.of(c.enrollmentId()), true);
         Issued cIdentity = c.identity();
         c.useIdentity(a.identity());
-        assertThat(c.channel().idle().status()).as("A's certificate cannot poll for C").isEqualTo(401);
-        assertThat(c.channel().report("Acknowledged", forC.commandUuid(), null).status()).as("nor answer C's command").isEqualTo(401);
-        assertThat(c.channel().tokenUpdate().status()).as("nor check in for C").isEqualTo(401);
-        assertThat(c.user("U1", "u", "U").tokenUpdate().status()).as("nor open a user channel on C").isEqualTo(401);
+        Refusals.notThisDevice(c.channel().idle(), "A's certificate cannot poll for C");
+        Refusals.notThisDevice(c.channel().report("Acknowledged", forC.commandUuid(), null), "nor answer C's command");
+        Refusals.notThisDevice(c.channel().tokenUpdate(), "nor check in for C");
+        Refusals.notThisDevice(c.user("U1", "u", "U").tokenUpdate(), "nor open a user channel on C");
 
         // User Enrollment: its device and user channels are checked against the EnrollmentID's binding.
         SimulatedDevice byod = new SimulatedDevice(server.transport, server.identity("byod"),
@@ -319,9 +319,9 @@ abstract class DeviceProtocolScenarios extends ServerScenarios {
         byod.enroll();
         Issued byodIdentity = byod.identity();
         byod.useIdentity(a.identity());
-        assertThat(byod.channel().idle().status()).as("A's certificate cannot poll for a User Enrollment").isEqualTo(401);
-        assertThat(byod.userEnrollmentUser("MANAGED-1").tokenUpdate().status()).as("nor open its user channel").isEqualTo(401);
-        assertThat(byod.authenticate().status()).as("nor take it over").isEqualTo(401);
+        Refusals.notThisDevice(byod.channel().idle(), "A's certificate cannot poll for a User Enrollment");
+        Refusals.notThisDevice(byod.userEnrollmentUser("MANAGED-1").tokenUpdate(), "nor open its user channel");
+        Refusals.notThisDevice(byod.authenticate(), "nor take it over");
 
         // None of it was stored: B does not exist, C's command is still queued for C, no user channels appeared.
         assertThat(admin.enrollments("id=" + b.udid()).json().get("enrollments")).isEmpty();
@@ -340,12 +340,12 @@ abstract class DeviceProtocolScenarios extends ServerScenarios {
         SimulatedDevice mac = enrolledMac();
         Issued old = mac.identity();
         mac.useIdentity(server.identity("renewed"));
-        assertThat(mac.authenticate().status()).as("no renewal without the admin's window").isEqualTo(401);
+        Refusals.notThisDevice(mac.authenticate(), "no renewal without the admin's window");
         assertThat(admin.allowRenewal(mac.udid()).status()).isEqualTo(200);
         mac.enroll();
         assertThat(mac.channel().idle().status()).isEqualTo(200);
         mac.useIdentity(old);
-        assertThat(mac.channel().idle().status()).as("the replaced certificate no longer speaks for the device").isEqualTo(401);
+        Refusals.notThisDevice(mac.channel().idle(), "the replaced certificate no longer speaks for the device");
     }
 
     @Test
@@ -480,7 +480,7 @@ abstract class DeviceProtocolScenarios extends ServerScenarios {
                 dev.jmdm.sim.DeviceFacts.generate(dev.jmdm.sim.DeviceFacts.Platform.MACOS, udid), TestServer.TOPIC, null);
         assertThat(moved.channel().idle().status()).isEqualTo(200);
         moved.useIdentity(server.identity("thief"));
-        assertThat(moved.channel().idle().status()).isEqualTo(401);
+        Refusals.notThisDevice(moved.channel().idle(), "another certificate after the migrated device claimed its own");
     }
 
     @Test

@@ -334,9 +334,9 @@ abstract class HostScenarios {
         assertThat(audit(id, "hosts.delete")).hasSize(1);
 
         // The device was told nothing and checks in again: its TokenUpdate and polls are refused, as for any
-        // device that never enrolled, and no invisible channel becomes pushable.
-        assertThat(mac.channel().tokenUpdate().status()).isEqualTo(401);
-        assertThat(mac.channel().idle().status()).isEqualTo(401);
+        // device that never enrolled, with Apple's unenroll answer, and no invisible channel becomes pushable.
+        Refusals.unrecognized(mac.channel().tokenUpdate(), "TokenUpdate of a forgotten device");
+        Refusals.unrecognized(mac.channel().idle(), "poll of a forgotten device");
         assertThat(ok(admin.enrollments("id=" + mac.udid())).get("enrollments")).isEmpty();
         assertThat(serials("q=" + mac.facts().serialNumber())).isEmpty();
 

@@ -195,7 +195,7 @@ abstract class TlsEnrollmentScenarios {
         mac.useIdentity(first);
         mac.useTransport(mtlsTransport(first));
         ServerReply retired = mac.channel().idle();
-        assertThat(retired.status()).as("the replaced certificate no longer speaks for the device").isEqualTo(401);
+        Refusals.notThisDevice(retired, "the replaced certificate no longer speaks for the device");
         assertThat(retired.text()).contains("not bound");
     }
 
@@ -212,16 +212,16 @@ abstract class TlsEnrollmentScenarios {
 
         // A new device B cannot enroll with A's certificate.
         SimulatedDevice b = mtlsMac(a);
-        assertThat(b.authenticate().status()).isEqualTo(401);
+        Refusals.notThisDevice(b.authenticate(), "A's certificate cannot enroll B");
         assertThat(admin.enrollments("id=" + b.udid()).json().get("enrollments")).isEmpty();
 
         // Nor speak for C: check-in, command report, user channel.
         SimulatedDevice cWithAsCert = new SimulatedDevice(mtlsTransport(a), a, deviceC.facts(), tls.stack.pushTopic(), null)
                 .authMode(AuthMode.MTLS);
-        assertThat(cWithAsCert.channel().tokenUpdate().status()).isEqualTo(401);
-        assertThat(cWithAsCert.channel().idle().status()).isEqualTo(401);
-        assertThat(cWithAsCert.channel().report("Acknowledged", forC.commandUuid(), null).status()).isEqualTo(401);
-        assertThat(cWithAsCert.user("U-1", "mallory", "Mallory").tokenUpdate().status()).isEqualTo(401);
+        Refusals.notThisDevice(cWithAsCert.channel().tokenUpdate(), "tokenUpdate for C with A's certificate");
+        Refusals.notThisDevice(cWithAsCert.channel().idle(), "idle for C with A's certificate");
+        Refusals.notThisDevice(cWithAsCert.channel().report("Acknowledged", forC.commandUuid(), null), "answer for C with A's certificate");
+        Refusals.notThisDevice(cWithAsCert.user("U-1", "mallory", "Mallory").tokenUpdate(), "user channel on C with A's certificate");
 
         // Nothing of that was stored: C keeps one enrollment, its command is still queued, and C gets it.
         assertThat(admin.enrollments("id=" + deviceC.udid()).json().get("enrollments")).hasSize(1);

@@ -111,7 +111,7 @@ public final class MdmServer implements AutoCloseable {
             profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers);
             features.add(profiles);
             var hostsFeature = dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts,
-                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets);
+                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets, settings.wipeRebind());
             features.add(hostsFeature);
             EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port);
             features.add(enrollment.api());

@@ -28,6 +28,8 @@ import java.util.Locale;
  *                     false leaves the queue to admins, as nanomdm does (refetch still works)
  * @param apiKeys      every admin API credential, Basic user name to key: {@code nanomdm} for apiKey plus the named
  *                     keys of MDM_API_KEYS; the user name is who the audit log records
+ * @param wipeRebind   how long after this server delivered an EraseDevice the wiped device may enroll again with a new
+ *                     identity (a re-bind grant); zero: only after an admin releases its certificate
  */
 public record Settings(
         InetSocketAddress listen,
@@ -47,7 +49,8 @@ public record Settings(
         Profiles profiles,
         java.time.Duration inventoryInterval,
         boolean inventory,
-        java.util.Map<String, String> apiKeys) {
+        java.util.Map<String, String> apiKeys,
+        java.time.Duration wipeRebind) {
 
     public Settings {
         apiKeys = java.util.Map.copyOf(apiKeys);

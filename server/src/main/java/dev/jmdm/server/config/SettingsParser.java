@@ -82,6 +82,9 @@ public final class SettingsParser {
         @Option(names = "--inventory", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
                 description = "MDM_INVENTORY: queue inventory queries on enrollment and periodically (default true; false: only on refetch)")
         String inventory;
+        @Option(names = "--wipe-rebind", paramLabel = "DURATION",
+                description = "MDM_WIPE_REBIND: after this server delivered a wipe, the device may enroll again with a new identity for this long (default 30d; 0: only after an admin releases its certificate)")
+        String wipeRebind;
     }
 
     /** Parses the arguments and environment. Returns null when help or version was printed. */
@@ -158,7 +161,17 @@ public final class SettingsParser {
                 parseDuration("MDM_PROFILE_LIST_EVERY", pick(f.profileListEvery, env, "MDM_PROFILE_LIST_EVERY", "1d")));
         return new Settings(listen, storage, dsn, dataDir, apiKey, ca, certHeader, maxBody, migration, logLevel, apns, secretKey,
                 tls, enroll, profiles, parseInventoryInterval(pick(f.inventoryInterval, env, "MDM_INVENTORY_INTERVAL", "24h")),
-                parseBool("MDM_INVENTORY", pick(f.inventory, env, "MDM_INVENTORY", "true")), apiKeys);
+                parseBool("MDM_INVENTORY", pick(f.inventory, env, "MDM_INVENTORY", "true")), apiKeys,
+                parseWipeRebind(pick(f.wipeRebind, env, "MDM_WIPE_REBIND", "30d")));
+    }
+
+    /** Up to a year, or 0 (off): a wiped device that has not come back within a year is an admin's call. */
+    static java.time.Duration parseWipeRebind(String value) {
+        java.time.Duration d = parseDuration("MDM_WIPE_REBIND", value);
+        if (d.compareTo(java.time.Duration.ofDays(365)) > 0) {
+            throw new SettingsException("MDM_WIPE_REBIND: '" + value + "' is longer than 365d; use e.g. 30d, 7d, or 0 to turn it off");
+        }
+        return d;
     }
 
     /** Between 1h and 90d, or 0 (off): more often would flood devices, less often leaves facts stale. */

@@ -30,11 +30,30 @@ import org.slf4j.LoggerFactory;
  * issued no later than the device arrived here. Such a first claim is allowed on any request.</li>
  * </ul>
  * A device this server has never stored is bound by its first Authenticate. Refusals are
- * {@link DeviceAuthException} (401) and a WARN naming the enrollment and the certificate.
+ * {@link DeviceAuthException} (403) and a WARN naming the enrollment and the certificate; only a
+ * request naming a device this server does not know at all, with a certificate bound to no other
+ * device, is told to unenroll ({@link DeviceAuthException#unrecognized}).
  */
 public final class CertificateBinder {
+    /** What an accepted Authenticate did to the device's binding. */
+    public enum Bind {
+        /** The certificate was already the device's: the same enrollment continues. */
+        SAME,
+        /** A device with no binding yet: never seen, or moved in through /migration. */
+        FIRST,
+        /** An admin's renewal window: the same enrollment with a new identity. */
+        RENEWED,
+        /**
+         * A new enrollment of a known device: after CheckOut, an admin release, a wipe this server
+         * sent, or the bound certificate's expiry. Nothing of the old enrollment may carry over.
+         */
+        NEW_ENROLLMENT
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(CertificateBinder.class);
     private static final int CLAIM_ATTEMPTS = 3;
+    /** The grant reason of an admin's renewal window, the one re-bind that continues the same enrollment. */
+    public static final String RENEWAL = "renewal";
 
     private final CertBindingStore bindings;
     private final X509Certificate enrollmentCa;
@@ -82,6 +101,11 @@ public final class CertificateBinder {
                 }
             }
         }
+        if (!bindings.knowsDevice(id.deviceId())) {
+            // Never enrolled, or its host was deleted: Apple's way to make such a device unenroll.
+            LOG.warn("refused certificate {} for enrollment {}: unknown device, told to unenroll", identity.certSha256(), id.id());
+            throw DeviceAuthException.unrecognized("enrollment " + id.id() + " is unknown to this server; the device must enroll again");
+        }
         throw refuse(id, identity, "certificate is not bound to enrollment " + id.id() + "; the device must Authenticate first");
     }
 
@@ -111,19 +135,22 @@ public final class CertificateBinder {
      * A racing Authenticate that changed the binding first ends this one with
      * {@link HostStore.ConcurrentEnrollmentException}, which the caller retries.
      */
-    public void bindOnAuthenticate(Handle h, EnrollmentId id, RequestIdentity identity) {
+    public Bind bindOnAuthenticate(Handle h, EnrollmentId id, RequestIdentity identity) {
         String device = id.deviceId();
         long now = clock.millis();
         Optional<CertBindingStore.Binding> bound = bindings.binding(h, device);
         if (bound.isPresent() && bound.get().certSha256().equals(identity.certSha256())) {
-            return;
+            return Bind.SAME;
         }
         Optional<CertBindingStore.Grant> grant = bindings.grant(h, device).filter(g -> g.activeAt(now));
         String rebind;
+        Bind outcome;
         if (bound.isPresent() && bound.get().notAfter() <= now) {
             rebind = "the bound certificate " + bound.get().certSha256() + " has expired";
+            outcome = Bind.NEW_ENROLLMENT;
         } else if (grant.isPresent()) {
             rebind = "re-bind grant (" + grant.get().reason() + (grant.get().grantedBy() == null ? "" : " by " + grant.get().grantedBy()) + ")";
+            outcome = RENEWAL.equals(grant.get().reason()) ? Bind.RENEWED : Bind.NEW_ENROLLMENT;
         } else if (bound.isPresent()) {
             throw refuse(id, identity, "enrollment " + id.id() + " is bound to another certificate that is still valid;"
                     + " an admin must release it (DELETE /v1/enrollments/" + device + "/certificate) or open a renewal first");
@@ -134,6 +161,7 @@ public final class CertificateBinder {
                 throw refuse(id, identity, refusal);
             }
             rebind = null;
+            outcome = Bind.FIRST;
         }
         String replacing = bound.map(CertBindingStore.Binding::certSha256).orElse(null);
         if (bindings.bind(h, device, identity.certSha256(), identity.notAfterMillis(), replacing).isPresent()) {
@@ -142,6 +170,7 @@ public final class CertificateBinder {
         if (rebind != null) {
             LOG.info("re-bound {} to certificate {}: {}", device, identity.certSha256(), rebind);
         }
+        return outcome;
     }
 
     /** Why the certificate may not be a migrated device's old one, or null when it may. */

@@ -8,6 +8,7 @@ import dev.jmdm.server.protocol.EnrollmentId;
 import dev.jmdm.server.protocol.ProtocolException;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
+import dev.jmdm.server.storage.EnrollmentReset;
 import dev.jmdm.server.storage.EnrollmentStore;
 import dev.jmdm.server.storage.HostStore;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class CheckinService {
         if (message instanceof CheckinMessage.TokenUpdate t) {
             if (!enrollments.deviceKnown(id.deviceId())) {
                 // Never Authenticated, or its host was deleted: a TokenUpdate must not bring back a pushable channel.
-                throw new DeviceAuthException("enrollment " + id.id() + " is unknown; the device must Authenticate first");
+                throw DeviceAuthException.unrecognized("enrollment " + id.id() + " is unknown to this server; the device must enroll again");
             }
             int tally = enrollments.storeTokenUpdate(id, t);
             LOG.info("TokenUpdate {} ({}) tally {}", id.id(), id.type().label(), tally);
@@ -118,8 +119,10 @@ public final class CheckinService {
      * Authenticate starts an enrollment: in one transaction the certificate is bound to the
      * device (or replaces an older one where {@link CertificateBinder} allows it), the device row
      * is stored, every queued command of the old enrollment is cleared and the channels are
-     * disabled until TokenUpdate. A migrated Authenticate binds nothing: the device keeps the
-     * identity it had, which its first request here claims.
+     * disabled until TokenUpdate. A new enrollment of a known device (after CheckOut, release, wipe
+     * or expiry) also loses the old enrollment's bootstrap token and UnlockToken. A migrated
+     * Authenticate binds nothing: the device keeps the identity it had, which its first request
+     * here claims.
      */
     private void authenticate(EnrollmentId id, CheckinMessage.Authenticate auth, RequestIdentity identity) {
         for (int attempt = 1; ; attempt++) {
@@ -137,14 +140,18 @@ public final class CheckinService {
 
     private void authenticateOnce(EnrollmentId id, CheckinMessage.Authenticate auth, RequestIdentity identity) {
         jdbi.useTransaction(h -> {
+            CertificateBinder.Bind bind = CertificateBinder.Bind.FIRST;
             if (identity != null) {
-                binder.bindOnAuthenticate(h, id, identity);
+                bind = binder.bindOnAuthenticate(h, id, identity);
             } else {
                 bindings.dropGrant(h, id.deviceId());
             }
             enrollments.storeAuthenticate(h, id, auth);
             hosts.attach(h, id, auth);
             commands.clearDevice(h, id.deviceId());
+            if (bind == CertificateBinder.Bind.NEW_ENROLLMENT) {
+                EnrollmentReset.clearEscrowedSecrets(h, id.deviceId());
+            }
         });
     }
 }

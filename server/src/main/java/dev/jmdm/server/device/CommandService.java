@@ -28,6 +28,7 @@ public final class CommandService {
     private final CertificateBinder binder;
     private final Clock clock;
     private final List<ResultListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<DeliveryListener> deliveryListeners = new CopyOnWriteArrayList<>();
 
     public CommandService(CommandStore commands, EnrollmentStore enrollments, CertificateBinder binder, Clock clock) {
         this.commands = commands;
@@ -43,6 +44,15 @@ public final class CommandService {
 
     public void addListener(ResultListener listener) {
         listeners.add(listener);
+    }
+
+    /** Told about every command handed to a device, after it is marked delivered. */
+    public interface DeliveryListener {
+        void delivered(EnrollmentId id, CommandStore.Next command);
+    }
+
+    public void addDeliveryListener(DeliveryListener listener) {
+        deliveryListeners.add(listener);
     }
 
     public DeviceResponse handle(CommandReport report, RequestIdentity identity) {
@@ -65,6 +75,7 @@ public final class CommandService {
             return DeviceResponse.ok();
         }
         commands.markDelivered(next.get().queueId());
+        deliveryListeners.forEach(l -> l.delivered(id, next.get()));
         LOG.debug("delivering {} to {}", next.get().commandUuid(), id.id());
         return DeviceResponse.plist(next.get().command());
     }

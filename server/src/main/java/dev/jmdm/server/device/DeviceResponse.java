@@ -2,8 +2,9 @@ package dev.jmdm.server.device;
 
 /**
  * What to answer a device: an HTTP status and a body (empty for "nothing to do").
- * Handlers never answer 401 themselves: it makes a device unenroll, so it is kept for a
- * certificate that does not match its enrollment ({@link DeviceAuthException}).
+ * Never 401: it makes an Apple device remove its MDM profile. Refusals for who sent a request are
+ * {@link DeviceAuthException} (403, with Apple's unenroll code only for a device the server does
+ * not know).
  */
 public record DeviceResponse(int status, byte[] body, String contentType) {
     private static final byte[] EMPTY = new byte[0];
@@ -19,7 +20,7 @@ public record DeviceResponse(int status, byte[] body, String contentType) {
     /** A refusal with a short reason, for logs and for people reading traffic. */
     public static DeviceResponse refuse(int status, String reason) {
         if (status == 401) {
-            throw new IllegalArgumentException("401 is only for certificate mismatches (DeviceAuthException)");
+            throw new IllegalArgumentException("devices are never answered 401 (it unenrolls them); throw DeviceAuthException");
         }
         return new DeviceResponse(status, ("{\"error\":" + jsonString(reason) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "application/json");

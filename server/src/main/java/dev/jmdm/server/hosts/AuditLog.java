@@ -36,6 +36,13 @@ final class AuditLog {
                 .bind("uuid", commandUuid).bind("detail", detailJson).bind("now", clock.millis()).execute());
     }
 
+    /** Who queued a command for a host, by the first audit entry naming it there. */
+    java.util.Optional<String> actorOf(long hostId, String commandUuid) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT actor FROM audit_log WHERE host_id = :host AND command_uuid = :uuid ORDER BY id LIMIT 1""")
+                .bind("host", hostId).bind("uuid", commandUuid).mapTo(String.class).findOne());
+    }
+
     /** Newest first, before the cursor (an entry id); optionally one host's or one action's entries. */
     List<Entry> list(Long hostId, String action, Long before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT id, actor, action, host_id, target, command_uuid, detail, created_at FROM audit_log WHERE 1=1");

@@ -58,7 +58,7 @@ final class CertificateBindingApi {
         int hours = Requests.intQuery(exchange, "hours", DEFAULT_RENEWAL_HOURS, 1, MAX_RENEWAL_HOURS);
         String actor = ApiJson.actor(exchange);
         long until = clock.millis() + Duration.ofHours(hours).toMillis();
-        bindings.allowRebind(device, "renewal", actor, until);
+        bindings.allowRebind(device, dev.jmdm.server.device.CertificateBinder.RENEWAL, actor, until);
         record(actor, "enrollments.certificate.renewal", device, Map.of("hours", hours));
         Json.send(exchange, 200, state(device, null));
     }

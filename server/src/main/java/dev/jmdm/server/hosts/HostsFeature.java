@@ -44,10 +44,11 @@ public final class HostsFeature implements ApiRoutes {
      * @param automatic         whether inventory is queued on enrollment and periodically at all (false: refetch only)
      * @param timers            the server's timer thread, shut down with the server
      * @param secrets           seals the lock/wipe PINs and opens UnlockTokens for ClearPasscode
+     * @param wipeRebind        how long a device this server wiped may come back with a new identity; zero: never on its own
      */
     public static HostsFeature install(Jdbi jdbi, Clock clock, Duration inventoryInterval, boolean automatic, HostStore hostStore, CommandStore commandStore,
             PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody,
-            CertBindingStore bindings, StoredSecrets secrets) {
+            CertBindingStore bindings, StoredSecrets secrets, Duration wipeRebind) {
         HostDirectory directory = new HostDirectory(jdbi, hostStore, clock, secrets);
         InventoryStore inventory = new InventoryStore(jdbi, hostStore, clock);
         Wakeups wakeups = new Wakeups(push::push);
@@ -58,6 +59,11 @@ public final class HostsFeature implements ApiRoutes {
         commandService.addListener(collector);
         PinStore pins = new PinStore(jdbi, clock, secrets);
         AuditLog audit = new AuditLog(jdbi, clock);
+        if (!wipeRebind.isZero()) {
+            WipeRebind wipes = new WipeRebind(bindings, commandStore, hostStore, audit, wipeRebind, clock);
+            commandService.addDeliveryListener(wipes);
+            commandService.addListener(wipes);
+        }
         HostsApi api = new HostsApi(hostStore, directory, inventory, collector, pins, audit, wakeups, clock, maxBody);
         if (automatic && !inventoryInterval.isZero()) {
             timers.scheduleWithFixedDelay(() -> {

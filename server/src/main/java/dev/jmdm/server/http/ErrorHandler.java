@@ -7,12 +7,15 @@ import dev.jmdm.server.protocol.ProtocolException;
 import dev.jmdm.server.secrets.UnreadableSecretException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns exceptions into answers: bad input is a 400 (413 for size) with a JSON message, a
- * certificate that may not speak for the enrollment it names a 401, a stored secret this server's
+ * device request refused for who sent it a 403 ({@link DeviceAuthException}: with Apple's
+ * unenroll code only for a device the server does not know), a stored secret this server's
  * key does not open a 503 (its configuration is at fault, not the request), and anything
  * unexpected is a 500 whose details stay in the log, never in the answer.
  */
@@ -32,11 +35,17 @@ final class ErrorHandler implements HttpHandler {
         } catch (Throwable t) {
             int status;
             String message;
+            if (t instanceof DeviceAuthException e && e.unrecognized() && !exchange.isResponseStarted()) {
+                LOG.info("{} {} refused with 403 ({}): {}", exchange.getRequestMethod(), exchange.getRequestPath(),
+                        DeviceAuthException.UNRECOGNIZED_DEVICE, e.getMessage());
+                Json.send(exchange, 403, unrecognizedDevice(e.getMessage()));
+                return;
+            }
             if (t instanceof HttpError e) {
                 status = e.status();
                 message = e.getMessage();
             } else if (t instanceof DeviceAuthException) {
-                status = 401;
+                status = 403;
                 message = t.getMessage();
             } else if (t instanceof UnreadableSecretException) {
                 status = 503;
@@ -59,5 +68,17 @@ final class ErrorHandler implements HttpHandler {
             }
             Json.error(exchange, status, message);
         }
+    }
+
+    /**
+     * Apple's ErrorUnrecognizedDevice body: {@code code} makes the device unenroll, {@code description}
+     * is for its logs. {@code error} repeats the reason so the body has this server's usual shape.
+     */
+    static Map<String, String> unrecognizedDevice(String why) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("code", DeviceAuthException.UNRECOGNIZED_DEVICE);
+        body.put("description", why);
+        body.put("error", why);
+        return body;
     }
 }

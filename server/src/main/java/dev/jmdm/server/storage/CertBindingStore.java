@@ -84,6 +84,17 @@ public final class CertBindingStore {
     }
 
     /**
+     * Whether this server stores anything of the device: its Authenticate, a channel or a binding.
+     * Off the hot path: asked only when a request is about to be refused.
+     */
+    public boolean knowsDevice(String deviceId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT (SELECT COUNT(*) FROM devices WHERE id = :d) + (SELECT COUNT(*) FROM enrollments WHERE device_id = :d)
+                     + (SELECT COUNT(*) FROM cert_bindings WHERE device_id = :d)""")
+                .bind("d", deviceId).mapTo(Long.class).one()) > 0;
+    }
+
+    /**
      * When this server first stored anything of the device (its Authenticate or one of its
      * channels), or empty when it has never heard of it.
      */
@@ -115,6 +126,12 @@ public final class CertBindingStore {
     /** Lets the device's next Authenticate before expiresAt bind a new certificate; the bound one keeps working meanwhile. */
     public void allowRebind(String deviceId, String reason, String by, long expiresAt) {
         jdbi.useTransaction(h -> putGrant(h, deviceId, reason, by, expiresAt));
+    }
+
+    /** Drops the device's grant if it is still the one given for this reason (an unspent grant whose cause went away). */
+    public boolean dropGrant(String deviceId, String reason) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM cert_rebind_grants WHERE device_id = :d AND reason = :r")
+                .bind("d", deviceId).bind("r", reason).execute()) > 0;
     }
 
     /** Drops a grant unspent: what a migrated Authenticate does, since the device keeps its old identity. */

@@ -41,7 +41,7 @@ public final class CommandStore {
     }
 
     /** The next command to hand a device. */
-    public record Next(long queueId, String commandUuid, byte[] command) {
+    public record Next(long queueId, String commandUuid, byte[] command, String requestType) {
     }
 
     /**
@@ -94,13 +94,13 @@ public final class CommandStore {
      * after a NotNow the device is busy, and Apple asks servers not to resend until it polls again.
      */
     public Optional<Next> next(String enrollmentId, boolean includeNotNow) {
-        String sql = "SELECT q.id, q.command_uuid, c.command FROM enrollment_queue q"
+        String sql = "SELECT q.id, q.command_uuid, c.command, c.request_type FROM enrollment_queue q"
                 + " JOIN commands c ON c.command_uuid = q.command_uuid"
                 + " WHERE q.enrollment_id = :e AND q.pending = TRUE" + (includeNotNow ? "" : " AND q.status IS NULL")
                 + " ORDER BY q.id LIMIT 1";
         return jdbi.withHandle(h -> h.createQuery(sql)
                 .bind("e", enrollmentId)
-                .map((rs, ctx) -> new Next(rs.getLong(1), rs.getString(2), rs.getBytes(3)))
+                .map((rs, ctx) -> new Next(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getString(4)))
                 .findOne());
     }
 

@@ -116,4 +116,16 @@ class SettingsParserTest {
         assertThat(SettingsParser.parse(new String[0], Map.of("MDM_MIGRATION", "true", "MDM_API_KEYS", "alice:alice-key-0123456789"))
                 .migration()).isTrue();
     }
+
+    @Test
+    void wipeRebindDefaultsTo30DaysMayBeTurnedOffAndIsBounded() {
+        assertThat(SettingsParser.parse(new String[0], Map.of()).wipeRebind()).isEqualTo(Duration.ofDays(30));
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_WIPE_REBIND", "0")).wipeRebind()).isZero();
+        assertThat(SettingsParser.parse(new String[] {"--wipe-rebind", "7d"}, Map.of("MDM_WIPE_REBIND", "2d")).wipeRebind())
+                .isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_WIPE_REBIND", "soon")))
+                .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_WIPE_REBIND");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_WIPE_REBIND", "400d")))
+                .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_WIPE_REBIND").hasMessageContaining("365d");
+    }
 }
