@@ -28,6 +28,7 @@ import java.util.Locale;
  *                     false leaves the queue to admins, as nanomdm does (refetch still works)
  * @param apiKeys      every admin API credential, Basic user name to key: {@code nanomdm} for apiKey plus the named
  *                     keys of MDM_API_KEYS; the user name is who the audit log records
+ * @param capacity     database pool, request workers and HTTP timeouts
  */
 public record Settings(
         InetSocketAddress listen,
@@ -47,7 +48,8 @@ public record Settings(
         Profiles profiles,
         java.time.Duration inventoryInterval,
         boolean inventory,
-        java.util.Map<String, String> apiKeys) {
+        java.util.Map<String, String> apiKeys,
+        Capacity capacity) {
 
     public Settings {
         apiKeys = java.util.Map.copyOf(apiKeys);

@@ -82,6 +82,8 @@ public final class SettingsParser {
         @Option(names = "--inventory", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
                 description = "MDM_INVENTORY: queue inventory queries on enrollment and periodically (default true; false: only on refetch)")
         String inventory;
+        @CommandLine.Mixin
+        CapacityFlags capacity = new CapacityFlags();
     }
 
     /** Parses the arguments and environment. Returns null when help or version was printed. */
@@ -158,7 +160,7 @@ public final class SettingsParser {
                 parseDuration("MDM_PROFILE_LIST_EVERY", pick(f.profileListEvery, env, "MDM_PROFILE_LIST_EVERY", "1d")));
         return new Settings(listen, storage, dsn, dataDir, apiKey, ca, certHeader, maxBody, migration, logLevel, apns, secretKey,
                 tls, enroll, profiles, parseInventoryInterval(pick(f.inventoryInterval, env, "MDM_INVENTORY_INTERVAL", "24h")),
-                parseBool("MDM_INVENTORY", pick(f.inventory, env, "MDM_INVENTORY", "true")), apiKeys);
+                parseBool("MDM_INVENTORY", pick(f.inventory, env, "MDM_INVENTORY", "true")), apiKeys, f.capacity.build(env));
     }
 
     /** Between 1h and 90d, or 0 (off): more often would flood devices, less often leaves facts stale. */
@@ -317,7 +319,7 @@ public final class SettingsParser {
         throw new SettingsException(name + ": '" + value + "' is not a duration; use e.g. 30d, 2h, 15m, 45s or 0");
     }
 
-    private static String pick(String flag, Map<String, String> env, String name, String fallback) {
+    static String pick(String flag, Map<String, String> env, String name, String fallback) {
         if (flag != null) {
             return flag;
         }

@@ -18,7 +18,19 @@ final class Bodies {
      */
     static final long SWALLOW_BYTES = 4L * 1024 * 1024;
 
+    /** When the body must have arrived (System.nanoTime), set as the request starts; see {@link #startDeadline}. */
+    private static final io.undertow.util.AttachmentKey<Long> DEADLINE = io.undertow.util.AttachmentKey.create(Long.class);
+    private static final int CHUNK = 8192;
+
     private Bodies() {
+    }
+
+    /**
+     * The body must arrive within the timeout from now (MDM_BODY_TIMEOUT). Each read is bounded on its own by the
+     * listener's read timeout; this bounds a client that trickles a byte at a time, which holds a worker thread.
+     */
+    static void startDeadline(HttpServerExchange exchange, java.time.Duration timeout) {
+        exchange.putAttachment(DEADLINE, System.nanoTime() + timeout.toNanos());
     }
 
     static byte[] read(HttpServerExchange exchange, long maxBytes) throws IOException {
@@ -41,11 +53,36 @@ final class Bodies {
         if (waitsForContinue) {
             HttpContinue.sendContinueResponseBlocking(exchange);
         }
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        byte[] body = readBefore(exchange, in, (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (body.length > maxBytes) {
             throw tooLarge(exchange, in, SWALLOW_BYTES, maxBytes);
         }
         return body;
+    }
+
+    /** Up to {@code limit} bytes, refused with 408 (and the connection closed) when they come too slowly or stall. */
+    private static byte[] readBefore(HttpServerExchange exchange, InputStream in, int limit) {
+        Long deadline = exchange.getAttachment(DEADLINE);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] chunk = new byte[CHUNK];
+        try {
+            int n;
+            while (out.size() < limit && (n = in.read(chunk, 0, Math.min(CHUNK, limit - out.size()))) >= 0) {
+                out.write(chunk, 0, n);
+                if (deadline != null && System.nanoTime() - deadline > 0 && out.size() < limit) {
+                    throw timedOut(exchange, "did not arrive within its time (MDM_BODY_TIMEOUT)");
+                }
+            }
+        } catch (IOException stalled) {
+            // The listener's read timeout (MDM_READ_TIMEOUT) fired, or the client went away.
+            throw timedOut(exchange, "stalled (MDM_READ_TIMEOUT)");
+        }
+        return out.toByteArray();
+    }
+
+    private static HttpError timedOut(HttpServerExchange exchange, String why) {
+        exchange.setPersistent(false);
+        return new HttpError(408, "request body " + why);
     }
 
     /** Reads up to {@code swallow} more bytes; if the body did not end within them the connection is closed after the answer. */
