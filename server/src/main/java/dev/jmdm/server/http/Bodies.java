@@ -60,24 +60,35 @@ final class Bodies {
         return body;
     }
 
-    /** Up to {@code limit} bytes, refused with 408 (and the connection closed) when they come too slowly or stall. */
+    /** Up to {@code limit} bytes of the body. */
     private static byte[] readBefore(HttpServerExchange exchange, InputStream in, int limit) {
-        Long deadline = exchange.getAttachment(DEADLINE);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         byte[] chunk = new byte[CHUNK];
-        try {
-            int n;
-            while (out.size() < limit && (n = in.read(chunk, 0, Math.min(CHUNK, limit - out.size()))) >= 0) {
-                out.write(chunk, 0, n);
-                if (deadline != null && System.nanoTime() - deadline > 0 && out.size() < limit) {
-                    throw timedOut(exchange, "did not arrive within its time (MDM_BODY_TIMEOUT)");
-                }
-            }
-        } catch (IOException stalled) {
-            // The listener's read timeout (MDM_READ_TIMEOUT) fired, or the client went away.
-            throw timedOut(exchange, "stalled (MDM_READ_TIMEOUT)");
+        int n;
+        while (out.size() < limit && (n = readSome(exchange, in, chunk, Math.min(CHUNK, limit - out.size()))) >= 0) {
+            out.write(chunk, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * One read of the body, -1 at its end. Refused with 408, the connection closed after the answer, when the body
+     * is overdue (MDM_BODY_TIMEOUT), a read stalled (MDM_READ_TIMEOUT) or the client went away.
+     */
+    private static int readSome(HttpServerExchange exchange, InputStream in, byte[] buffer, int length) {
+        int n;
+        try {
+            n = in.read(buffer, 0, length);
+        } catch (IOException | RuntimeException cutOff) {
+            // The read timeout closes the connection under a blocked read; Undertow 2.4 may then report a
+            // NullPointerException from its input stream rather than an IOException. Either way the body is lost.
+            throw timedOut(exchange, "stalled or the connection ended before it was complete (MDM_READ_TIMEOUT)");
+        }
+        Long deadline = exchange.getAttachment(DEADLINE);
+        if (n >= 0 && deadline != null && System.nanoTime() - deadline > 0) {
+            throw timedOut(exchange, "did not arrive within MDM_BODY_TIMEOUT");
+        }
+        return n;
     }
 
     private static HttpError timedOut(HttpServerExchange exchange, String why) {
@@ -86,11 +97,11 @@ final class Bodies {
     }
 
     /** Reads up to {@code swallow} more bytes; if the body did not end within them the connection is closed after the answer. */
-    private static HttpError tooLarge(HttpServerExchange exchange, InputStream rest, long swallow, long maxBytes) throws IOException {
+    private static HttpError tooLarge(HttpServerExchange exchange, InputStream rest, long swallow, long maxBytes) {
         long skipped = 0;
-        byte[] sink = new byte[8192];
+        byte[] sink = new byte[CHUNK];
         int n = 0;
-        while (skipped < swallow && (n = rest.read(sink, 0, (int) Math.min(sink.length, swallow - skipped))) >= 0) {
+        while (skipped < swallow && (n = readSome(exchange, rest, sink, (int) Math.min(sink.length, swallow - skipped))) >= 0) {
             skipped += n;
         }
         if (n >= 0) {
