@@ -409,6 +409,41 @@ abstract class TlsEnrollmentScenarios {
         throw new AssertionError("link " + id + " not listed");
     }
 
+    @Test
+    void aFloodOfEnrollmentDownloadsGets503WithRetryAfterInsteadOfPinningTheCpuAndEnrollmentStillWorks() throws Exception {
+        tls.uploadPushCert();
+        // Far more at once than there are cores: each download makes an RSA-2048 key.
+        int flood = 48;
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < flood; i++) {
+            sent.add(tls.http.sendAsync(HttpRequest.newBuilder(tls.base().resolve("/mdm/enroll")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        int ok = 0;
+        int busy = 0;
+        for (var f : sent) {
+            HttpResponse<String> r = f.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            if (r.statusCode() == 200) {
+                ok++;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(503);
+                assertThat(r.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+                assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+                assertThat(r.body()).contains("too many enrollment profiles");
+                busy++;
+            }
+        }
+        assertThat(busy).as("refused while every issuing permit was taken").isPositive();
+        assertThat(ok).as("served while the flood lasted").isPositive();
+        assertThat(admin.send("GET", "/metrics", null).body()).containsPattern("mdm_work_shed_total\\{queue=\"enroll\"} [1-9]");
+        // Once it is over, a download goes through and its identity enrolls.
+        EnrollmentProfile profile = downloadProfile();
+        SimulatedDevice enrolled = SimulatedDevice.iphone(profile.transport(tls.client(profile.identity(), HttpClient.Version.HTTP_2)),
+                profile.identity(), profile.topic()).authMode(AuthMode.MTLS);
+        enrolled.enroll();
+        assertThat(admin.enrollments("id=" + enrolled.udid()).json().get("enrollments")).hasSize(1);
+    }
+
     private HttpResponse<String> get(HttpClient client, String path) throws Exception {
         return client.send(HttpRequest.newBuilder(tls.base().resolve(path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -62,7 +62,8 @@ public final class MdmServer implements AutoCloseable {
 
     private MdmServer(Settings settings, Clock clock) {
         applyLogLevel(settings.logLevel());
-        this.database = Database.open(settings.jdbcUrl(), Database.DEFAULT_POOL_SIZE);
+        Metrics metrics = new Metrics();
+        this.database = Database.open(settings.jdbcUrl(), settings.capacity().dbPool(), metrics.databasePool());
         this.settings = settings;
         try {
             var jdbi = database.jdbi();
@@ -89,7 +90,6 @@ public final class MdmServer implements AutoCloseable {
                 LOG.warn("MDM_CA is not set: every device request will be refused until the server trusts a device CA");
             }
             pushSender = new PushSender(pushSettings(settings, clock));
-            Metrics metrics = new Metrics();
             metrics.bindPushStats(pushSender.stats());
             PushCertService pushCerts = new PushCertService(new PushCertStore(jdbi, clock), secrets, pushSender, clock,
                     settings.apns().certWarnBefore());
@@ -108,24 +108,26 @@ public final class MdmServer implements AutoCloseable {
             // Feature modules add their admin API routes here.
             List<ApiRoutes> features = new ArrayList<>();
             features.add(new PushCertApi(pushCerts, settings.maxBodyBytes()));
-            profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers);
+            profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers, metrics);
             features.add(profiles);
             var hostsFeature = dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts,
-                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets, settings.wipeRebind());
+                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets, settings.wipeRebind(), metrics);
             features.add(hostsFeature);
-            EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port);
+            EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port, metrics.shedCounter("enroll"));
             features.add(enrollment.api());
             javax.net.ssl.SSLContext tls = settings.tls() == null ? null
                     : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
             http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKeys(),
                     settings.migration(), settings.certHeader(), database, checkins, commandService, identities,
-                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, () -> warnings(pushCerts, storedSecrets), metrics, tls, enrollment.handler()));
+                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, () -> warnings(pushCerts, storedSecrets), metrics, tls, enrollment.handler(),
+                    settings.capacity()));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
-        LOG.info("listening on {} port {} with {} storage (schema {}); admin API {}", settings.listen().getHostString(), port(),
-                settings.storage().name().toLowerCase(), database.schemaVersion(), settings.apiEnabled() ? "on (" + settings.apiKeys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+        LOG.info("listening on {} port {} with {} storage (schema {}, {} connections, {} workers); admin API {}",
+                settings.listen().getHostString(), port(), settings.storage().name().toLowerCase(), database.schemaVersion(),
+                settings.capacity().dbPool(), settings.capacity().workers(), settings.apiEnabled() ? "on (" + settings.apiKeys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
     }
 
     /** What /readyz lists: expiring or unloadable push certificates, secrets this key does not open. */

@@ -30,6 +30,7 @@ import java.util.Locale;
  *                     keys of MDM_API_KEYS; the user name is who the audit log records
  * @param wipeRebind   how long after this server delivered an EraseDevice the wiped device may enroll again with a new
  *                     identity (a re-bind grant); zero: only after an admin releases its certificate
+ * @param capacity     database pool, request workers and HTTP timeouts
  */
 public record Settings(
         InetSocketAddress listen,
@@ -50,7 +51,7 @@ public record Settings(
         java.time.Duration inventoryInterval,
         boolean inventory,
         java.util.Map<String, String> apiKeys,
-        java.time.Duration wipeRebind) {
+        java.time.Duration wipeRebind, Capacity capacity) {
 
     public Settings {
         apiKeys = java.util.Map.copyOf(apiKeys);

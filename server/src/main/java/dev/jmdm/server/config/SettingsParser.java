@@ -85,6 +85,8 @@ public final class SettingsParser {
         @Option(names = "--wipe-rebind", paramLabel = "DURATION",
                 description = "MDM_WIPE_REBIND: after this server delivered a wipe, the device may enroll again with a new identity for this long (default 30d; 0: only after an admin releases its certificate)")
         String wipeRebind;
+        @CommandLine.Mixin
+        CapacityFlags capacity = new CapacityFlags();
     }
 
     /** Parses the arguments and environment. Returns null when help or version was printed. */
@@ -162,7 +164,7 @@ public final class SettingsParser {
         return new Settings(listen, storage, dsn, dataDir, apiKey, ca, certHeader, maxBody, migration, logLevel, apns, secretKey,
                 tls, enroll, profiles, parseInventoryInterval(pick(f.inventoryInterval, env, "MDM_INVENTORY_INTERVAL", "24h")),
                 parseBool("MDM_INVENTORY", pick(f.inventory, env, "MDM_INVENTORY", "true")), apiKeys,
-                parseWipeRebind(pick(f.wipeRebind, env, "MDM_WIPE_REBIND", "30d")));
+                parseWipeRebind(pick(f.wipeRebind, env, "MDM_WIPE_REBIND", "30d")), f.capacity.build(env));
     }
 
     /** Up to a year, or 0 (off): a wiped device that has not come back within a year is an admin's call. */
@@ -330,7 +332,7 @@ public final class SettingsParser {
         throw new SettingsException(name + ": '" + value + "' is not a duration; use e.g. 30d, 2h, 15m, 45s or 0");
     }
 
-    private static String pick(String flag, Map<String, String> env, String name, String fallback) {
+    static String pick(String flag, Map<String, String> env, String name, String fallback) {
         if (flag != null) {
             return flag;
         }

@@ -32,10 +32,11 @@ final class EnrollHandler implements HttpHandler {
     private final boolean requireToken;
     private final Supplier<URI> baseUrl;
     private final Clock clock;
+    private final IssuePermits permits;
 
     /** issuer null: no device CA configured; signer null: profiles go out unsigned. */
     EnrollHandler(DeviceIdentityIssuer issuer, ProfileSigner signer, PushCertStore pushCerts, EnrollmentLinks links,
-            boolean requireToken, Supplier<URI> baseUrl, Clock clock) {
+            boolean requireToken, Supplier<URI> baseUrl, Clock clock, IssuePermits permits) {
         this.issuer = issuer;
         this.signer = signer;
         this.pushCerts = pushCerts;
@@ -43,6 +44,7 @@ final class EnrollHandler implements HttpHandler {
         this.requireToken = requireToken;
         this.baseUrl = baseUrl;
         this.clock = clock;
+        this.permits = permits;
     }
 
     @Override
@@ -52,6 +54,15 @@ final class EnrollHandler implements HttpHandler {
                     + "(set MDM_DEVICE_CA_CERT and MDM_DEVICE_CA_KEY; certs-dev init makes device-ca.pem and device-ca.key)");
         }
         String topic = topic();
+        permits.acquire(exchange);
+        try {
+            send(exchange, topic);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private void send(HttpServerExchange exchange, String topic) {
         // Checked after what could make the server refuse anyway, so a refused download never spends a use.
         String token = Requests.query(exchange, "token");
         if (token != null && !token.isBlank()) {

@@ -30,9 +30,10 @@ public final class EnrollmentModule {
 
     /**
      * @param port the listener's bound port, read when a URL is first needed (the listener starts after this)
+     * @param onBusy counts a download refused because every issuing permit was taken
      * @throws SettingsException when a configured certificate cannot serve its purpose
      */
-    public static EnrollmentModule create(Settings settings, Jdbi jdbi, Clock clock, IntSupplier port) {
+    public static EnrollmentModule create(Settings settings, Jdbi jdbi, Clock clock, IntSupplier port, Runnable onBusy) {
         Settings.Enroll e = settings.enroll();
         DeviceIdentityIssuer issuer = null;
         if (e.deviceCaCert() != null) {
@@ -61,7 +62,8 @@ public final class EnrollmentModule {
             }
         }
         EnrollmentLinks links = new EnrollmentLinks(new EnrollmentLinkStore(jdbi), clock);
-        EnrollHandler handler = new EnrollHandler(issuer, signer, new PushCertStore(jdbi, clock), links, e.requireToken(), baseUrl, clock);
+        EnrollHandler handler = new EnrollHandler(issuer, signer, new PushCertStore(jdbi, clock), links, e.requireToken(), baseUrl, clock,
+                new IssuePermits(IssuePermits.DEFAULT_PERMITS, onBusy));
         return new EnrollmentModule(handler, new EnrollmentLinkApi(links, baseUrl, settings.maxBodyBytes()));
     }
 

@@ -48,10 +48,10 @@ public final class HostsFeature implements ApiRoutes {
      */
     public static HostsFeature install(Jdbi jdbi, Clock clock, Duration inventoryInterval, boolean automatic, HostStore hostStore, CommandStore commandStore,
             PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody,
-            CertBindingStore bindings, StoredSecrets secrets, Duration wipeRebind) {
+            CertBindingStore bindings, StoredSecrets secrets, Duration wipeRebind, dev.jmdm.server.metrics.Metrics metrics) {
         HostDirectory directory = new HostDirectory(jdbi, hostStore, clock, secrets);
         InventoryStore inventory = new InventoryStore(jdbi, hostStore, clock);
-        Wakeups wakeups = new Wakeups(push::push);
+        Wakeups wakeups = new Wakeups(push::push, metrics.shedCounter("hosts-push"));
         InventoryCollector collector = new InventoryCollector(inventory, commandStore, wakeups, clock, inventoryInterval);
         if (automatic) {
             checkins.addListener(collector);

@@ -1,20 +1,20 @@
 package dev.jmdm.server.hosts;
 
+import dev.jmdm.server.concurrent.BoundedExecutor;
 import dev.jmdm.server.push.PushResult;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pushes after this package queues commands. A push failure never hides a queued command: API
  * answers carry it per id, and background pushes (after enrollment, on sweeps) only log it.
- * Background pushes run on a small pool whose threads end when idle, so check-ins never wait for APNs.
+ * Background pushes run on a small pool whose threads end when idle, so check-ins never wait for APNs; its queue is
+ * bounded and a push that does not fit is shed (counted as {@code mdm_work_shed{queue="hosts-push"}}): the commands it
+ * would have announced stay queued, and the re-push sweep (MDM_REPUSH_AFTER) or the device's next check-in delivers them.
  */
 final class Wakeups {
     private static final Logger LOG = LoggerFactory.getLogger(Wakeups.class);
@@ -25,17 +25,19 @@ final class Wakeups {
         Map<String, PushResult> push(Collection<String> enrollmentIds);
     }
 
-    private final Pusher push;
-    private final ThreadPoolExecutor background;
+    /** Threads pushing in the background: APNs answers asynchronously, two keep its connection busy. */
+    static final int BACKGROUND_THREADS = 2;
+    /** Background pushes waiting at most; each is one host's or one sweep batch's ids. */
+    static final int BACKGROUND_QUEUE = 1024;
 
-    Wakeups(Pusher push) {
+    private final Pusher push;
+    private final BoundedExecutor background;
+
+    /** @param onShed counts a background push shed because the queue was full */
+    Wakeups(Pusher push, Runnable onShed) {
         this.push = push;
-        this.background = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "hosts-push");
-            t.setDaemon(true);
-            return t;
-        });
-        background.allowCoreThreadTimeOut(true);
+        this.background = new BoundedExecutor("hosts-push", BACKGROUND_THREADS, BACKGROUND_QUEUE,
+                "the re-push sweep or the device's next check-in delivers its commands", onShed);
     }
 
     /** Pushes now; returns one JSON-ready status per id ({"push_result"} or {"push_error"}). */

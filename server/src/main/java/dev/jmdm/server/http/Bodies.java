@@ -18,7 +18,19 @@ final class Bodies {
      */
     static final long SWALLOW_BYTES = 4L * 1024 * 1024;
 
+    /** When the body must have arrived (System.nanoTime), set as the request starts; see {@link #startDeadline}. */
+    private static final io.undertow.util.AttachmentKey<Long> DEADLINE = io.undertow.util.AttachmentKey.create(Long.class);
+    private static final int CHUNK = 8192;
+
     private Bodies() {
+    }
+
+    /**
+     * The body must arrive within the timeout from now (MDM_BODY_TIMEOUT). Each read is bounded on its own by the
+     * listener's read timeout; this bounds a client that trickles a byte at a time, which holds a worker thread.
+     */
+    static void startDeadline(HttpServerExchange exchange, java.time.Duration timeout) {
+        exchange.putAttachment(DEADLINE, System.nanoTime() + timeout.toNanos());
     }
 
     static byte[] read(HttpServerExchange exchange, long maxBytes) throws IOException {
@@ -41,19 +53,55 @@ final class Bodies {
         if (waitsForContinue) {
             HttpContinue.sendContinueResponseBlocking(exchange);
         }
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        byte[] body = readBefore(exchange, in, (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (body.length > maxBytes) {
             throw tooLarge(exchange, in, SWALLOW_BYTES, maxBytes);
         }
         return body;
     }
 
+    /** Up to {@code limit} bytes of the body. */
+    private static byte[] readBefore(HttpServerExchange exchange, InputStream in, int limit) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] chunk = new byte[CHUNK];
+        int n;
+        while (out.size() < limit && (n = readSome(exchange, in, chunk, Math.min(CHUNK, limit - out.size()))) >= 0) {
+            out.write(chunk, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * One read of the body, -1 at its end. Refused with 408, the connection closed after the answer, when the body
+     * is overdue (MDM_BODY_TIMEOUT), a read stalled (MDM_READ_TIMEOUT) or the client went away.
+     */
+    private static int readSome(HttpServerExchange exchange, InputStream in, byte[] buffer, int length) {
+        int n;
+        try {
+            n = in.read(buffer, 0, length);
+        } catch (IOException | RuntimeException cutOff) {
+            // The read timeout closes the connection under a blocked read; Undertow 2.4 may then report a
+            // NullPointerException from its input stream rather than an IOException. Either way the body is lost.
+            throw timedOut(exchange, "stalled or the connection ended before it was complete (MDM_READ_TIMEOUT)");
+        }
+        Long deadline = exchange.getAttachment(DEADLINE);
+        if (n >= 0 && deadline != null && System.nanoTime() - deadline > 0) {
+            throw timedOut(exchange, "did not arrive within MDM_BODY_TIMEOUT");
+        }
+        return n;
+    }
+
+    private static HttpError timedOut(HttpServerExchange exchange, String why) {
+        exchange.setPersistent(false);
+        return new HttpError(408, "request body " + why);
+    }
+
     /** Reads up to {@code swallow} more bytes; if the body did not end within them the connection is closed after the answer. */
-    private static HttpError tooLarge(HttpServerExchange exchange, InputStream rest, long swallow, long maxBytes) throws IOException {
+    private static HttpError tooLarge(HttpServerExchange exchange, InputStream rest, long swallow, long maxBytes) {
         long skipped = 0;
-        byte[] sink = new byte[8192];
+        byte[] sink = new byte[CHUNK];
         int n = 0;
-        while (skipped < swallow && (n = rest.read(sink, 0, (int) Math.min(sink.length, swallow - skipped))) >= 0) {
+        while (skipped < swallow && (n = readSome(exchange, rest, sink, (int) Math.min(sink.length, swallow - skipped))) >= 0) {
             skipped += n;
         }
         if (n >= 0) {

@@ -20,9 +20,6 @@ import java.util.Map;
 
 /** The Undertow listener and its routes. */
 public final class HttpServer implements AutoCloseable {
-    /** Worker threads: device requests block on the database, so more than Undertow's per-core default. */
-    static final int WORKER_THREADS = 64;
-
     private final Undertow undertow;
 
     /** Everything the routes need. No apiKeys turns the admin API (and /migration) off. */
@@ -30,7 +27,7 @@ public final class HttpServer implements AutoCloseable {
             Database database, CheckinService checkins, CommandService commandService, DeviceIdentityResolver identities,
             EnrollmentStore enrollments, CommandStore commands, PushService push, EnqueueAudit enqueueAudit, java.util.List<ApiRoutes> features,
             java.util.function.Supplier<java.util.List<String>> warnings, dev.jmdm.server.metrics.Metrics metrics,
-            javax.net.ssl.SSLContext tls, HttpHandler enroll) {
+            javax.net.ssl.SSLContext tls, HttpHandler enroll, dev.jmdm.server.config.Capacity capacity) {
     }
 
     public HttpServer(Wiring w) {
@@ -78,13 +75,20 @@ public final class HttpServer implements AutoCloseable {
         routes.setFallbackHandler(ex -> Json.error(ex, 404, "no such endpoint: " + ex.getRequestMethod() + " " + ex.getRequestPath()));
         routes.setInvalidMethodHandler(ex -> Json.error(ex, 405, "method " + ex.getRequestMethod() + " not allowed on " + ex.getRequestPath()));
 
+        dev.jmdm.server.config.Capacity c = w.capacity();
         undertow = listener(Undertow.builder(), w)
-                .setWorkerThreads(WORKER_THREADS)
+                // Device requests block on the database: MDM_WORKERS, sized with the pool (see Capacity).
+                .setWorkerThreads(c.workers())
+                // A client that sends half a request (slow loris) or nothing at all is cut off; parsing headers holds
+                // no worker, but every open connection costs a socket and buffers.
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) c.readTimeout().toMillis())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) c.idleTimeout().toMillis())
+                .setSocketOption(org.xnio.Options.READ_TIMEOUT, (int) c.readTimeout().toMillis())
                 // Undertow's own limit (2MiB unless set) counts chunk framing too and drops the connection, with a
                 // stack trace on stderr, instead of answering. Bodies.read enforces MDM_MAX_BODY on the payload alone.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-                .setHandler(new ErrorHandler(routes))
+                .setHandler(new RequestTiming(w.metrics(), c.bodyTimeout(), new ErrorHandler(routes)))
                 .build();
         try {
             undertow.start();

@@ -3,6 +3,8 @@ package dev.jmdm.server.metrics;
 import dev.jmdm.apns.PushStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,11 +19,14 @@ public final class Metrics {
     private final Counter checkins;
     private final Counter reports;
     private final Counter commandsDelivered;
+    private final java.util.concurrent.atomic.AtomicInteger activeRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     public Metrics() {
         checkins = Counter.builder("mdm_checkin_requests").description("check-in messages handled").register(registry);
         reports = Counter.builder("mdm_command_reports").description("command channel requests (Idle and results)").register(registry);
         commandsDelivered = Counter.builder("mdm_commands_delivered").description("commands handed to devices").register(registry);
+        Gauge.builder("mdm_http_active_requests", activeRequests, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("requests being handled now").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
     }
@@ -44,6 +49,32 @@ public final class Metrics {
         if (delivered) {
             commandsDelivered.increment();
         }
+    }
+
+    /**
+     * Database pool use in Hikari's own meters: {@code hikaricp_connections_acquire_seconds} is how long requests
+     * wait for a connection, {@code hikaricp_connections_pending} how many wait now.
+     */
+    public com.zaxxer.hikari.metrics.MetricsTrackerFactory databasePool() {
+        return new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry);
+    }
+
+    public void requestStarted() {
+        activeRequests.incrementAndGet();
+    }
+
+    /** @param route the class of route (device, enroll, admin, other), not the path: paths carry ids */
+    public void requestEnded(String route, int status, long nanos) {
+        activeRequests.decrementAndGet();
+        Timer.builder("mdm_http_requests").description("request latency by route class and status class")
+                .tag("route", route).tag("status", status / 100 + "xx").register(registry)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts work turned away because its queue was full (or, for enroll, every permit taken). */
+    public Runnable shedCounter(String queue) {
+        Counter c = Counter.builder("mdm_work_shed").description("work turned away by a full queue").tag("queue", queue).register(registry);
+        return c::increment;
     }
 
     public String scrape() {

@@ -1,6 +1,7 @@
 package dev.jmdm.server.profiles;
 
 import dev.jmdm.profiles.HostProfileStateMachine;
+import dev.jmdm.server.concurrent.BoundedExecutor;
 import dev.jmdm.server.config.Settings;
 import dev.jmdm.server.device.CheckinService;
 import dev.jmdm.server.device.CommandService;
@@ -13,8 +14,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,14 +34,20 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
     private final ProfileApi api;
     private final GroupApi groups;
     private final ScheduledExecutorService executor;
-    private final ExecutorService pushes;
+    private final BoundedExecutor pushes;
+    /**
+     * Push batches waiting at most: a sweep of 256,000 hosts in batches of {@link ProfileReconciler#DEFAULT_BATCH}.
+     * Past it a batch is shed (mdm_work_shed{queue="profile-push"}): its commands stay queued and the re-push sweep or
+     * the devices' next check-in delivers them.
+     */
+    static final int PUSH_QUEUE = 256;
     // What the queued sweep covers: changes arriving before it starts join it.
     private boolean sweepQueued;
     private boolean sweepAll;
     private final Set<String> sweepScope = new HashSet<>();
 
     private ProfileFeature(ProfileReconciler reconciler, ProfileApi api, GroupApi groups, ScheduledExecutorService executor,
-            ExecutorService pushes) {
+            BoundedExecutor pushes) {
         this.reconciler = reconciler;
         this.api = api;
         this.groups = groups;
@@ -54,14 +59,12 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
      * @param executor runs sweeps off the request threads (the server's timer thread); it stops with the server
      */
     public static ProfileFeature start(Jdbi jdbi, HostStore hosts, PushService push, CheckinService checkins,
-            CommandService commands, Settings settings, Clock clock, ScheduledExecutorService executor) {
+            CommandService commands, Settings settings, Clock clock, ScheduledExecutorService executor,
+            dev.jmdm.server.metrics.Metrics metrics) {
         // Pushes go out on their own thread: a sweep queues its next batch while APNs answers for the last
         // one (waiting for 100,000 pushes would otherwise double an edit's time to reach every queue).
-        ExecutorService pushes = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "profile-push");
-            t.setDaemon(true);
-            return t;
-        });
+        BoundedExecutor pushes = new BoundedExecutor("profile-push", 1, PUSH_QUEUE,
+                "the re-push sweep or the devices' next check-in delivers their commands", metrics.shedCounter("profile-push"));
         ProfileReconciler reconciler = new ProfileReconciler(jdbi, clock, new HostProfileStateMachine(),
                 ids -> pushLater(pushes, push, List.copyOf(ids)), ProfileReconciler.DEFAULT_BATCH);
         ProfileFeature[] self = new ProfileFeature[1];
@@ -99,12 +102,8 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
         }
     }
 
-    private static void pushLater(ExecutorService pushes, PushService push, List<String> ids) {
-        try {
-            pushes.execute(() -> guarded("push of " + ids.size() + " enrollments", () -> push.push(ids)));
-        } catch (RejectedExecutionException e) {
-            // The server is stopping; the queued commands wait for the devices' next check-in or repush.
-        }
+    private static void pushLater(BoundedExecutor pushes, PushService push, List<String> ids) {
+        pushes.execute(() -> guarded("push of " + ids.size() + " enrollments", () -> push.push(ids)));
     }
 
     /** Queues one sweep of the profile's hosts (null: of every profile); changes until it starts share it. */
@@ -141,7 +140,7 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
     /** Stops the push thread; the server's executor, which runs the sweeps, is the server's to stop. */
     @Override
     public void close() {
-        pushes.shutdownNow();
+        pushes.close();
     }
 
     @Override

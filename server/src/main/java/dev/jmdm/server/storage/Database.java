@@ -10,8 +10,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /** A pooled connection to the store, migrated to the newest schema on open. */
 public final class Database implements AutoCloseable {
-    /** Connections in the pool: small, since every hot-path query is an index lookup. */
-    public static final int DEFAULT_POOL_SIZE = 16;
+    /** Connections in the pool by default (MDM_DB_POOL). */
+    public static final int DEFAULT_POOL_SIZE = dev.jmdm.server.config.Capacity.DEFAULT_DB_POOL;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final HikariDataSource dataSource;
@@ -31,7 +31,15 @@ public final class Database implements AutoCloseable {
      * Fails with the driver's message when the database cannot be reached.
      */
     public static Database open(String jdbcUrl, int poolSize) {
+        return open(jdbcUrl, poolSize, null);
+    }
+
+    /** The same, reporting pool use (connection wait time, pending requests) to the tracker; null reports nothing. */
+    public static Database open(String jdbcUrl, int poolSize, com.zaxxer.hikari.metrics.MetricsTrackerFactory metrics) {
         HikariConfig config = new HikariConfig();
+        if (metrics != null) {
+            config.setMetricsTrackerFactory(metrics);
+        }
         config.setJdbcUrl(withDefaults(jdbcUrl));
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());

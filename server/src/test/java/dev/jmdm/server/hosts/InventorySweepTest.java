@@ -49,7 +49,7 @@ class InventorySweepTest {
             Map<String, PushResult> r = new LinkedHashMap<>();
             ids.forEach(id -> r.put(id, PushResult.sent("apns-" + id)));
             return r;
-        });
+        }, () -> { });
         return new InventoryCollector(new InventoryStore(f.database.jdbi(), new dev.jmdm.server.storage.HostStore(f.database.jdbi(), clock), clock), f.commands, wakeups, clock, INTERVAL);
     }
 
