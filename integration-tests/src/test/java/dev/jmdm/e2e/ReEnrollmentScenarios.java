@@ -198,6 +198,25 @@ abstract class ReEnrollmentScenarios {
         Refusals.notThisDevice(phone.authenticate(), "the device was not wiped");
     }
 
+    @Test
+    void withWipeRebindOffAWipedDeviceWaitsForTheAdmin() throws Exception {
+        try (TestServer off = new TestServer(engine(), Files.createTempDirectory("jmdm-wipe-off"), java.util.Map.of("MDM_WIPE_REBIND", "0"))) {
+            SimulatedDevice phone = SimulatedDevice.iphone(off.transport, off.identity("phone"), TestServer.TOPIC);
+            phone.enroll();
+            AdminClient.Reply wiped = off.admin.send("POST", "/v1/hosts/" + phone.udid() + "/wipe?nopush=1",
+                    ("{\"confirm\": \"" + phone.facts().serialNumber() + "\"}").getBytes(StandardCharsets.UTF_8));
+            assertThat(wiped.status()).as(wiped.body()).isEqualTo(200);
+            assertThat(phone.channel().poll()).extracting(HandledCommand::requestType).containsExactly("EraseDevice");
+            assertThat(off.admin.certificate(phone.udid()).json().get("rebind_grant")).isNull();
+
+            phone.erase();
+            phone.useIdentity(off.identity("after the wipe"));
+            Refusals.notThisDevice(phone.authenticate(), "no wipe grant with MDM_WIPE_REBIND=0");
+            assertThat(off.admin.releaseCertificate(phone.udid()).status()).isEqualTo(200);
+            phone.enroll();
+        }
+    }
+
     // ---- a new enrollment starts clean -------------------------------------------------------------------
 
     /** The ways a known device's next Authenticate is a new enrollment. */
