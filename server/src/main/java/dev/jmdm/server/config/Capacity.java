@@ -8,12 +8,12 @@ import java.time.Duration;
  *
  * @param dbPool      connections in the database pool (MDM_DB_POOL)
  * @param workers     threads that run blocking request handlers (MDM_WORKERS)
- * @param readTimeout the request line and headers must arrive within it, and no read of a body may stall longer
- *                    (MDM_READ_TIMEOUT)
- * @param bodyTimeout the whole request body must arrive within it once the headers are in (MDM_BODY_TIMEOUT)
+ * @param headerTimeout the request line and headers must arrive within it (MDM_HEADER_TIMEOUT)
+ * @param bodyTimeout the whole request body must arrive within it once the headers are in, trickled or stalled
+ *                    (MDM_BODY_TIMEOUT)
  * @param idleTimeout a kept-alive connection with no request in flight is closed after it (MDM_IDLE_TIMEOUT)
  */
-public record Capacity(int dbPool, int workers, Duration readTimeout, Duration bodyTimeout, Duration idleTimeout) {
+public record Capacity(int dbPool, int workers, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout) {
     /** Connections in the pool: small, since every hot-path query is an index lookup. */
     public static final int DEFAULT_DB_POOL = 16;
     /**
@@ -25,13 +25,13 @@ public record Capacity(int dbPool, int workers, Duration readTimeout, Duration b
     public static final int WORKERS_PER_CONNECTION = 4;
     /** Past this many workers per connection the extra threads can only wait on the pool: refused at start. */
     public static final int MAX_WORKERS_PER_CONNECTION = 16;
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(30);
     /** Long enough for a large InstalledApplicationList over a slow cellular link, short enough to free the worker. */
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     public static Capacity defaults() {
-        return new Capacity(DEFAULT_DB_POOL, DEFAULT_DB_POOL * WORKERS_PER_CONNECTION, DEFAULT_READ_TIMEOUT,
+        return new Capacity(DEFAULT_DB_POOL, DEFAULT_DB_POOL * WORKERS_PER_CONNECTION, DEFAULT_HEADER_TIMEOUT,
                 DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
     }
 }

@@ -13,9 +13,9 @@ final class CapacityFlags {
     String dbPool;
     @Option(names = "--workers", paramLabel = "N", description = "MDM_WORKERS: request worker threads (default MDM_DB_POOL x 4)")
     String workers;
-    @Option(names = "--read-timeout", paramLabel = "DURATION", description = "MDM_READ_TIMEOUT: headers must arrive, and no body read may stall, longer than this (default 30s)")
-    String readTimeout;
-    @Option(names = "--body-timeout", paramLabel = "DURATION", description = "MDM_BODY_TIMEOUT: the whole request body must arrive within this (default 60s)")
+    @Option(names = "--header-timeout", paramLabel = "DURATION", description = "MDM_HEADER_TIMEOUT: a request's line and headers must arrive within this (default 30s)")
+    String headerTimeout;
+    @Option(names = "--body-timeout", paramLabel = "DURATION", description = "MDM_BODY_TIMEOUT: the whole request body must arrive within this, else 408 and the connection closes (default 60s)")
     String bodyTimeout;
     @Option(names = "--idle-timeout", paramLabel = "DURATION", description = "MDM_IDLE_TIMEOUT: close a kept-alive connection idle this long (default 60s)")
     String idleTimeout;
@@ -30,7 +30,7 @@ final class CapacityFlags {
                     + " or raise MDM_DB_POOL (the default is " + Capacity.WORKERS_PER_CONNECTION + " per connection)");
         }
         return new Capacity(pool, w,
-                timeout("MDM_READ_TIMEOUT", SettingsParser.pick(readTimeout, env, "MDM_READ_TIMEOUT", null), Capacity.DEFAULT_READ_TIMEOUT),
+                timeout("MDM_HEADER_TIMEOUT", SettingsParser.pick(headerTimeout, env, "MDM_HEADER_TIMEOUT", null), Capacity.DEFAULT_HEADER_TIMEOUT),
                 timeout("MDM_BODY_TIMEOUT", SettingsParser.pick(bodyTimeout, env, "MDM_BODY_TIMEOUT", null), Capacity.DEFAULT_BODY_TIMEOUT),
                 timeout("MDM_IDLE_TIMEOUT", SettingsParser.pick(idleTimeout, env, "MDM_IDLE_TIMEOUT", null), Capacity.DEFAULT_IDLE_TIMEOUT));
     }

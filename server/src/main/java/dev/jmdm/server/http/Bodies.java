@@ -26,8 +26,8 @@ final class Bodies {
     }
 
     /**
-     * The body must arrive within the timeout from now (MDM_BODY_TIMEOUT). Each read is bounded on its own by the
-     * listener's read timeout; this bounds a client that trickles a byte at a time, which holds a worker thread.
+     * The body must arrive within the timeout from now (MDM_BODY_TIMEOUT): a client trickling a byte at a time gets
+     * a 408 here; one that stops sending is cut off by {@link BodyDeadline}, which closes the connection under the read.
      */
     static void startDeadline(HttpServerExchange exchange, java.time.Duration timeout) {
         exchange.putAttachment(DEADLINE, System.nanoTime() + timeout.toNanos());
@@ -73,16 +73,16 @@ final class Bodies {
 
     /**
      * One read of the body, -1 at its end. Refused with 408, the connection closed after the answer, when the body
-     * is overdue (MDM_BODY_TIMEOUT), a read stalled (MDM_READ_TIMEOUT) or the client went away.
+     * is overdue or was cut off (MDM_BODY_TIMEOUT), or the client went away.
      */
     private static int readSome(HttpServerExchange exchange, InputStream in, byte[] buffer, int length) {
         int n;
         try {
             n = in.read(buffer, 0, length);
         } catch (IOException | RuntimeException cutOff) {
-            // The read timeout closes the connection under a blocked read; Undertow 2.4 may then report a
+            // BodyDeadline closes the connection under a blocked read; Undertow 2.4 may then report a
             // NullPointerException from its input stream rather than an IOException. Either way the body is lost.
-            throw timedOut(exchange, "stalled or the connection ended before it was complete (MDM_READ_TIMEOUT)");
+            throw timedOut(exchange, "did not arrive within MDM_BODY_TIMEOUT, or the connection ended before it was complete");
         }
         Long deadline = exchange.getAttachment(DEADLINE);
         if (n >= 0 && deadline != null && System.nanoTime() - deadline > 0) {

@@ -80,15 +80,15 @@ public final class HttpServer implements AutoCloseable {
                 // Device requests block on the database: MDM_WORKERS, sized with the pool (see Capacity).
                 .setWorkerThreads(c.workers())
                 // A client that sends half a request (slow loris) or nothing at all is cut off; parsing headers holds
-                // no worker, but every open connection costs a socket and buffers.
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) c.readTimeout().toMillis())
+                // no worker, but every open connection costs a socket and buffers. Not XNIO's READ_TIMEOUT: it also
+                // fires between requests and would cut kept-alive connections at the header timeout, not the idle one.
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) c.headerTimeout().toMillis())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) c.idleTimeout().toMillis())
-                .setSocketOption(org.xnio.Options.READ_TIMEOUT, (int) c.readTimeout().toMillis())
                 // Undertow's own limit (2MiB unless set) counts chunk framing too and drops the connection, with a
                 // stack trace on stderr, instead of answering. Bodies.read enforces MDM_MAX_BODY on the payload alone.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-                .setHandler(new RequestTiming(w.metrics(), c.bodyTimeout(), new ErrorHandler(routes)))
+                .setHandler(new RequestTiming(w.metrics(), new BodyDeadline(c.bodyTimeout(), new ErrorHandler(routes))))
                 .build();
         try {
             undertow.start();

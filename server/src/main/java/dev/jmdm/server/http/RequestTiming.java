@@ -3,20 +3,16 @@ package dev.jmdm.server.http;
 import dev.jmdm.server.metrics.Metrics;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import java.time.Duration;
 
 /**
- * The outermost handler: counts the request as active until its exchange completes, times it by route class, and
- * starts the clock its body must arrive by.
+ * The outermost handler: counts the request as active until its exchange completes and times it by route class.
  */
 final class RequestTiming implements HttpHandler {
     private final Metrics metrics;
-    private final Duration bodyTimeout;
     private final HttpHandler next;
 
-    RequestTiming(Metrics metrics, Duration bodyTimeout, HttpHandler next) {
+    RequestTiming(Metrics metrics, HttpHandler next) {
         this.metrics = metrics;
-        this.bodyTimeout = bodyTimeout;
         this.next = next;
     }
 
@@ -31,7 +27,6 @@ final class RequestTiming implements HttpHandler {
                 done.proceed();
             }
         });
-        Bodies.startDeadline(exchange, bodyTimeout);
         next.handleRequest(exchange);
     }
 

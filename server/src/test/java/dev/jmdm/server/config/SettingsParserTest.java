@@ -134,12 +134,12 @@ class SettingsParserTest {
         Capacity d = SettingsParser.parse(new String[0], Map.of()).capacity();
         assertThat(d.dbPool()).isEqualTo(16);
         assertThat(d.workers()).isEqualTo(16 * Capacity.WORKERS_PER_CONNECTION);
-        assertThat(d.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.headerTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(d.bodyTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(d.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
         Capacity pool = SettingsParser.parse(new String[0], Map.of("MDM_DB_POOL", "40")).capacity();
         assertThat(pool.workers()).isEqualTo(160);
-        Capacity both = SettingsParser.parse(new String[] {"--workers", "24", "--read-timeout", "5s"},
+        Capacity both = SettingsParser.parse(new String[] {"--workers", "24", "--header-timeout", "5s"},
                 Map.of("MDM_DB_POOL", "8", "MDM_WORKERS", "100", "MDM_BODY_TIMEOUT", "2m", "MDM_IDLE_TIMEOUT", "15s")).capacity();
         assertThat(both).isEqualTo(new Capacity(8, 24, Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(15)));
     }
@@ -155,7 +155,7 @@ class SettingsParserTest {
         assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_DB_POOL", "4", "MDM_WORKERS", "65")))
                 .hasMessageStartingWith("MDM_WORKERS").hasMessageContaining("MDM_DB_POOL").hasMessageContaining("at most 64");
         assertThat(SettingsParser.parse(new String[0], Map.of("MDM_DB_POOL", "4", "MDM_WORKERS", "64")).capacity().workers()).isEqualTo(64);
-        for (String name : new String[] {"MDM_READ_TIMEOUT", "MDM_BODY_TIMEOUT", "MDM_IDLE_TIMEOUT"}) {
+        for (String name : new String[] {"MDM_HEADER_TIMEOUT", "MDM_BODY_TIMEOUT", "MDM_IDLE_TIMEOUT"}) {
             for (String bad : new String[] {"0", "500ms", "2h", "soon"}) {
                 assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of(name, bad))).as("%s=%s", name, bad)
                         .isInstanceOf(SettingsException.class).hasMessageStartingWith(name);
