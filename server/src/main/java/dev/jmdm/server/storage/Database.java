@@ -8,22 +8,40 @@ import java.sql.SQLException;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 
-/** A pooled connection to the store, migrated to the newest schema on open. */
+/**
+ * A pooled connection to the store, migrated to the newest schema on open. On an embedded file store
+ * every write transaction returns only once it is on disk (see {@link GroupCommit}); MySQL does that
+ * itself.
+ */
 public final class Database implements AutoCloseable {
     /** Connections in the pool: small, since every hot-path query is an index lookup. */
     public static final int DEFAULT_POOL_SIZE = 16;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * H2 file options: store at every commit instead of a write delay (the group commit below relies on
+     * stores being synchronous), and no JVM shutdown hook of H2's own, which would close the database
+     * under requests still running; the server closes it after HTTP has stopped.
+     */
+    static final String EMBEDDED_FILE_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final String schemaVersion;
     private final boolean embedded;
+    private final H2FileSync fileSync;
+    private final GroupCommit barrier;
 
-    private Database(HikariDataSource dataSource, boolean embedded) {
+    private Database(HikariDataSource dataSource, boolean embedded, H2FileSync fileSync) {
         this.dataSource = dataSource;
         this.embedded = embedded;
+        this.fileSync = fileSync;
         this.schemaVersion = SchemaMigrator.migrate(dataSource);
-        this.jdbi = Jdbi.create(dataSource);
+        this.barrier = fileSync == null ? null : new GroupCommit(fileSync);
+        this.jdbi = Jdbi.create(barrier == null ? dataSource : new DurableDataSource(dataSource, barrier));
+        if (fileSync != null) {
+            fileSync.run(); // the migrations too
+        }
     }
 
     /**
@@ -31,8 +49,9 @@ public final class Database implements AutoCloseable {
      * Fails with the driver's message when the database cannot be reached.
      */
     public static Database open(String jdbcUrl, int poolSize) {
+        String url = withDefaults(jdbcUrl);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(withDefaults(jdbcUrl));
+        config.setJdbcUrl(url);
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         config.setPoolName("mdm-store");
@@ -43,12 +62,31 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("useServerPrepStmts", "true");
             config.addDataSourceProperty("rewriteBatchedStatements", "true");
         }
-        HikariDataSource ds = new HikariDataSource(config);
+        H2FileSync sync = null;
+        HikariDataSource ds = null;
         try {
-            return new Database(ds, embedded);
+            sync = url.startsWith("jdbc:h2:file:") ? new H2FileSync(url) : null;
+            ds = new HikariDataSource(config);
+            return new Database(ds, embedded, sync);
+        } catch (SQLException e) {
+            closeAll(ds, sync);
+            throw new StoreUnavailableException(e.getMessage(), e);
         } catch (RuntimeException e) {
-            ds.close();
+            closeAll(ds, sync);
             throw e;
+        }
+    }
+
+    private static void closeAll(HikariDataSource ds, H2FileSync sync) {
+        if (ds != null) {
+            ds.close();
+        }
+        if (sync != null) {
+            try {
+                sync.close();
+            } catch (SQLException e) {
+                // already failing: the first error is the one to report
+            }
         }
     }
 
@@ -57,6 +95,9 @@ public final class Database implements AutoCloseable {
         // keep MySQL 8 and MariaDB alike and avoid the SSL warning on local sockets.
         if (url.startsWith("jdbc:mysql:") && !url.contains("allowPublicKeyRetrieval")) {
             return url + (url.contains("?") ? "&" : "?") + "allowPublicKeyRetrieval=true";
+        }
+        if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            return url + EMBEDDED_FILE_OPTIONS;
         }
         return url;
     }
@@ -82,8 +123,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Flushes (each one fsync) the embedded store's group commit has run; 0 on MySQL and in memory. */
+    public long durableFlushes() {
+        return barrier == null ? 0 : barrier.flushes();
+    }
+
     @Override
     public void close() {
-        dataSource.close();
+        closeAll(dataSource, fileSync);
     }
 }
