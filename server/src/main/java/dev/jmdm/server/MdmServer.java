@@ -60,7 +60,7 @@ public final class MdmServer implements AutoCloseable {
 
     private MdmServer(Settings settings, Clock clock) {
         applyLogLevel(settings.logLevel());
-        this.database = Database.open(settings.jdbcUrl(), Database.DEFAULT_POOL_SIZE);
+        this.database = openStore(settings);
         this.settings = settings;
         try {
             var jdbi = database.jdbi();
@@ -121,6 +121,25 @@ public final class MdmServer implements AutoCloseable {
         }
         LOG.info("listening on {} port {} with {} storage (schema {}); admin API {}", settings.listen().getHostString(), port(),
                 settings.storage().name().toLowerCase(), database.schemaVersion(), settings.apiEnabled() ? "on (" + settings.apiKeys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+    }
+
+    /**
+     * The store, or a {@link dev.jmdm.server.config.SettingsException} naming the setting that points at it
+     * and why it cannot be opened, in one line; the driver's stack trace only at debug.
+     */
+    private static Database openStore(Settings settings) {
+        boolean mysql = settings.storage() == Settings.Storage.MYSQL;
+        String where = mysql ? "MDM_DSN: cannot open the database " + settings.dsn().replaceFirst("\\?.*", "")
+                : "MDM_DATA_DIR: cannot open the embedded database in " + settings.dataDir().toAbsolutePath();
+        if (!mysql) {
+            DataDir.requireWritable(settings.dataDir());
+        }
+        try {
+            return Database.open(settings.jdbcUrl(), Database.DEFAULT_POOL_SIZE);
+        } catch (dev.jmdm.server.storage.StoreUnavailableException e) {
+            LOG.debug("{}", where, e);
+            throw new dev.jmdm.server.config.SettingsException(where + ": " + e.reason());
+        }
     }
 
     private static Runnable guard(Runnable task) {

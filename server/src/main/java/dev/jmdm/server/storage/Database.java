@@ -4,6 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.jmdm.migrations.SchemaMigrator;
 import java.sql.Connection;
+import java.net.SocketTimeoutException;
+import java.sql.DriverManager;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
@@ -65,15 +71,53 @@ public final class Database implements AutoCloseable {
         H2FileSync sync = null;
         HikariDataSource ds = null;
         try {
-            sync = url.startsWith("jdbc:h2:file:") ? new H2FileSync(url) : null;
+            // One connection of our own first: a store that cannot be opened fails here with the driver's
+            // reason, before the pool logs its own stack trace about it.
+            if (url.startsWith("jdbc:h2:file:")) {
+                sync = new H2FileSync(url);
+            } else {
+                probe(url);
+            }
             ds = new HikariDataSource(config);
             return new Database(ds, embedded, sync);
         } catch (SQLException e) {
             closeAll(ds, sync);
-            throw new StoreUnavailableException(e.getMessage(), e);
+            throw new StoreUnavailableException(e);
         } catch (RuntimeException e) {
             closeAll(ds, sync);
+            if (e.getCause() instanceof SQLException cause && ds == null) {
+                throw new StoreUnavailableException(cause);
+            }
             throw e;
+        }
+    }
+
+    /**
+     * One connection, given at most the connect timeout: a server that takes the TCP connection and
+     * then says nothing would otherwise hold the start forever (the driver's handshake has no timeout
+     * unless socketTimeout is set, which would also cut long queries).
+     */
+    private static void probe(String url) throws SQLException {
+        FutureTask<Void> connect = new FutureTask<>(() -> {
+            DriverManager.getConnection(url).close();
+            return null;
+        });
+        Thread t = new Thread(connect, "mdm-store-probe");
+        t.setDaemon(true);
+        t.start();
+        try {
+            connect.get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            t.interrupt();
+            throw new SQLException("no answer", new SocketTimeoutException("no answer within " + CONNECT_TIMEOUT.toSeconds() + " s"));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while connecting", e);
         }
     }
 
@@ -93,8 +137,10 @@ public final class Database implements AutoCloseable {
     private static String withDefaults(String url) {
         // The store keeps UTC epoch millis, but the driver still needs to know how to talk; these
         // keep MySQL 8 and MariaDB alike and avoid the SSL warning on local sockets.
-        if (url.startsWith("jdbc:mysql:") && !url.contains("allowPublicKeyRetrieval")) {
-            return url + (url.contains("?") ? "&" : "?") + "allowPublicKeyRetrieval=true";
+        if (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:")) {
+            String withKey = url.contains("allowPublicKeyRetrieval") ? url : url + (url.contains("?") ? "&" : "?") + "allowPublicKeyRetrieval=true";
+            // Without it an unreachable host holds the start for the operating system's TCP timeout (minutes).
+            return withKey.contains("connectTimeout") ? withKey : withKey + "&connectTimeout=" + CONNECT_TIMEOUT.toMillis();
         }
         if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
             return url + EMBEDDED_FILE_OPTIONS;
