@@ -3,15 +3,15 @@ package dev.jmdm.server.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.jmdm.migrations.SchemaMigrator;
-import java.sql.Connection;
 import java.net.SocketTimeoutException;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.sql.SQLException;
-import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 
 /**
