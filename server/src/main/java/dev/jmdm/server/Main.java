@@ -28,7 +28,8 @@ public final class Main {
         try {
             server = MdmServer.start(settings, Clock.systemUTC());
         } catch (SettingsException e) {
-            // A setting found wrong only when used (the listen address, a file's contents): said like a parse error.
+            // A setting found wrong only when used (the listen address, the database, a file's contents): said like
+            // a parse error, on one line; the cause's stack trace is logged at debug where it arose.
             System.err.println("mdm-server: " + e.getMessage());
             System.exit(2);
             return;
@@ -38,8 +39,13 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (and Ctrl-C): requests under way finish, then the store closes, so nothing answered is lost.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            var log = LoggerFactory.getLogger(Main.class);
+            log.info("stopping: no new requests; finishing those under way (at most {} s), then closing the store",
+                    dev.jmdm.server.http.HttpServer.STOP_DRAIN.toSeconds());
             server.close();
+            log.info("stopped");
             stopped.countDown();
         }, "shutdown"));
         stopped.await();

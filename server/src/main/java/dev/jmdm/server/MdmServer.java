@@ -63,7 +63,7 @@ public final class MdmServer implements AutoCloseable {
     private MdmServer(Settings settings, Clock clock) {
         applyLogLevel(settings.logLevel());
         Metrics metrics = new Metrics();
-        this.database = Database.open(settings.jdbcUrl(), settings.capacity().dbPool(), metrics.databasePool());
+        this.database = openStore(settings, metrics);
         this.settings = settings;
         try {
             var jdbi = database.jdbi();
@@ -135,6 +135,25 @@ public final class MdmServer implements AutoCloseable {
         List<String> all = new ArrayList<>(pushCerts.warnings());
         all.addAll(secrets.warnings());
         return all;
+    }
+
+    /**
+     * The store, or a {@link dev.jmdm.server.config.SettingsException} naming the setting that points at it
+     * and why it cannot be opened, in one line; the driver's stack trace only at debug.
+     */
+    private static Database openStore(Settings settings, Metrics metrics) {
+        boolean mysql = settings.storage() == Settings.Storage.MYSQL;
+        String where = mysql ? "MDM_DSN: cannot open the database " + settings.dsn().replaceFirst("\\?.*", "")
+                : "MDM_DATA_DIR: cannot open the embedded database in " + settings.dataDir().toAbsolutePath();
+        if (!mysql) {
+            DataDir.requireWritable(settings.dataDir());
+        }
+        try {
+            return Database.open(settings.jdbcUrl(), settings.capacity().dbPool(), metrics.databasePool());
+        } catch (dev.jmdm.server.storage.StoreUnavailableException e) {
+            LOG.debug("{}", where, e);
+            throw new dev.jmdm.server.config.SettingsException(where + ": " + e.reason());
+        }
     }
 
     private static Runnable guard(Runnable task) {

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server under test in its own JVM, started from this jar's classes, so that its CPU time and
  * peak memory are its own and not the simulator's. Figures come from the operating system
- * ({@code /proc} on Linux) and are NaN where it does not say.
+ * ({@code /proc} on Linux) and are NaN where it does not say. The crash tests start it too, to kill it.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final Process process;
@@ -36,7 +36,7 @@ final class ServerProcess implements AutoCloseable {
      * Starts {@code dev.jmdm.server.Main} with the given MDM_* environment (MDM_LISTEN is chosen here)
      * and waits until {@code /readyz} answers 200.
      */
-    static ServerProcess start(Map<String, String> env, List<String> jvmOptions, Path log) throws Exception {
+    public static ServerProcess start(Map<String, String> env, List<String> jvmOptions, Path log) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -78,7 +78,7 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("the server was not ready within " + START_TIMEOUT.toSeconds() + " s:\n" + tail());
     }
 
-    URI baseUri() {
+    public URI baseUri() {
         return base;
     }
 
@@ -86,7 +86,18 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    String tail() {
+    /** SIGKILL, as a crash or {@code kill -9}: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** SIGTERM, then the exit code, or -1 when the server is still running after the timeout. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));

@@ -120,6 +120,14 @@ public final class SettingsParser {
             if (!dsn.startsWith("jdbc:mysql:") && !dsn.startsWith("jdbc:mariadb:")) {
                 throw new SettingsException("MDM_DSN: '" + redact(dsn) + "' is not a MySQL JDBC URL (jdbc:mysql://HOST:PORT/DATABASE?...)");
             }
+            if (!namesDatabase(dsn)) {
+                throw new SettingsException("MDM_DSN: '" + redact(dsn) + "' names no database; put it after the host, "
+                        + "e.g. jdbc:mysql://127.0.0.1:3306/mdm?user=mdm&password=...");
+            }
+        } else if (dsn != null) {
+            // Silently running on a fresh embedded store while the operator means their MySQL would look like data loss.
+            throw new SettingsException("MDM_DSN: set, but MDM_STORAGE is embedded (the default), which would ignore it; "
+                    + "set MDM_STORAGE=mysql to use that database, or unset MDM_DSN");
         }
         Path dataDir = Path.of(pick(f.dataDir, env, "MDM_DATA_DIR", "./data"));
         String apiKey = pick(f.apiKey, env, "MDM_API_KEY", null);
@@ -438,6 +446,15 @@ public final class SettingsParser {
             case "false", "0", "no", "off" -> false;
             default -> throw new SettingsException(name + ": '" + value + "' is not a boolean; use true or false");
         };
+    }
+
+    /** jdbc:mysql://HOST[:PORT][,HOST…]/DATABASE[?…]: something between the host part's slash and the query. */
+    static boolean namesDatabase(String dsn) {
+        int hosts = dsn.indexOf("//");
+        int query = dsn.indexOf('?');
+        String rest = dsn.substring(hosts < 0 ? 0 : hosts + 2, query < 0 ? dsn.length() : query);
+        int slash = rest.indexOf('/');
+        return slash >= 0 && slash < rest.length() - 1;
     }
 
     private static String redact(String dsn) {

@@ -20,7 +20,12 @@ import java.util.Map;
 
 /** The Undertow listener and its routes. */
 public final class HttpServer implements AutoCloseable {
+    /** How long a stop waits for requests under way before closing the listener anyway. */
+    public static final Duration STOP_DRAIN = Duration.ofSeconds(10);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpServer.class);
+
     private final Undertow undertow;
+    private final io.undertow.server.handlers.GracefulShutdownHandler inFlight;
 
     /** Everything the routes need. No apiKeys turns the admin API (and /migration) off. */
     public record Wiring(InetSocketAddress listen, long maxBody, Map<String, String> apiKeys, boolean migration, String certHeader,
@@ -76,6 +81,7 @@ public final class HttpServer implements AutoCloseable {
         routes.setInvalidMethodHandler(ex -> Json.error(ex, 405, "method " + ex.getRequestMethod() + " not allowed on " + ex.getRequestPath()));
 
         dev.jmdm.server.config.Capacity c = w.capacity();
+        inFlight = io.undertow.Handlers.gracefulShutdown(new RequestTiming(w.metrics(), new BodyDeadline(c.bodyTimeout(), new ErrorHandler(routes))));
         undertow = listener(Undertow.builder(), w)
                 // Device requests block on the database: MDM_WORKERS, sized with the pool (see Capacity).
                 .setWorkerThreads(c.workers())
@@ -88,7 +94,7 @@ public final class HttpServer implements AutoCloseable {
                 // stack trace on stderr, instead of answering. Bodies.read enforces MDM_MAX_BODY on the payload alone.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-                .setHandler(new RequestTiming(w.metrics(), new BodyDeadline(c.bodyTimeout(), new ErrorHandler(routes))))
+                .setHandler(inFlight)
                 .build();
         try {
             undertow.start();
@@ -132,8 +138,24 @@ public final class HttpServer implements AutoCloseable {
         return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     }
 
+    /**
+     * Stops taking requests (a new one gets 503), lets the ones under way finish for up to {@code drain},
+     * then closes the listener, which cuts whatever is still running.
+     */
+    public void close(Duration drain) {
+        inFlight.shutdown();
+        try {
+            if (!inFlight.awaitShutdown(drain.toMillis())) {
+                LOG.warn("requests still running after {} s are cut off", drain.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        undertow.stop();
+    }
+
     @Override
     public void close() {
-        undertow.stop();
+        close(STOP_DRAIN);
     }
 }

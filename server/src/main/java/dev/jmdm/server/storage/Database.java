@@ -3,27 +3,51 @@ package dev.jmdm.server.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.jmdm.migrations.SchemaMigrator;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Jdbi;
 
-/** A pooled connection to the store, migrated to the newest schema on open. */
+/**
+ * A pooled connection to the store, migrated to the newest schema on open. On an embedded file store
+ * every write transaction returns only once it is on disk (see {@link GroupCommit}); MySQL does that
+ * itself.
+ */
 public final class Database implements AutoCloseable {
     /** Connections in the pool by default (MDM_DB_POOL). */
     public static final int DEFAULT_POOL_SIZE = dev.jmdm.server.config.Capacity.DEFAULT_DB_POOL;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * H2 file options: store at every commit instead of a write delay (the group commit below relies on
+     * stores being synchronous), and no JVM shutdown hook of H2's own, which would close the database
+     * under requests still running; the server closes it after HTTP has stopped.
+     */
+    static final String EMBEDDED_FILE_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final String schemaVersion;
     private final boolean embedded;
+    private final H2FileSync fileSync;
+    private final GroupCommit barrier;
 
-    private Database(HikariDataSource dataSource, boolean embedded) {
+    private Database(HikariDataSource dataSource, boolean embedded, H2FileSync fileSync) {
         this.dataSource = dataSource;
         this.embedded = embedded;
+        this.fileSync = fileSync;
         this.schemaVersion = SchemaMigrator.migrate(dataSource);
-        this.jdbi = Jdbi.create(dataSource);
+        this.barrier = fileSync == null ? null : new GroupCommit(fileSync);
+        this.jdbi = Jdbi.create(barrier == null ? dataSource : new DurableDataSource(dataSource, barrier));
+        if (fileSync != null) {
+            fileSync.run(); // the migrations too
+        }
     }
 
     /**
@@ -36,11 +60,12 @@ public final class Database implements AutoCloseable {
 
     /** The same, reporting pool use (connection wait time, pending requests) to the tracker; null reports nothing. */
     public static Database open(String jdbcUrl, int poolSize, com.zaxxer.hikari.metrics.MetricsTrackerFactory metrics) {
+        String url = withDefaults(jdbcUrl);
         HikariConfig config = new HikariConfig();
         if (metrics != null) {
             config.setMetricsTrackerFactory(metrics);
         }
-        config.setJdbcUrl(withDefaults(jdbcUrl));
+        config.setJdbcUrl(url);
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         config.setPoolName("mdm-store");
@@ -51,20 +76,82 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("useServerPrepStmts", "true");
             config.addDataSourceProperty("rewriteBatchedStatements", "true");
         }
-        HikariDataSource ds = new HikariDataSource(config);
+        H2FileSync sync = null;
+        HikariDataSource ds = null;
         try {
-            return new Database(ds, embedded);
+            // One connection of our own first: a store that cannot be opened fails here with the driver's
+            // reason, before the pool logs its own stack trace about it.
+            if (url.startsWith("jdbc:h2:file:")) {
+                sync = new H2FileSync(url);
+            } else {
+                probe(url);
+            }
+            ds = new HikariDataSource(config);
+            return new Database(ds, embedded, sync);
+        } catch (SQLException e) {
+            closeAll(ds, sync);
+            throw new StoreUnavailableException(e);
         } catch (RuntimeException e) {
-            ds.close();
+            closeAll(ds, sync);
+            if (e.getCause() instanceof SQLException cause && ds == null) {
+                throw new StoreUnavailableException(cause);
+            }
             throw e;
+        }
+    }
+
+    /**
+     * One connection, given at most the connect timeout: a server that takes the TCP connection and
+     * then says nothing would otherwise hold the start forever (the driver's handshake has no timeout
+     * unless socketTimeout is set, which would also cut long queries).
+     */
+    private static void probe(String url) throws SQLException {
+        FutureTask<Void> connect = new FutureTask<>(() -> {
+            DriverManager.getConnection(url).close();
+            return null;
+        });
+        Thread t = new Thread(connect, "mdm-store-probe");
+        t.setDaemon(true);
+        t.start();
+        try {
+            connect.get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            t.interrupt();
+            throw new SQLException("no answer", new SocketTimeoutException("no answer within " + CONNECT_TIMEOUT.toSeconds() + " s"));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while connecting", e);
+        }
+    }
+
+    private static void closeAll(HikariDataSource ds, H2FileSync sync) {
+        if (ds != null) {
+            ds.close();
+        }
+        if (sync != null) {
+            try {
+                sync.close();
+            } catch (SQLException e) {
+                // already failing: the first error is the one to report
+            }
         }
     }
 
     private static String withDefaults(String url) {
         // The store keeps UTC epoch millis, but the driver still needs to know how to talk; these
         // keep MySQL 8 and MariaDB alike and avoid the SSL warning on local sockets.
-        if (url.startsWith("jdbc:mysql:") && !url.contains("allowPublicKeyRetrieval")) {
-            return url + (url.contains("?") ? "&" : "?") + "allowPublicKeyRetrieval=true";
+        if (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:")) {
+            String withKey = url.contains("allowPublicKeyRetrieval") ? url : url + (url.contains("?") ? "&" : "?") + "allowPublicKeyRetrieval=true";
+            // Without it an unreachable host holds the start for the operating system's TCP timeout (minutes).
+            return withKey.contains("connectTimeout") ? withKey : withKey + "&connectTimeout=" + CONNECT_TIMEOUT.toMillis();
+        }
+        if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            return url + EMBEDDED_FILE_OPTIONS;
         }
         return url;
     }
@@ -90,8 +177,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Flushes (each one fsync) the embedded store's group commit has run; 0 on MySQL and in memory. */
+    public long durableFlushes() {
+        return barrier == null ? 0 : barrier.flushes();
+    }
+
     @Override
     public void close() {
-        dataSource.close();
+        closeAll(dataSource, fileSync);
     }
 }

@@ -162,4 +162,16 @@ class SettingsParserTest {
             }
         }
     }
+
+    @Test
+    void aDsnWithoutADatabaseOrOneTheEmbeddedStoreWouldIgnoreIsRefused() {
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_STORAGE", "mysql", "MDM_DSN", "jdbc:mysql://db:3306/?user=mdm&password=hunter2")))
+                .hasMessageStartingWith("MDM_DSN: 'jdbc:mysql://db:3306/?user=mdm&password=***' names no database");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_STORAGE", "mysql", "MDM_DSN", "jdbc:mysql://db:3306")))
+                .hasMessageContaining("names no database");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_DSN", "jdbc:mysql://db:3306/mdm")))
+                .hasMessageStartingWith("MDM_DSN: set, but MDM_STORAGE is embedded");
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_STORAGE", "mysql", "MDM_DSN", "jdbc:mysql://a:3306,b:3306/mdm?user=x")).dsn())
+                .endsWith("/mdm?user=x");
+    }
 }
