@@ -12,6 +12,7 @@ import dev.jmdm.apns.PushSettings;
 import dev.jmdm.server.metrics.Metrics;
 import dev.jmdm.server.push.PushCertApi;
 import dev.jmdm.server.push.PushCertService;
+import dev.jmdm.server.push.PushHealth;
 import dev.jmdm.server.push.PushService;
 import dev.jmdm.server.push.RepushScheduler;
 import dev.jmdm.server.secrets.SecretBox;
@@ -90,7 +91,9 @@ public final class MdmServer implements AutoCloseable {
                     settings.apns().certWarnBefore());
             pushCerts.reload();
             pushCerts.logWarnings();
-            PushService push = new PushService(enrollments, pushSender, pushCerts::refresh);
+            PushHealth pushHealth = new PushHealth(clock);
+            metrics.bindPushHealth(pushHealth);
+            PushService push = new PushService(enrollments, pushSender, pushCerts::refresh, settings.apns().timeout(), pushHealth);
             repush = new RepushScheduler(enrollments, push, clock, settings.apns().repushAfter());
             if (!settings.apns().repushAfter().isZero()) {
                 // Sweep at least twice per interval so a due enrollment waits at most half an interval more.
@@ -114,13 +117,20 @@ public final class MdmServer implements AutoCloseable {
                     : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
             http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKeys(),
                     settings.migration(), settings.certHeader(), database, checkins, commandService, identities,
-                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, pushCerts::warnings, metrics, tls, enrollment.handler()));
+                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, () -> readyzWarnings(pushCerts, pushHealth), metrics, tls, enrollment.handler()));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
         LOG.info("listening on {} port {} with {} storage (schema {}); admin API {}", settings.listen().getHostString(), port(),
                 settings.storage().name().toLowerCase(), database.schemaVersion(), settings.apiEnabled() ? "on (" + settings.apiKeys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+    }
+
+    /** Push certificates this server cannot use or that expire, and pushes that fail: neither makes it unready. */
+    private static List<String> readyzWarnings(PushCertService certs, PushHealth health) {
+        List<String> warnings = new ArrayList<>(certs.warnings());
+        warnings.addAll(health.warnings());
+        return warnings;
     }
 
     private static Runnable guard(Runnable task) {

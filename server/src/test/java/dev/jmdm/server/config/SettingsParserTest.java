@@ -116,4 +116,17 @@ class SettingsParserTest {
         assertThat(SettingsParser.parse(new String[0], Map.of("MDM_MIGRATION", "true", "MDM_API_KEYS", "alice:alice-key-0123456789"))
                 .migration()).isTrue();
     }
+
+    @Test
+    void theApnsTimeoutDefaultsToFiveSecondsAndIsBoundedAtStart() {
+        assertThat(SettingsParser.parse(new String[0], Map.of()).apns().timeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_APNS_TIMEOUT", "2s")).apns().timeout())
+                .isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(SettingsParser.parse(new String[] {"--apns-timeout", "PT0.5S"}, Map.of("MDM_APNS_TIMEOUT", "2s")).apns().timeout())
+                .isEqualTo(java.time.Duration.ofMillis(500));
+        for (String bad : new String[] {"0", "61s", "2h", "soon", "-1s"}) {
+            assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_APNS_TIMEOUT", bad))).as(bad)
+                    .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_APNS_TIMEOUT: ");
+        }
+    }
 }
