@@ -5,9 +5,12 @@ import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PushSender.class);
+    private static final String CLOSED = "the push sender is closed";
 
     private final PushSettings settings;
     private final TopicClients clients;
@@ -34,6 +38,8 @@ public final class PushSender implements AutoCloseable {
     private final DoubleSupplier random;
     private final PushStats stats = new PushStats();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Pushes without an outcome yet, so close() can end those that APNs leaves unanswered. */
+    private final Set<CompletableFuture<PushOutcome>> unfinished = ConcurrentHashMap.newKeySet();
 
     public PushSender(PushSettings settings) {
         this(settings, DelayScheduler.SYSTEM, () -> ThreadLocalRandom.current().nextDouble(), ForkJoinPool.commonPool());
@@ -63,6 +69,7 @@ public final class PushSender implements AutoCloseable {
         SimpleApnsPushNotification notification =
                 MdmNotification.of(target, settings.clock().instant().plus(settings.expiration()));
         CompletableFuture<PushOutcome> outcome = new CompletableFuture<>();
+        unfinished.add(outcome);
         attempt(notification, 1, outcome);
         return outcome;
     }
@@ -91,13 +98,17 @@ public final class PushSender implements AutoCloseable {
     }
 
     /**
-     * Stops sending: pushes waiting for a permit or a retry end as {@link PushOutcome.Failed}, pushes already sent still
-     * get APNs's answer. Returns once every connection is closed; later calls do nothing.
+     * Stops sending: pushes waiting for a permit or a retry end as {@link PushOutcome.Failed}, pushes already sent get
+     * APNs's answer if it comes within {@link PushSettings#closeTimeout()}, and end as failed when it does not. Returns
+     * within about that timeout, once every connection is closed, whatever APNs does; later calls do nothing.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            clients.close().join();
+            clients.close(settings.closeTimeout());
+            for (CompletableFuture<PushOutcome> outcome : List.copyOf(unfinished)) {
+                finish(outcome, new PushOutcome.Failed(CLOSED, PushOutcome.Failed.NO_RESPONSE));
+            }
         }
     }
 
@@ -111,7 +122,7 @@ public final class PushSender implements AutoCloseable {
         ApnsClient client = closed.get() ? null : clients.get(notification.getTopic());
         if (client == null) {
             inFlight.release();
-            finish(outcome, new PushOutcome.Failed(closed.get() ? "the push sender is closed"
+            finish(outcome, new PushOutcome.Failed(closed.get() ? CLOSED
                     : "no push certificate for topic " + notification.getTopic(), PushOutcome.Failed.NO_RESPONSE));
             return;
         }
@@ -139,8 +150,11 @@ public final class PushSender implements AutoCloseable {
                 .thenRun(() -> attempt(notification, attempt + 1, outcome));
     }
 
+    /** Records the outcome once, however many ends (APNs's answer, a timeout, close) race to give it. */
     private void finish(CompletableFuture<PushOutcome> outcome, PushOutcome result) {
-        stats.record(result);
-        outcome.complete(result);
+        if (unfinished.remove(outcome)) {
+            stats.record(result); // before completing, so whoever sees the outcome sees it counted
+            outcome.complete(result);
+        }
     }
 }

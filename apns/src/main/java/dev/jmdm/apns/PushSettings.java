@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param expiration how long APNs keeps trying a device that is offline ({@code apns-expiration})
  * @param attemptTimeout how long one attempt may wait for an answer before it counts as failed and is retried
  * @param clock the time {@code apns-expiration} counts from
+ * @param closeTimeout how long {@link PushSender#close()} waits for APNs to answer what was sent before it cuts the
+ *     connections: stopping a server must not wait on an APNs that never answers
  */
 public record PushSettings(
         String host,
@@ -28,7 +30,8 @@ public record PushSettings(
         Duration expiration,
         Duration attemptTimeout,
         RetryPolicy retry,
-        Clock clock) {
+        Clock clock,
+        Duration closeTimeout) {
 
     public static final String PRODUCTION_HOST = ApnsClientBuilder.PRODUCTION_APNS_HOST;
     public static final String SANDBOX_HOST = ApnsClientBuilder.DEVELOPMENT_APNS_HOST;
@@ -39,6 +42,8 @@ public record PushSettings(
     /** Long enough for a laptop closed over a weekend to still get its wakeup; APNs keeps only the newest one. */
     public static final Duration DEFAULT_EXPIRATION = Duration.ofDays(3);
     public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+    /** Half of the ten seconds a server may take to stop, the rest being HTTP and the database. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     public PushSettings {
         Objects.requireNonNull(host, "host");
@@ -47,6 +52,7 @@ public record PushSettings(
         Objects.requireNonNull(attemptTimeout, "attemptTimeout");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(closeTimeout, "closeTimeout");
         if (host.isBlank()) {
             throw new IllegalArgumentException("APNs host must not be blank");
         }
@@ -65,6 +71,9 @@ public record PushSettings(
         if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
             throw new IllegalArgumentException("attemptTimeout must be positive, was " + attemptTimeout);
         }
+        if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+            throw new IllegalArgumentException("closeTimeout must be positive, was " + closeTimeout);
+        }
     }
 
     /** Production APNs and the defaults above. */
@@ -82,6 +91,7 @@ public record PushSettings(
         private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Clock clock = Clock.systemUTC();
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
         private Builder() {
         }
@@ -136,9 +146,14 @@ public record PushSettings(
             return this;
         }
 
+        public Builder closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = closeTimeout;
+            return this;
+        }
+
         public PushSettings build() {
             return new PushSettings(host, port, trustedServerCertificates, maxInFlight, connectionsPerTopic, expiration,
-                    attemptTimeout, retry, clock);
+                    attemptTimeout, retry, clock, closeTimeout);
         }
     }
 }

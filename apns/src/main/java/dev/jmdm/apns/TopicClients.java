@@ -4,12 +4,15 @@ import com.eatthepath.pushy.apns.ApnsClient;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,18 +60,32 @@ final class TopicClients {
         }
     }
 
-    /** Closes every client, then their event loop; completes when all is down. Later calls find nothing to close. */
-    CompletableFuture<Void> close() {
+    /**
+     * Closes every client, then their event loop, within {@code budget}: clients get at most half of it to collect the
+     * answers to what they sent ({@link ApnsClientFactory#gracefulShutdown}), and are waited for a little longer;
+     * then the event loop shuts down, which cuts whatever connection is still open. Later calls find nothing to close.
+     */
+    void close(Duration budget) {
         List<ApnsClient> open;
         synchronized (this) {
             closed = true;
             open = new ArrayList<>(byTopic.values());
             byTopic.clear();
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        CompletableFuture.allOf(open.stream().map(ApnsClient::close).toArray(CompletableFuture[]::new))
-                .whenComplete((ignored, failure) -> eventLoop.shutdownGracefully(0, 5, TimeUnit.SECONDS)
-                        .addListener(future -> done.complete(null)));
-        return done;
+        long deadline = System.nanoTime() + budget.toNanos();
+        try {
+            CompletableFuture.allOf(open.stream().map(ApnsClient::close).toArray(CompletableFuture[]::new))
+                    .get(budget.toNanos() * 3 / 4, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("APNs clients did not close within {} ms; cutting their connections", budget.toMillis() * 3 / 4);
+        } catch (ExecutionException e) {
+            log.debug("closing an APNs client failed: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long left = Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1));
+        if (!eventLoop.shutdownGracefully(0, left, TimeUnit.NANOSECONDS).awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+            log.warn("the APNs event loop did not stop within {} ms", budget.toMillis());
+        }
     }
 }

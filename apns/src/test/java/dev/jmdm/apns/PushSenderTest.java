@@ -297,6 +297,30 @@ class PushSenderTest {
         assertThat(apns.received).isEmpty();
     }
 
+    @Test
+    void closeEndsWithinItsBoundAndEndsPendingPushesWhileApnsNeverAnswers() throws Exception {
+        try (SilentApns silent = new SilentApns()) {
+            // the default 30 s attempt timeout: only close() can end this push early
+            sender = new PushSender(PushSettings.builder().server("127.0.0.1", silent.port())
+                    .trustedServerCertificates(List.of(TestPki.CA.certificate())).build());
+            sender.updateCertificate(CERT);
+            CompletableFuture<PushOutcome> pending = sender.push(target("a"));
+            long waited = System.nanoTime();
+            while (silent.connections() == 0 && System.nanoTime() - waited < TimeUnit.SECONDS.toNanos(5)) {
+                sleep(20);
+            }
+            assertThat(silent.connections()).as("the sender reached the silent APNs").isPositive();
+
+            long start = System.nanoTime();
+            sender.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(took).isLessThan(PushSettings.DEFAULT_CLOSE_TIMEOUT.plusSeconds(2));
+            assertThat(pending).isCompletedWithValueMatching(o -> o instanceof PushOutcome.Failed f
+                    && f.reason().contains("closed"), "failed because the sender closed");
+        }
+    }
+
     private static final int CAP = 8;
     private static final int CONNECTIONS = 2 * CAP;
     private static final int WARM_UP = 2 * CONNECTIONS;

@@ -42,6 +42,9 @@ final class ApnsTestBed implements AutoCloseable {
                 "MDM_APNS_URL", apns.url(),
                 "MDM_APNS_CA", stack.files().caCert().toString(),
                 "MDM_REPUSH_AFTER", "0",
+                // The stand-in APNs shares two busy cores with the server: give fan-outs of hundreds the time to be
+                // answered, so a scenario sees every push result (PushOutageScenarios tests the timeout itself).
+                "MDM_APNS_TIMEOUT", "30s",
                 "MDM_SECRET_KEY", "test-secret-key-0123456789"));
         if (enrollmentCa) {
             env.put("MDM_DEVICE_CA_CERT", stack.files().deviceCaCert().toString());

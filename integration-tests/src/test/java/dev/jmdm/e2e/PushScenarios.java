@@ -274,6 +274,38 @@ abstract class PushScenarios {
         assertThat(upload(Files.readString(stack.files().pushCert()) + Files.readString(stack.files().pushKey())).status()).isEqualTo(200);
     }
 
+    @Test
+    void aCertificateForAnotherTopicIsRefusedWhileDevicesUseTheCurrentOneUnlessForced() throws Exception {
+        SimulatedDevice d = enrolled();
+        String otherTopic = "com.apple.mgmt.External." + java.util.UUID.randomUUID();
+        Issued other = stack.pushCa().issue(pushSpec(otherTopic, Instant.now().plus(Duration.ofDays(300))));
+        String otherPem = Pem.encode(other.certificate(), other.privateKey());
+
+        AdminClient.Reply refused = upload(otherPem);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        long devices = refused.json().get("devices_by_topic").get(stack.pushTopic()).asLong();
+        assertThat(devices).as("at least the device enrolled here").isPositive();
+        assertThat(refused.json().get("topic").asText()).isEqualTo(otherTopic);
+        assertThat(refused.json().get("error").asText())
+                .startsWith(devices + (devices == 1 ? " enrolled device uses" : " enrolled devices use") + " push topic " + stack.pushTopic())
+                .contains("?force=1");
+        assertThat(admin.send("GET", "/v1/pushcert?topic=" + otherTopic, null).status()).as("nothing stored").isEqualTo(404);
+        assertThat(admin.send("PUT", "/v1/pushcert?force=maybe", otherPem.getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(400);
+
+        // Renewing the topic the devices use stays one plain call.
+        assertThat(upload(Files.readString(stack.files().pushCert()) + Files.readString(stack.files().pushKey())).status()).isEqualTo(200);
+
+        AdminClient.Reply forced = admin.send("PUT", "/v1/pushcert?force=1", otherPem.getBytes(StandardCharsets.UTF_8));
+        assertThat(forced.status()).as(forced.body()).isEqualTo(200);
+        assertThat(forced.json().get("topic").asText()).isEqualTo(otherTopic);
+        // Once stored, that topic renews without force too; the devices on the first topic are still woken with theirs.
+        Issued otherRenewed = stack.pushCa().issue(pushSpec(otherTopic, Instant.now().plus(Duration.ofDays(200))));
+        assertThat(upload(Pem.encode(otherRenewed.certificate(), otherRenewed.privateKey())).status()).isEqualTo(200);
+        assertThat(admin.push(List.of(d.enrollmentId())).status()).isEqualTo(200);
+        List<MockApns.Received> got = apns.receivedFor(d.channel().tokenHex());
+        assertThat(got.get(got.size() - 1).topic()).isEqualTo(stack.pushTopic());
+    }
+
     static CertSpec pushSpec(String topic, Instant notAfter) {
         return CertSpec.builder("APSP:" + topic.substring(topic.lastIndexOf('.') + 1)).uid(topic)
                 .validity(Instant.now().minus(Duration.ofMinutes(1)), notAfter)

@@ -12,6 +12,7 @@ import dev.jmdm.apns.PushSettings;
 import dev.jmdm.server.metrics.Metrics;
 import dev.jmdm.server.push.PushCertApi;
 import dev.jmdm.server.push.PushCertService;
+import dev.jmdm.server.push.PushHealth;
 import dev.jmdm.server.push.PushService;
 import dev.jmdm.server.push.RepushScheduler;
 import dev.jmdm.server.secrets.SecretBox;
@@ -95,7 +96,9 @@ public final class MdmServer implements AutoCloseable {
                     settings.apns().certWarnBefore());
             pushCerts.reload();
             pushCerts.logWarnings();
-            PushService push = new PushService(enrollments, pushSender, pushCerts::refresh);
+            PushHealth pushHealth = new PushHealth(clock);
+            metrics.bindPushHealth(pushHealth);
+            PushService push = new PushService(enrollments, pushSender, pushCerts::refresh, settings.apns().timeout(), pushHealth);
             repush = new RepushScheduler(enrollments, push, clock, settings.apns().repushAfter());
             if (!settings.apns().repushAfter().isZero()) {
                 // Sweep at least twice per interval so a due enrollment waits at most half an interval more.
@@ -119,8 +122,8 @@ public final class MdmServer implements AutoCloseable {
                     : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
             http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKeys(),
                     settings.migration(), settings.certHeader(), database, checkins, commandService, identities,
-                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, () -> warnings(pushCerts, storedSecrets), metrics, tls, enrollment.handler(),
-                    settings.capacity()));
+                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, () -> readyzWarnings(pushCerts, pushHealth, storedSecrets), metrics, tls,
+                    enrollment.handler(), settings.capacity()));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -131,12 +134,6 @@ public final class MdmServer implements AutoCloseable {
     }
 
     /** What /readyz lists: expiring or unloadable push certificates, secrets this key does not open. */
-    private static List<String> warnings(PushCertService pushCerts, StoredSecrets secrets) {
-        List<String> all = new ArrayList<>(pushCerts.warnings());
-        all.addAll(secrets.warnings());
-        return all;
-    }
-
     /**
      * The store, or a {@link dev.jmdm.server.config.SettingsException} naming the setting that points at it
      * and why it cannot be opened, in one line; the driver's stack trace only at debug.
@@ -154,6 +151,14 @@ public final class MdmServer implements AutoCloseable {
             LOG.debug("{}", where, e);
             throw new dev.jmdm.server.config.SettingsException(where + ": " + e.reason());
         }
+    }
+
+    /** Push certificates this server cannot use or that expire, and pushes that fail: neither makes it unready. */
+    private static List<String> readyzWarnings(PushCertService certs, PushHealth health, StoredSecrets secrets) {
+        List<String> warnings = new ArrayList<>(certs.warnings());
+        warnings.addAll(health.warnings());
+        warnings.addAll(secrets.warnings());
+        return warnings;
     }
 
     private static Runnable guard(Runnable task) {

@@ -97,10 +97,16 @@ public record Settings(
      * @param caFile         PEM of extra trust anchors for that host (a stand-in's CA); null: the JDK's
      * @param certWarnBefore how long before a push certificate expires it is reported as expiring
      * @param repushAfter    an enrollment with pending commands that has been silent this long is pushed again
+     * @param timeout        how long a caller (an API request, the re-push sweep, a background push) waits for APNs's
+     *                       answers; pushes still unanswered then go on in the background and are reported pending
      */
-    public record Apns(String host, int port, Path caFile, java.time.Duration certWarnBefore, java.time.Duration repushAfter) {
+    public record Apns(String host, int port, Path caFile, java.time.Duration certWarnBefore, java.time.Duration repushAfter,
+            java.time.Duration timeout) {
         public static final String PRODUCTION = "api.push.apple.com";
         public static final String SANDBOX = "api.sandbox.push.apple.com";
+        public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(5);
+        /** An admin request should not hold a worker longer than this, whatever the setting says. */
+        public static final java.time.Duration MAX_TIMEOUT = java.time.Duration.ofSeconds(60);
     }
 
     public static final int DEFAULT_PORT = 9000;

@@ -87,6 +87,8 @@ public final class SettingsParser {
         String wipeRebind;
         @CommandLine.Mixin
         CapacityFlags capacity = new CapacityFlags();
+        @Option(names = "--apns-timeout", paramLabel = "DURATION", description = "MDM_APNS_TIMEOUT: longest an API call (or background push) waits for APNs before answering the push as pending (default 5s, at most 60s)")
+        String apnsTimeout;
     }
 
     /** Parses the arguments and environment. Returns null when help or version was printed. */
@@ -147,7 +149,8 @@ public final class SettingsParser {
         Settings.Apns apns = parseApns(pick(f.apnsUrl, env, "MDM_APNS_URL", "production"),
                 certificateFile("MDM_APNS_CA", pick(f.apnsCa, env, "MDM_APNS_CA", null), "a PEM file of the CA certificates to trust for APNs"),
                 parseDuration("MDM_PUSH_CERT_WARN", pick(f.pushCertWarn, env, "MDM_PUSH_CERT_WARN", "30d")),
-                parseDuration("MDM_REPUSH_AFTER", pick(f.repushAfter, env, "MDM_REPUSH_AFTER", "15m")));
+                parseDuration("MDM_REPUSH_AFTER", pick(f.repushAfter, env, "MDM_REPUSH_AFTER", "15m")),
+                parseApnsTimeout(pick(f.apnsTimeout, env, "MDM_APNS_TIMEOUT", "5s")));
         String secretKey = pick(f.secretKey, env, "MDM_SECRET_KEY", null);
         if (secretKey != null && secretKey.length() < 16) {
             throw new SettingsException("MDM_SECRET_KEY: too short; use at least 16 random characters, e.g. openssl rand -base64 32");
@@ -234,18 +237,28 @@ public final class SettingsParser {
         throw new SettingsException("MDM_PUBLIC_URL: '" + value + "' is not a base URL like https://mdm.example.org or https://mdm.example.org:8443/prefix");
     }
 
-    static Settings.Apns parseApns(String url, Path ca, java.time.Duration warn, java.time.Duration repush) {
+    /** Above zero (a caller always gives APNs a chance) and at most a minute (a worker is held meanwhile). */
+    static java.time.Duration parseApnsTimeout(String value) {
+        java.time.Duration d = parseDuration("MDM_APNS_TIMEOUT", value);
+        if (d.isZero() || d.compareTo(Settings.Apns.MAX_TIMEOUT) > 0) {
+            throw new SettingsException("MDM_APNS_TIMEOUT: '" + value + "' is outside (0, 60s]; use e.g. 5s, 2s or 30s");
+        }
+        return d;
+    }
+
+    static Settings.Apns parseApns(String url, Path ca, java.time.Duration warn, java.time.Duration repush,
+            java.time.Duration timeout) {
         String v = url.trim();
         if (v.equalsIgnoreCase("production")) {
-            return new Settings.Apns(Settings.Apns.PRODUCTION, 443, ca, warn, repush);
+            return new Settings.Apns(Settings.Apns.PRODUCTION, 443, ca, warn, repush, timeout);
         }
         if (v.equalsIgnoreCase("sandbox")) {
-            return new Settings.Apns(Settings.Apns.SANDBOX, 443, ca, warn, repush);
+            return new Settings.Apns(Settings.Apns.SANDBOX, 443, ca, warn, repush, timeout);
         }
         try {
             java.net.URI u = java.net.URI.create(v);
             if ("https".equals(u.getScheme()) && u.getHost() != null) {
-                return new Settings.Apns(u.getHost(), u.getPort() < 0 ? 443 : u.getPort(), ca, warn, repush);
+                return new Settings.Apns(u.getHost(), u.getPort() < 0 ? 443 : u.getPort(), ca, warn, repush, timeout);
             }
         } catch (IllegalArgumentException ignored) {
             // reported below

@@ -98,10 +98,12 @@ final class AdminApi {
     /**
      * nanomdm answers 500 when nothing could be pushed; we keep that for the server's own failures
      * (no certificate, APNs refusing) and answer 207 with per-id errors when it is the enrollments
-     * that cannot be pushed, as that is no server fault.
+     * that cannot be pushed, as that is no server fault, or when APNs has not answered within
+     * MDM_APNS_TIMEOUT and pushes are still pending.
      */
     private static boolean serverCouldNotPush(Map<String, PushResult> pushes) {
-        return pushes.values().stream().allMatch(r -> !r.ok() && r.attempted());
+        // a pending push has not failed (yet): that is a 207
+        return pushes.values().stream().allMatch(r -> !r.ok() && r.attempted() && !r.pending());
     }
 
     private static int putPushResults(Map<String, Object> result, Map<String, PushResult> pushes) {

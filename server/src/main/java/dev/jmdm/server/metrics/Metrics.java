@@ -40,6 +40,18 @@ public final class Metrics {
         FunctionCounter.builder("mdm_push_retries", stats, PushStats::retried).description("APNs attempts retried").register(registry);
     }
 
+    /** Whether pushes get through: gauges of the current failure run, and pushes callers stopped waiting for. */
+    public void bindPushHealth(dev.jmdm.server.push.PushHealth health) {
+        io.micrometer.core.instrument.Gauge.builder("mdm_push_failing_since_seconds", health,
+                dev.jmdm.server.push.PushHealth::failingSinceEpochSeconds)
+                .description("epoch seconds since pushes fail (no push accepted by APNs since); 0 while they get through")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("mdm_push_failures", health, dev.jmdm.server.push.PushHealth::failures)
+                .description("pushes failed or unanswered since APNs last accepted one").register(registry);
+        FunctionCounter.builder("mdm_push_unanswered", health, dev.jmdm.server.push.PushHealth::unansweredTotal)
+                .description("pushes still unanswered when MDM_APNS_TIMEOUT ran out (reported pending)").register(registry);
+    }
+
     public void checkin() {
         checkins.increment();
     }

@@ -51,22 +51,80 @@ public final class PushCertService {
         }
     }
 
-    /** Stores a certificate + unencrypted key in PEM (nanomdm's format). */
-    public Status uploadPem(String pem) {
-        return install(PushCertificate.fromPem(pem, clock));
+    /**
+     * A certificate for a new topic while enrolled devices use another: the devices stay on the topic they enrolled
+     * with, which only a certificate of that topic can wake, and new enrollments would take the new one. Usually a
+     * certificate made under another Apple ID instead of renewing the old one, which cuts the whole fleet off once
+     * the old certificate expires; nothing short of re-enrolling every device mends that.
+     *
+     * @param devicesByTopic the enrolled devices per topic in use, each other than {@code topic}
+     */
+    public static final class TopicChangeRefused extends RuntimeException {
+        private final String topic;
+        private final Map<String, Long> devicesByTopic;
+
+        TopicChangeRefused(String topic, Map<String, Long> devicesByTopic) {
+            super(message(topic, devicesByTopic));
+            this.topic = topic;
+            this.devicesByTopic = Map.copyOf(devicesByTopic);
+        }
+
+        private static String message(String topic, Map<String, Long> devicesByTopic) {
+            StringBuilder uses = new StringBuilder();
+            devicesByTopic.forEach((t, n) -> uses.append(uses.length() == 0 ? "" : ", ").append(n)
+                    .append(n == 1 ? " enrolled device uses" : " enrolled devices use").append(" push topic ").append(t));
+            return uses + ", not " + topic + ": a certificate for " + topic + " cannot wake them, and new enrollments "
+                    + "would take its topic. Renew the current certificate instead (same Apple ID in Apple's Push "
+                    + "Certificates Portal, same topic); to switch topics anyway, and re-enroll those devices, upload "
+                    + "again with ?force=1";
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        public Map<String, Long> devicesByTopic() {
+            return devicesByTopic;
+        }
     }
 
-    public Status uploadPkcs12(byte[] p12, char[] password) {
-        return install(PushCertificate.fromPkcs12(p12, password, clock));
+    /**
+     * Stores a certificate + unencrypted key in PEM (nanomdm's format).
+     *
+     * @param force store a certificate for a new topic even while enrolled devices use another
+     * @throws TopicChangeRefused when not forced and devices use another topic
+     */
+    public Status uploadPem(String pem, boolean force) {
+        return install(PushCertificate.fromPem(pem, clock), force);
     }
 
-    private synchronized Status install(PushCertificate cert) {
+    public Status uploadPkcs12(byte[] p12, char[] password, boolean force) {
+        return install(PushCertificate.fromPkcs12(p12, password, clock), force);
+    }
+
+    private synchronized Status install(PushCertificate cert, boolean force) {
+        if (!force) {
+            refuseTopicChange(cert.topic());
+        }
         store.store(cert.topic(), cert.certificatePem(), secrets.seal(cert.privateKeyPem()), cert.notAfter().toEpochMilli());
         sender.updateCertificate(cert);
         unloadable.remove(cert.topic());
         store.find(cert.topic()).ifPresent(s -> loaded.put(s.topic(), s.updatedAt()));
         LOG.info("push certificate for {} stored, valid until {}", cert.topic(), cert.notAfter());
         return status(cert.topic(), cert.notAfter());
+    }
+
+    /** Renewing a stored topic is always fine; a new topic only while no enrolled device uses another one. */
+    private void refuseTopicChange(String topic) {
+        if (store.find(topic).isPresent()) {
+            return;
+        }
+        Map<String, Long> others = store.devicesByTopic();
+        others.remove(topic);
+        if (!others.isEmpty()) {
+            LOG.warn("refused a push certificate for {}: enrolled devices use {}", topic, others);
+            throw new TopicChangeRefused(topic, others);
+        }
     }
 
     public Optional<Status> status(String topic) {

@@ -4,12 +4,16 @@ import dev.jmdm.apns.PushOutcome;
 import dev.jmdm.apns.PushSender;
 import dev.jmdm.apns.PushTarget;
 import dev.jmdm.server.storage.EnrollmentStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -18,31 +22,83 @@ import org.slf4j.LoggerFactory;
 /**
  * Pushes {@code {"mdm": PushMagic}} to enrollments and records what APNs said: a token APNs
  * calls gone is marked invalid and skipped until the device's next TokenUpdate.
+ *
+ * <p>A caller waits for APNs at most {@code MDM_APNS_TIMEOUT}: an APNs that accepts connections and
+ * never answers must not hold an admin request (and its worker) or a background push thread. Pushes
+ * still unanswered then are reported pending and go on; what APNs says later is recorded as it would
+ * have been, and the re-push sweep covers those that never get through.
  */
 public final class PushService {
     private static final Logger LOG = LoggerFactory.getLogger(PushService.class);
-    /** How long an API call waits for APNs's answers before reporting the rest as pending. */
-    static final long WAIT_SECONDS = 60;
+    /** Late answers waiting to be recorded; beyond this they are dropped (see {@link #recordLate}). */
+    static final int LATE_QUEUE = 256;
 
     private final EnrollmentStore enrollments;
     private final PushSender sender;
     private final Runnable refreshCertificates;
+    private final Duration timeout;
+    private final PushHealth health;
+    /** Records late answers off the threads that complete them (Netty's event loop must never wait on the database). */
+    private final ThreadPoolExecutor late;
 
-    /** @param refreshCertificates loads certificates changed through other servers; run before each push call */
-    public PushService(EnrollmentStore enrollments, PushSender sender, Runnable refreshCertificates) {
+    /**
+     * @param refreshCertificates loads certificates changed through other servers; run before each push call
+     * @param timeout how long a call waits for APNs's answers ({@code MDM_APNS_TIMEOUT})
+     */
+    public PushService(EnrollmentStore enrollments, PushSender sender, Runnable refreshCertificates, Duration timeout,
+            PushHealth health) {
         this.enrollments = enrollments;
         this.sender = sender;
         this.refreshCertificates = refreshCertificates;
+        this.timeout = timeout;
+        this.health = health;
+        this.late = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(LATE_QUEUE), r -> {
+            Thread t = new Thread(r, "push-late-answers");
+            t.setDaemon(true);
+            return t;
+        }, (task, pool) -> LOG.debug("late push answers dropped: {} batches already wait to be recorded", LATE_QUEUE));
+        late.allowCoreThreadTimeOut(true);
     }
 
-    /** One result per requested id, in request order. */
+    /** One result per requested id, in request order; returns within about the timeout whatever APNs does. */
     public Map<String, PushResult> push(Collection<String> enrollmentIds) {
         Map<String, PushResult> results = new LinkedHashMap<>();
+        Map<String, PushTarget> targets = targets(enrollmentIds, results);
+        if (targets.isEmpty()) {
+            return results;
+        }
+        refreshCertificates.run();
+        Map<String, CompletableFuture<PushOutcome>> pushes = new LinkedHashMap<>();
+        targets.forEach((id, target) -> pushes.put(id, sender.push(target)));
+        awaitAtMost(pushes.values());
+        Map<String, PushOutcome> answered = new LinkedHashMap<>();
+        Map<String, CompletableFuture<PushOutcome>> unanswered = new LinkedHashMap<>();
+        pushes.forEach((id, push) -> {
+            if (push.isDone()) {
+                answered.put(id, push.join());
+            } else {
+                unanswered.put(id, push);
+            }
+        });
+        record(answered, targets, true).forEach(results::put);
+        if (!unanswered.isEmpty()) {
+            String pending = "push pending: APNs did not answer within " + timeout.toMillis()
+                    + " ms; it goes on in the background, and the re-push sweep covers it if it never gets through";
+            unanswered.keySet().forEach(id -> results.put(id, PushResult.pending(pending)));
+            health.unanswered(unanswered.size());
+            health.failed("APNs did not answer within " + timeout.toMillis() + " ms", unanswered.size());
+            recordLater(unanswered, targets);
+        }
+        return results;
+    }
+
+    /** The targets to push, by id; the ids that cannot be pushed get their result here. */
+    private Map<String, PushTarget> targets(Collection<String> enrollmentIds, Map<String, PushResult> results) {
         Map<String, EnrollmentStore.PushInfo> found = new LinkedHashMap<>();
         for (EnrollmentStore.PushInfo e : enrollments.pushInfo(enrollmentIds)) {
             found.put(e.id(), e);
         }
-        List<PushTarget> targets = new ArrayList<>();
+        Map<String, PushTarget> targets = new LinkedHashMap<>();
         for (String id : enrollmentIds) {
             EnrollmentStore.PushInfo e = found.get(id);
             if (e == null) {
@@ -58,43 +114,76 @@ public final class PushService {
                     results.put(id, PushResult.notPushable("the stored push details (Topic, PushMagic, Token) are incomplete;"
                             + " waiting for the device's next TokenUpdate"));
                 } else {
-                    results.put(id, null);
-                    targets.add(target);
+                    results.put(id, null); // keeps the request order; filled in once APNs answers
+                    targets.put(id, target);
                 }
             }
         }
-        if (targets.isEmpty()) {
-            return results;
-        }
-        refreshCertificates.run();
-        Map<String, PushOutcome> outcomes;
+        return targets;
+    }
+
+    private void awaitAtMost(Collection<CompletableFuture<PushOutcome>> pushes) {
         try {
-            outcomes = sender.pushAll(targets).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            targets.forEach(t -> results.put(t.enrollmentId(), PushResult.failed("APNs did not answer within " + WAIT_SECONDS + " s")));
-            return results;
+            // the unanswered ones are reported pending
         } catch (InterruptedException e) {
+            // the server is stopping: answer with what is known, the rest is pending
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while pushing", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("push failed unexpectedly", e.getCause());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("push failed unexpectedly", e.getCause()); // PushSender's never do
         }
-        Map<String, String> pushed = new HashMap<>();
-        targets.forEach(t -> pushed.put(t.enrollmentId(), t.tokenHex()));
+    }
+
+    /** Once the unanswered pushes end, records what APNs said as if the caller had waited. */
+    private void recordLater(Map<String, CompletableFuture<PushOutcome>> unanswered, Map<String, PushTarget> targets) {
+        CompletableFuture.allOf(unanswered.values().toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
+            Map<String, PushOutcome> outcomes = new LinkedHashMap<>();
+            unanswered.forEach((id, push) -> outcomes.put(id, push.join()));
+            recordLate(outcomes, targets);
+        }, late);
+    }
+
+    /**
+     * Dropping a batch (queue full) or failing to write it (the database is going away) loses nothing that matters:
+     * the re-push sweep pushes again, and a token APNs calls gone is marked on the next push to it.
+     */
+    private void recordLate(Map<String, PushOutcome> outcomes, Map<String, PushTarget> targets) {
+        try {
+            record(outcomes, targets, false).forEach((id, r) -> {
+                if (!r.ok()) {
+                    LOG.debug("push to {} ended after its caller stopped waiting: {}", id, r.error());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not record late push answers: {}", e.toString());
+        }
+    }
+
+    /**
+     * Writes what APNs said and keeps {@link PushHealth} up to date.
+     *
+     * @param count whether failures count as new ones (false for pushes already counted as unanswered)
+     */
+    private Map<String, PushResult> record(Map<String, PushOutcome> outcomes, Map<String, PushTarget> targets, boolean count) {
+        Map<String, PushResult> results = new LinkedHashMap<>();
         List<String> sent = new ArrayList<>();
         outcomes.forEach((id, outcome) -> {
             if (outcome instanceof PushOutcome.Sent s) {
                 results.put(id, PushResult.sent(s.apnsId().toString()));
                 sent.add(id);
+                health.accepted();
             } else if (outcome instanceof PushOutcome.TokenInvalid t) {
-                if (enrollments.markTokenInvalid(id, pushed.get(id), t.reason())) {
+                if (enrollments.markTokenInvalid(id, targets.get(id).tokenHex(), t.reason())) {
                     LOG.info("APNs says the token of {} is gone ({}); not pushing it until TokenUpdate", id, t.reason());
                 } else {
                     LOG.info("APNs says the old token of {} is gone ({}); it has sent a new one since", id, t.reason());
                 }
                 results.put(id, PushResult.failed("APNs rejected the token: " + t.reason()));
             } else if (outcome instanceof PushOutcome.Failed f) {
-                results.put(id, PushResult.failed(f.reason() + (f.statusCode() > 0 ? " (APNs status " + f.statusCode() + ")" : "")));
+                String error = f.reason() + (f.statusCode() > 0 ? " (APNs status " + f.statusCode() + ")" : "");
+                results.put(id, PushResult.failed(error));
+                health.failed(error, count ? 1 : 0);
             }
         });
         enrollments.recordPushed(sent);

@@ -46,4 +46,17 @@ public final class PushCertStore {
                 .map((rs, ctx) -> new StoredPushCert(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)))
                 .list());
     }
+
+    /**
+     * How many devices (device channels and their users counted once) use each push topic among enabled enrollments:
+     * what a certificate for another topic would cut off. A full scan of enrollments, run only when a certificate
+     * for a topic not stored yet is uploaded.
+     */
+    public java.util.Map<String, Long> devicesByTopic() {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT topic, COUNT(DISTINCT device_id) FROM enrollments WHERE enabled = TRUE GROUP BY topic ORDER BY topic")
+                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getLong(2)))
+                .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue,
+                        (a, b) -> a, java.util.LinkedHashMap::new)));
+    }
 }

@@ -174,4 +174,17 @@ class SettingsParserTest {
         assertThat(SettingsParser.parse(new String[0], Map.of("MDM_STORAGE", "mysql", "MDM_DSN", "jdbc:mysql://a:3306,b:3306/mdm?user=x")).dsn())
                 .endsWith("/mdm?user=x");
     }
+
+    @Test
+    void theApnsTimeoutDefaultsToFiveSecondsAndIsBoundedAtStart() {
+        assertThat(SettingsParser.parse(new String[0], Map.of()).apns().timeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_APNS_TIMEOUT", "2s")).apns().timeout())
+                .isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(SettingsParser.parse(new String[] {"--apns-timeout", "PT0.5S"}, Map.of("MDM_APNS_TIMEOUT", "2s")).apns().timeout())
+                .isEqualTo(java.time.Duration.ofMillis(500));
+        for (String bad : new String[] {"0", "61s", "2h", "soon", "-1s"}) {
+            assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_APNS_TIMEOUT", bad))).as(bad)
+                    .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_APNS_TIMEOUT: ");
+        }
+    }
 }
