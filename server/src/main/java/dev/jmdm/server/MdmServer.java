@@ -58,14 +58,14 @@ public final class MdmServer implements AutoCloseable {
     static final Duration PUSH_CERT_RELOAD = Duration.ofSeconds(30);
     static final Duration REPUSH_SWEEP = Duration.ofMinutes(1);
 
-    private MdmServer(Settings settings, Clock clock) {
+    private MdmServer(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
         applyLogLevel(settings.logLevel());
         this.database = Database.open(settings.jdbcUrl(), Database.DEFAULT_POOL_SIZE);
         this.settings = settings;
         try {
             var jdbi = database.jdbi();
             EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock);
-            CommandStore commands = new CommandStore(jdbi, clock);
+            CommandStore commands = new CommandStore(jdbi, clock, probe);
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
             // A bad file is reported, with its setting's name, where the enrollment module loads it.
             java.security.cert.X509Certificate enrollmentCa = settings.enroll().deviceCaCert() == null ? null
@@ -167,7 +167,12 @@ public final class MdmServer implements AutoCloseable {
     }
 
     public static MdmServer start(Settings settings, Clock clock) {
-        return new MdmServer(settings, clock);
+        return new MdmServer(settings, clock, CommandStore.DeliveryProbe.NONE);
+    }
+
+    /** For tests that need to act between a command's choice and its claim (see {@link CommandStore.DeliveryProbe}). */
+    public static MdmServer start(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
+        return new MdmServer(settings, clock, probe);
     }
 
     public int port() {
