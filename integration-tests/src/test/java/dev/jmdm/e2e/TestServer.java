@@ -124,6 +124,16 @@ public final class TestServer implements AutoCloseable {
         return server.baseUri();
     }
 
+    /** The server's database, for tests that hold locks or read rows beside it. */
+    public String jdbcUrl() {
+        return server.settings().jdbcUrl();
+    }
+
+    /** The admin API's routes, "METHOD template". */
+    public java.util.List<String> adminRoutes() {
+        return server.adminRoutes();
+    }
+
     public TestDatabases.Engine engine() {
         return engine;
     }

@@ -187,6 +187,11 @@ public final class MdmServer implements AutoCloseable {
         return URI.create((settings.tls() != null ? "https" : "http") + "://127.0.0.1:" + port());
     }
 
+    /** The admin API's routes, "METHOD template". */
+    public List<String> adminRoutes() {
+        return http.adminRoutes();
+    }
+
     public CheckinService checkins() {
         return checkins;
     }
