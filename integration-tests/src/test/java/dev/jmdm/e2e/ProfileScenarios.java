@@ -370,6 +370,48 @@ abstract class ProfileScenarios {
         assertThat(mac.state().profiles().get(id).uuid()).isEqualTo(uuid);
     }
 
+    /**
+     * A sweep finds what differs without locks and locks only those hosts: while another transaction holds a
+     * converged host's row, a sweep with nothing to do for it returns at once, and so does one with work for
+     * another host. (Locking every host of the batch first, it waited for the lock.)
+     */
+    @Test
+    void aSweepLocksOnlyTheHostsThatDiffer() throws Exception {
+        SimulatedDevice busy = enrolledMac();
+        SimulatedDevice other = enrolledMac();
+        installed(busy, newIdentifier("converged"));
+        long busyHost = admin.send("GET", "/v1/hosts/" + busy.udid(), null).json().get("id").asLong();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.jdbcUrl())) {
+            c.setAutoCommit(false);
+            try (java.sql.PreparedStatement s = c.prepareStatement("SELECT id FROM hosts WHERE id = ? FOR UPDATE")) {
+                s.setLong(1, busyHost);
+                assertThat(s.executeQuery().next()).isTrue();
+            }
+            try {
+                AdminClient.Reply noop = pool.submit(() -> admin.send("POST", "/v1/profiles/reconcile", null))
+                        .get(20, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(noop.status()).as(noop.body()).isEqualTo(200);
+
+                String id = newIdentifier("beside-a-locked-host");
+                upload(profile(id, newUuid(), 32));
+                AdminClient.Reply target = pool.submit(() -> admin.send("PUT", "/v1/profiles/" + id + "/targets",
+                        ("{\"hosts\": [\"" + other.udid() + "\"]}").getBytes(StandardCharsets.UTF_8)))
+                        .get(20, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(target.status()).as(target.body()).isEqualTo(200);
+                AdminClient.Reply work = pool.submit(() -> admin.send("POST", "/v1/profiles/reconcile", null))
+                        .get(20, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(work.status()).as(work.body()).isEqualTo(200);
+                assertThat(hostProfiles(other).get(id).get("status").asText()).isEqualTo("pending");
+            } finally {
+                c.rollback();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(types(other.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+    }
+
     @Test
     void removedWhileInstallIsQueuedAndUndeliveredSendsNothing() {
         SimulatedDevice mac = enrolledMac();

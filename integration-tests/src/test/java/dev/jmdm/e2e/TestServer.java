@@ -37,6 +37,7 @@ public final class TestServer implements AutoCloseable {
     private final TestDatabases.Engine engine;
     private final String dsn;
     private final Map<String, String> extraEnv;
+    private final dev.jmdm.server.storage.CommandStore.DeliveryProbe probe;
     private boolean shared;
     private MdmServer server;
     public AdminClient admin;
@@ -47,9 +48,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(TestDatabases.Engine engine, Path dir, Map<String, String> extraEnv) throws IOException {
+        this(engine, dir, extraEnv, dev.jmdm.server.storage.CommandStore.DeliveryProbe.NONE);
+    }
+
+    /** With a probe told whenever a command is chosen for a device, just before it is claimed. */
+    public TestServer(TestDatabases.Engine engine, Path dir, Map<String, String> extraEnv,
+            dev.jmdm.server.storage.CommandStore.DeliveryProbe probe) throws IOException {
         this.engine = engine;
         this.dir = dir;
         this.extraEnv = extraEnv;
+        this.probe = probe;
         this.deviceCa = CertificateAuthority.createRoot("e2e device CA", Duration.ofDays(30));
         Files.writeString(dir.resolve("device-ca.pem"), Pem.encode(deviceCa.certificate()));
         this.dsn = engine == TestDatabases.Engine.MYSQL ? TestDatabases.freshUrl(engine) : null;
@@ -73,6 +81,7 @@ public final class TestServer implements AutoCloseable {
         this.extraEnv = env;
         this.deviceCa = primary.deviceCa;
         this.dsn = primary.dsn;
+        this.probe = dev.jmdm.server.storage.CommandStore.DeliveryProbe.NONE;
         this.shared = true;
         try {
             Files.copy(primary.dir.resolve("device-ca.pem"), dir.resolve("device-ca.pem"));
@@ -101,7 +110,7 @@ public final class TestServer implements AutoCloseable {
         }
         env.putAll(extraEnv);
         Settings settings = SettingsParser.parse(new String[0], env);
-        server = MdmServer.start(settings, Clock.systemUTC());
+        server = MdmServer.start(settings, Clock.systemUTC(), probe);
         URI base = server.baseUri();
         admin = new AdminClient(http, base, API_KEY);
         transport = new DeviceTransport(http, base.resolve("/mdm"));
@@ -113,6 +122,16 @@ public final class TestServer implements AutoCloseable {
 
     public URI baseUri() {
         return server.baseUri();
+    }
+
+    /** The server's database, for tests that hold locks or read rows beside it. */
+    public String jdbcUrl() {
+        return server.settings().jdbcUrl();
+    }
+
+    /** The admin API's routes, "METHOD template". */
+    public java.util.List<String> adminRoutes() {
+        return server.adminRoutes();
     }
 
     public TestDatabases.Engine engine() {

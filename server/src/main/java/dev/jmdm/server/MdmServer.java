@@ -61,7 +61,7 @@ public final class MdmServer implements AutoCloseable {
     static final Duration PUSH_CERT_RELOAD = Duration.ofSeconds(30);
     static final Duration REPUSH_SWEEP = Duration.ofMinutes(1);
 
-    private MdmServer(Settings settings, Clock clock) {
+    private MdmServer(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
         applyLogLevel(settings.logLevel());
         Metrics metrics = new Metrics();
         this.database = openStore(settings, metrics);
@@ -73,7 +73,7 @@ public final class MdmServer implements AutoCloseable {
             // Before anything answers: values written in plaintext by an earlier version are sealed.
             new SecretSealingPass(jdbi, storedSecrets).run();
             EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock, storedSecrets);
-            CommandStore commands = new CommandStore(jdbi, clock);
+            CommandStore commands = new CommandStore(jdbi, clock, probe);
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
             // A bad file is reported, with its setting's name, where the enrollment module loads it.
             java.security.cert.X509Certificate enrollmentCa = settings.enroll().deviceCaCert() == null ? null
@@ -205,7 +205,12 @@ public final class MdmServer implements AutoCloseable {
     }
 
     public static MdmServer start(Settings settings, Clock clock) {
-        return new MdmServer(settings, clock);
+        return new MdmServer(settings, clock, CommandStore.DeliveryProbe.NONE);
+    }
+
+    /** For tests that need to act between a command's choice and its claim (see {@link CommandStore.DeliveryProbe}). */
+    public static MdmServer start(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
+        return new MdmServer(settings, clock, probe);
     }
 
     public int port() {
@@ -218,6 +223,11 @@ public final class MdmServer implements AutoCloseable {
 
     public URI baseUri() {
         return URI.create((settings.tls() != null ? "https" : "http") + "://127.0.0.1:" + port());
+    }
+
+    /** The admin API's routes, "METHOD template". */
+    public List<String> adminRoutes() {
+        return http.adminRoutes();
     }
 
     public CheckinService checkins() {

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The command channel: stores a device's answer and hands it the next command.
  * Round trips per request: one for the certificate check (which also reads last-seen), one to
- * store a result (not on Idle), one for the next command, one to mark it delivered (only when
- * there is one), and a last-seen write at most once a minute per enrollment.
+ * store a result (not on Idle), one for the next command, one to claim it (only when there is one;
+ * a claim lost to a cancel reads the next one), and a last-seen write at most once a minute per enrollment.
  */
 public final class CommandService {
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
@@ -70,11 +70,10 @@ public final class CommandService {
         if (lastSeen != null && clock.millis() - lastSeen >= LAST_SEEN_GRANULARITY.toMillis()) {
             enrollments.touch(id.id());
         }
-        Optional<CommandStore.Next> next = commands.next(id.id(), report.status() == CommandReport.Status.IDLE);
+        Optional<CommandStore.Next> next = commands.deliverNext(id.id(), report.status() == CommandReport.Status.IDLE);
         if (next.isEmpty()) {
             return DeviceResponse.ok();
         }
-        commands.markDelivered(next.get().queueId());
         deliveryListeners.forEach(l -> l.delivered(id, next.get()));
         LOG.debug("delivering {} to {}", next.get().commandUuid(), id.id());
         return DeviceResponse.plist(next.get().command());

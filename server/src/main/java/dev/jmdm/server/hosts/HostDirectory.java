@@ -286,6 +286,8 @@ final class HostDirectory {
     void forget(long hostId) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
+            // Host row first, as the profile reconciler locks it before the host's queue and profile rows.
+            h.createQuery("SELECT id FROM hosts WHERE id = :h FOR UPDATE").bind("h", hostId).mapTo(Long.class).findOne();
             h.createUpdate("""
                     UPDATE enrollment_queue SET pending = FALSE, status = :cleared, updated_at = :now
                     WHERE pending = TRUE AND enrollment_id IN (SELECT e.id FROM enrollments e

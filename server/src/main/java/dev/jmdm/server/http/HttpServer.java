@@ -26,6 +26,7 @@ public final class HttpServer implements AutoCloseable {
 
     private final Undertow undertow;
     private final io.undertow.server.handlers.GracefulShutdownHandler inFlight;
+    private java.util.List<String> adminRoutes = java.util.List.of();
 
     /** Everything the routes need. No apiKeys turns the admin API (and /migration) off. */
     public record Wiring(InetSocketAddress listen, long maxBody, Map<String, String> apiKeys, boolean migration, String certHeader,
@@ -37,7 +38,9 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer(Wiring w) {
         DeviceHandler device = new DeviceHandler(w.checkins(), w.commandService(), w.identities(), w.certHeader(), w.maxBody(), w.metrics());
-        RoutingHandler routes = new RoutingHandler()
+        // false: path parameters stay out of the query parameters (a client's ?id= must not stand in for {id});
+        // handlers read them from the template match (Requests.pathParam).
+        RoutingHandler routes = new RoutingHandler(false)
                 .put("/mdm", blocking(device::mdm))
                 .put("/mdm/checkin", blocking(device::checkin))
                 .put("/mdm/connect", blocking(device::connect))
@@ -72,6 +75,7 @@ public final class HttpServer implements AutoCloseable {
                 router.post("/migration", device::migration);
             }
             w.features().forEach(f -> f.register(router));
+            adminRoutes = router.registered();
         } else {
             for (var method : java.util.List.of(Methods.GET, Methods.PUT, Methods.POST, Methods.DELETE)) {
                 routes.add(method, "/v1/*", ex -> Json.error(ex, 404, "the admin API is off: set MDM_API_KEY or MDM_API_KEYS"));
@@ -131,6 +135,11 @@ public final class HttpServer implements AutoCloseable {
 
     private static HttpHandler blocking(HttpHandler handler) {
         return new BlockingHandler(new ErrorHandler(handler));
+    }
+
+    /** The admin API's routes, "METHOD template" (empty when the API is off). */
+    public java.util.List<String> adminRoutes() {
+        return adminRoutes;
     }
 
     /** The bound port (useful when listening on port 0). */

@@ -3,6 +3,7 @@ package dev.jmdm.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.util.Deque;
 
@@ -11,8 +12,14 @@ public final class Requests {
     private Requests() {
     }
 
+    /**
+     * A parameter of the route's path template, from the match alone. Undertow's router can also copy it into
+     * the query parameters, after any the client sent under the same name, so {@code /v1/hosts/A?id=B} would
+     * read B; the router is built without that copy and every handler reads its path through here.
+     */
     public static String pathParam(HttpServerExchange exchange, String name) {
-        String v = query(exchange, name);
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        String v = match == null ? null : match.getParameters().get(name);
         if (v == null || v.isEmpty()) {
             throw new HttpError(400, "missing " + name + " in path");
         }

@@ -38,11 +38,12 @@ import org.slf4j.LoggerFactory;
  * Makes every enrolled host converge to its desired profiles.
  *
  * <p>All work on a host happens in one transaction that first locks the host's row ({@code SELECT … FOR
- * UPDATE} on {@code hosts}): the sweep locks a batch of hosts in id order, a device's answer locks its
- * host. So any number of servers may reconcile at once: the second to reach a host waits, then reads
- * what the first wrote and finds nothing left to do. Inside that transaction the host's state is
- * written first and the commands are queued after it (the same two INSERTs as {@code CommandStore.enqueue},
- * here on the locked transaction so state and queue commit together). One InstallProfile command is
+ * UPDATE} on {@code hosts}): the sweep finds the hosts of a batch that differ without any lock, then locks
+ * only those, in id order, and reads them again; a device's answer locks its host. So any number of servers
+ * may reconcile at once: the second to reach a host waits, then reads what the first wrote and finds
+ * nothing left to do, and a sweep with nothing to do holds no lock at all. Inside that transaction the
+ * host's state is written first and the commands are queued after it (the same two INSERTs as
+ * {@code CommandStore.enqueue}, here on the locked transaction so state and queue commit together). One InstallProfile command is
  * shared by every host of a batch that needs the same PayloadUUID, which keeps an edit for 100,000 hosts
  * to a few hundred statements.
  *
@@ -129,14 +130,16 @@ final class ProfileReconciler {
         int queued = 0;
         while (true) {
             long from = cursor;
-            BatchOutcome b = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> sweepBatch(h, from, scope));
+            BatchOutcome b = sweepBatch(from, scope);
             if (b == null) {
                 break;
             }
-            push(b.work.enrollmentsToPush());
             hosts += b.hosts;
-            changed += b.work.hostsChanged();
-            queued += b.work.entriesQueued;
+            if (b.work != null) {
+                push(b.work.enrollmentsToPush());
+                changed += b.work.hostsChanged();
+                queued += b.work.entriesQueued;
+            }
             cursor = b.lastHostId;
         }
         SweepResult r = new SweepResult(hosts, changed, queued, clock.millis() - start);
@@ -146,6 +149,7 @@ final class ProfileReconciler {
         return r;
     }
 
+    /** A batch's hosts, its last host id, and what was done (null: nothing differed, nothing was locked). */
     private record BatchOutcome(int hosts, long lastHostId, Work work) {
     }
 
@@ -156,16 +160,60 @@ final class ProfileReconciler {
      */
     private enum Canceled { YES, RUNNING, GONE }
 
-    private BatchOutcome sweepBatch(Handle h, long cursor, Set<String> scope) {
-        List<Long> locked = h.createQuery("SELECT id FROM hosts WHERE id > :c ORDER BY id LIMIT :n FOR UPDATE")
-                .bind("c", cursor).bind("n", batchSize).mapTo(Long.class).list();
-        if (locked.isEmpty()) {
+    /**
+     * One batch of host ids: the divergence queries run first without any lock, and only the hosts they return
+     * are locked (in id order, as everywhere: host row first) and read again under the lock, since another
+     * server may have reconciled them in between. A batch with nothing to do locks nothing.
+     */
+    private BatchOutcome sweepBatch(long cursor, Set<String> scope) {
+        Optional<HostRange> range = nextHosts(cursor);
+        if (range.isEmpty()) {
             return null;
         }
-        long hi = locked.get(locked.size() - 1);
+        long hi = range.get().hi();
+        Set<Long> differing = jdbi.withHandle(h -> divergent(h, cursor, hi, scope, null)).keySet();
+        if (differing.isEmpty()) {
+            return new BatchOutcome(range.get().hosts(), hi, null);
+        }
+        Work work = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+            List<Long> locked = lockHosts(h, differing);
+            Work w = new Work(h);
+            divergent(h, cursor, hi, scope, locked).forEach((hostId, in) -> w.apply(hostId, in.enrollmentId,
+                    reconciler.reconcile(in.desired, in.tracked, null, Set.of())));
+            w.flush();
+            return w;
+        });
+        return new BatchOutcome(range.get().hosts(), hi, work);
+    }
+
+    /** The next batch of host ids after the cursor: how many, and the last; read without locks. */
+    private record HostRange(int hosts, long hi) {
+    }
+
+    private Optional<HostRange> nextHosts(long cursor) {
+        List<Long> ids = jdbi.withHandle(h -> h.createQuery("SELECT id FROM hosts WHERE id > :c ORDER BY id LIMIT :n")
+                .bind("c", cursor).bind("n", batchSize).mapTo(Long.class).list());
+        return ids.isEmpty() ? Optional.empty() : Optional.of(new HostRange(ids.size(), ids.get(ids.size() - 1)));
+    }
+
+    /** Locks the hosts' rows in id order (the order every transaction that locks several hosts uses). */
+    private static List<Long> lockHosts(Handle h, Collection<Long> hostIds) {
+        return h.createQuery("SELECT id FROM hosts WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
+                .bindList("ids", List.copyOf(hostIds)).mapTo(Long.class).list();
+    }
+
+    /**
+     * The (host, profile) pairs of hosts in (lo, hi] whose desired and tracked state differ, by host; {@code only}
+     * narrows to those hosts (null: all of the range).
+     */
+    private static Map<Long, HostInput> divergent(Handle h, long lo, long hi, Set<String> scope, List<Long> only) {
         Map<Long, HostInput> inputs = new LinkedHashMap<>();
-        scoped(h.createQuery(DIVERGENT_DESIRED + (scope == null ? "" : DESIRED_SCOPE)), scope).bind("lo", cursor).bind("hi", hi)
-                .map((rs, ctx) -> {
+        if (only != null && only.isEmpty()) {
+            return inputs;
+        }
+        String hosts = only == null ? "" : " AND h.id IN (<hosts>)";
+        Query desired = scoped(h.createQuery(DIVERGENT_DESIRED + hosts + (scope == null ? "" : DESIRED_SCOPE)), scope, only);
+        desired.bind("lo", lo).bind("hi", hi).map((rs, ctx) -> {
             String enrollment = rs.getString(2);
             HostInput in = inputs.computeIfAbsent(rs.getLong(1), id -> new HostInput(enrollment));
             in.desired.put(rs.getString(3), new DesiredProfile(rs.getString(3), rs.getString(4), rs.getInt(5)));
@@ -174,22 +222,21 @@ final class ProfileReconciler {
             }
             return null;
         }).list();
-        scoped(h.createQuery(DIVERGENT_TRACKED + (scope == null ? "" : TRACKED_SCOPE)), scope).bind("lo", cursor).bind("hi", hi)
-                .map((rs, ctx) -> {
+        Query tracked = scoped(h.createQuery(DIVERGENT_TRACKED + hosts + (scope == null ? "" : TRACKED_SCOPE)), scope, only);
+        tracked.bind("lo", lo).bind("hi", hi).map((rs, ctx) -> {
             String enrollment = rs.getString(2);
             HostInput in = inputs.computeIfAbsent(rs.getLong(1), id -> new HostInput(enrollment));
             TrackedProfile t = HostProfileRows.read(rs, 3);
             in.tracked.put(t.identifier(), t);
             return null;
         }).list();
-        Work work = new Work(h);
-        inputs.forEach((hostId, in) -> work.apply(hostId, in.enrollmentId,
-                reconciler.reconcile(in.desired, in.tracked, null, Set.of())));
-        work.flush();
-        return new BatchOutcome(locked.size(), hi, work);
+        return inputs;
     }
 
-    private static Query scoped(Query q, Set<String> scope) {
+    private static Query scoped(Query q, Set<String> scope, List<Long> hosts) {
+        if (hosts != null) {
+            q.bindList("hosts", hosts);
+        }
         return scope == null ? q : q.bindList("scope", List.copyOf(scope));
     }
 
@@ -397,35 +444,48 @@ final class ProfileReconciler {
         int requested = 0;
         while (true) {
             long from = cursor;
-            Object[] out = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
-                List<Long> locked = h.createQuery("SELECT id FROM hosts WHERE id > :c ORDER BY id LIMIT :n FOR UPDATE")
-                        .bind("c", from).bind("n", batchSize).mapTo(Long.class).list();
-                if (locked.isEmpty()) {
-                    return null;
-                }
-                long hi = locked.get(locked.size() - 1);
-                Work w = new Work(h);
-                h.createQuery("""
-                        SELECT h.id, h.device_id FROM hosts h JOIN enrollments e ON e.id = h.device_id AND e.enabled = TRUE
-                        LEFT JOIN host_profile_lists l ON l.host_id = h.id
-                        WHERE h.id > :lo AND h.id <= :hi AND (l.requested_at IS NULL OR l.requested_at < :due)
-                          AND NOT EXISTS (SELECT 1 FROM enrollment_queue q JOIN commands c ON c.command_uuid = q.command_uuid
-                                          WHERE q.enrollment_id = h.device_id AND q.pending = TRUE AND c.request_type = 'ProfileList')""")
-                        .bind("lo", from).bind("hi", hi).bind("due", due)
-                        .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2))).list()
-                        .forEach(e -> w.profileListUnchecked(e.getKey(), e.getValue()));
-                w.flush();
-                return new Object[] {hi, w};
-            });
-            if (out == null) {
+            Optional<HostRange> range = nextHosts(from);
+            if (range.isEmpty()) {
                 break;
             }
-            Work w = (Work) out[1];
-            push(w.enrollmentsToPush());
-            requested += w.profileListsQueued;
-            cursor = (Long) out[0];
+            long hi = range.get().hi();
+            // As the profile sweep: find the due hosts without locks, then lock and re-check only those.
+            Set<Long> dueHosts = jdbi.withHandle(h -> dueForProfileList(h, from, hi, due, null)).keySet();
+            if (!dueHosts.isEmpty()) {
+                Work w = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+                    List<Long> locked = lockHosts(h, dueHosts);
+                    Work work = new Work(h);
+                    dueForProfileList(h, from, hi, due, locked).forEach(work::profileListUnchecked);
+                    work.flush();
+                    return work;
+                });
+                push(w.enrollmentsToPush());
+                requested += w.profileListsQueued;
+            }
+            cursor = hi;
         }
         return requested;
+    }
+
+    /** Enrolled hosts in (lo, hi] (or only those given) whose last ProfileList request is older than due and none waiting. */
+    private static Map<Long, String> dueForProfileList(Handle h, long lo, long hi, long due, List<Long> only) {
+        if (only != null && only.isEmpty()) {
+            return Map.of();
+        }
+        Query q = h.createQuery("""
+                SELECT h.id, h.device_id FROM hosts h JOIN enrollments e ON e.id = h.device_id AND e.enabled = TRUE
+                LEFT JOIN host_profile_lists l ON l.host_id = h.id
+                WHERE h.id > :lo AND h.id <= :hi AND (l.requested_at IS NULL OR l.requested_at < :due)
+                  AND NOT EXISTS (SELECT 1 FROM enrollment_queue q JOIN commands c ON c.command_uuid = q.command_uuid
+                                  WHERE q.enrollment_id = h.device_id AND q.pending = TRUE AND c.request_type = 'ProfileList')"""
+                + (only == null ? "" : " AND h.id IN (<hosts>)"));
+        if (only != null) {
+            q.bindList("hosts", only);
+        }
+        Map<Long, String> out = new LinkedHashMap<>();
+        q.bind("lo", lo).bind("hi", hi).bind("due", due).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2))).list()
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     private void markListed(Handle h, long hostId, Long requestedAt, Long reportedAt) {

@@ -27,10 +27,27 @@ public final class CommandStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final DeliveryProbe probe;
 
     public CommandStore(Jdbi jdbi, Clock clock) {
+        this(jdbi, clock, DeliveryProbe.NONE);
+    }
+
+    public CommandStore(Jdbi jdbi, Clock clock, DeliveryProbe probe) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.probe = probe;
+    }
+
+    /**
+     * Told when a command has been chosen for a device and is about to be claimed. Only tests use it: it lets
+     * them land a cancel in the window between the read and the claim, which is the race the claim closes.
+     */
+    @FunctionalInterface
+    public interface DeliveryProbe {
+        DeliveryProbe NONE = (enrollmentId, commandUuid) -> { };
+
+        void chosen(String enrollmentId, String commandUuid);
     }
 
     /** A CommandUUID that is already stored: enqueueing it again would make two answers ambiguous. */
@@ -104,10 +121,34 @@ public final class CommandStore {
                 .findOne());
     }
 
-    public void markDelivered(long queueId) {
-        jdbi.useHandle(h -> h.createUpdate("""
+    /**
+     * Claims a chosen command for delivery: it counts as delivered only if it is still pending in this very
+     * statement. A cancel (admin or profile reconciler) that committed after the read makes this a no-op, and
+     * the caller must not send the bytes. Both cancels refuse a row this claim has marked, so of a cancel and
+     * a delivery exactly one wins, whatever the order the database serialises them in.
+     */
+    public boolean claim(long queueId) {
+        return jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE enrollment_queue SET delivered_at = :now, delivery_count = delivery_count + 1, updated_at = :now
-                WHERE id = :id""").bind("id", queueId).bind("now", clock.millis()).execute());
+                WHERE id = :id AND pending = TRUE""").bind("id", queueId).bind("now", clock.millis()).execute()) > 0;
+    }
+
+    /**
+     * The next command for the device, claimed (see {@link #claim}): what it returns may be sent. A command
+     * cancelled between the read and the claim is skipped and the next one read; the loop ends because each
+     * lost claim means one row fewer pending.
+     */
+    public Optional<Next> deliverNext(String enrollmentId, boolean includeNotNow) {
+        while (true) {
+            Optional<Next> next = next(enrollmentId, includeNotNow);
+            if (next.isEmpty()) {
+                return next;
+            }
+            probe.chosen(enrollmentId, next.get().commandUuid());
+            if (claim(next.get().queueId())) {
+                return next;
+            }
+        }
     }
 
     /**

@@ -140,6 +140,10 @@ public final class HostStore {
      * from is deleted, and what from knew of the device (UDID, enrollment, model, OS) wins over into's.
      */
     private void merge(Handle h, long from, long into) {
+        // Both host rows first, in id order, before their profile and other rows move: the order the profile
+        // reconciler locks in, so a merge and a reconciliation wait for each other instead of deadlocking.
+        h.createQuery("SELECT id FROM hosts WHERE id IN (:a, :b) ORDER BY id FOR UPDATE").bind("a", from).bind("b", into)
+                .mapTo(Long.class).list();
         HostRecord f = find(h, from).orElseThrow();
         HostRows.move(h, from, into);
         h.createUpdate("UPDATE devices SET host_id = :into WHERE host_id = :from").bind("into", into).bind("from", from).execute();

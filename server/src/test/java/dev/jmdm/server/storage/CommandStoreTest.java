@@ -45,10 +45,7 @@ class CommandStoreTest {
     }
 
     private static String next(StoreFixture f, boolean idle) {
-        return f.commands.next(DEVICE, idle).map(n -> {
-            f.commands.markDelivered(n.queueId());
-            return n.commandUuid();
-        }).orElse(null);
+        return f.commands.deliverNext(DEVICE, idle).map(CommandStore.Next::commandUuid).orElse(null);
     }
 
     @ParameterizedTest
@@ -150,6 +147,68 @@ class CommandStoreTest {
             f.commands.storeReport(DEVICE, report("Acknowledged", a.commandUuid()));
             assertThat(next(f, true)).as("cancelled command is never delivered").isNull();
             assertThat(f.commands.pending(DEVICE)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aCancelLandingBetweenTheChoiceAndTheClaimWinsAndNothingIsSent(Engine engine) {
+        try (StoreFixture f = new StoreFixture(engine, Clock.systemUTC())) {
+            Command erase = command("EraseDevice");
+            Command info = command("DeviceInformation");
+            f.commands.enqueue(erase, List.of(DEVICE));
+            f.commands.enqueue(info, List.of(DEVICE));
+
+            // The losing order for the device: read, the admin's cancel commits, then the claim.
+            CommandStore.Next chosen = f.commands.next(DEVICE, true).orElseThrow();
+            assertThat(chosen.commandUuid()).isEqualTo(erase.commandUuid());
+            assertThat(f.commands.cancel(DEVICE, erase.commandUuid())).isEqualTo(CommandStore.CancelResult.CANCELED);
+            assertThat(f.commands.claim(chosen.queueId())).as("a cancelled command must not be claimed").isFalse();
+
+            assertThat(f.commands.entries(erase.commandUuid())).singleElement().satisfies(e -> {
+                assertThat(e.state()).isEqualTo(QueueEntry.CANCELED);
+                assertThat(e.deliveredAt()).isNull();
+                assertThat(e.deliveryCount()).isZero();
+            });
+            assertThat(next(f, true)).isEqualTo(info.commandUuid());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aClaimBeforeTheCancelWinsAndTheCancelIsRefused(Engine engine) {
+        try (StoreFixture f = new StoreFixture(engine, Clock.systemUTC())) {
+            Command erase = command("EraseDevice");
+            f.commands.enqueue(erase, List.of(DEVICE));
+
+            CommandStore.Next chosen = f.commands.next(DEVICE, true).orElseThrow();
+            assertThat(f.commands.claim(chosen.queueId())).isTrue();
+            assertThat(f.commands.cancel(DEVICE, erase.commandUuid())).isEqualTo(CommandStore.CancelResult.ALREADY_DELIVERED);
+            assertThat(f.commands.entries(erase.commandUuid())).singleElement()
+                    .satisfies(e -> assertThat(e.state()).isNotEqualTo(QueueEntry.CANCELED));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void deliveryThatLosesItsClaimHandsOutTheNextCommandInstead(Engine engine) {
+        try (StoreFixture f = new StoreFixture(engine, Clock.systemUTC())) {
+            Command erase = command("EraseDevice");
+            Command info = command("DeviceInformation");
+            f.commands.enqueue(erase, List.of(DEVICE));
+            f.commands.enqueue(info, List.of(DEVICE));
+            List<String> chosen = new java.util.ArrayList<>();
+            // A second store on the same database whose probe cancels the erase each time it is chosen.
+            CommandStore racing = new CommandStore(f.database.jdbi(), Clock.systemUTC(), (enrollment, uuid) -> {
+                chosen.add(uuid);
+                if (uuid.equals(erase.commandUuid())) {
+                    assertThat(f.commands.cancel(enrollment, uuid)).isEqualTo(CommandStore.CancelResult.CANCELED);
+                }
+            });
+
+            assertThat(racing.deliverNext(DEVICE, true)).map(CommandStore.Next::commandUuid).contains(info.commandUuid());
+            assertThat(chosen).containsExactly(erase.commandUuid(), info.commandUuid());
+            assertThat(f.commands.entries(erase.commandUuid()).get(0).deliveryCount()).isZero();
         }
     }
 }
