@@ -6,12 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.jmdm.server.protocol.Limits;
 import dev.jmdm.server.storage.HostRecord;
 import dev.jmdm.server.storage.HostStore;
 import dev.jmdm.server.storage.Sql;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Inventory facts per host and source, and the refresh schedule. Due hosts are claimed with a
@@ -19,6 +22,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * sweeping one database never queue the same host twice; no in-process locks.
  */
 final class InventoryStore {
+    private static final Logger LOG = LoggerFactory.getLogger(InventoryStore.class);
     /** Request types whose answers are inventory. */
     static final List<String> REQUEST_TYPES = List.of("DeviceInformation", "SecurityInfo", "InstalledApplicationList");
 
@@ -90,7 +94,9 @@ final class InventoryStore {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
             long hostId = InventoryParser.DEVICE.equals(parsed.source())
-                    ? hosts.reportSerial(h, reportingHostId, (String) parsed.facts().get("serial_number")) : reportingHostId;
+                    ? hosts.reportSerial(h, reportingHostId, fitting(parsed.facts().get("serial_number"), Limits.SERIAL_NUMBER,
+                            "SerialNumber", reportingHostId))
+                    : reportingHostId;
             Optional<String> old = h.createQuery("SELECT facts FROM host_inventory WHERE host_id = :h AND source = :s")
                     .bind("h", hostId).bind("s", parsed.source()).mapTo(String.class).findOne();
             boolean apps = InventoryParser.APPS.equals(parsed.source());
@@ -127,9 +133,11 @@ final class InventoryStore {
      */
     @SuppressWarnings("unchecked")
     private void refreshHostSummary(Handle h, long hostId, Map<String, Object> facts) {
-        Object os = facts.get("os") instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("version") : null;
-        Object product = facts.get("hardware") instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("product_name") : null;
-        Object name = facts.get("device_name");
+        String os = fitting(facts.get("os") instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("version") : null,
+                Limits.OS_VERSION, "OSVersion", hostId);
+        String product = fitting(facts.get("hardware") instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("product_name") : null,
+                Limits.PRODUCT_NAME, "ProductName", hostId);
+        String name = fitting(facts.get("device_name"), Limits.DEVICE_NAME, "DeviceName", hostId);
         if (os == null && product == null && name == null) {
             return;
         }
@@ -137,8 +145,24 @@ final class InventoryStore {
                 UPDATE hosts SET os_version = COALESCE(:os, os_version), product_name = COALESCE(:product, product_name),
                   platform = COALESCE(platform, :platform), device_name = COALESCE(:name, device_name), updated_at = :now
                 WHERE id = :h""")
-                .bind("os", (String) os).bind("product", (String) product).bind("platform", HostRecord.platformOf((String) product))
-                .bind("name", (String) name).bind("now", clock.millis()).bind("h", hostId).execute();
+                .bind("os", os).bind("product", product).bind("platform", HostRecord.platformOf(product))
+                .bind("name", name).bind("now", clock.millis()).bind("h", hostId).execute();
+    }
+
+    /**
+     * A reported value for a hosts column, or null (the column keeps what it has) when it is longer than the
+     * column holds: the rest of the answer is still stored, and the full value stays in the inventory facts.
+     */
+    private static String fitting(Object value, int max, String field, long hostId) {
+        if (!(value instanceof String s)) {
+            return null;
+        }
+        if (s.length() > max) { // UTF-16 units, as Limits counts them
+            LOG.warn("inventory of host {}: {} is longer than {} characters; the host list keeps its previous value", hostId,
+                    field, max);
+            return null;
+        }
+        return s;
     }
 
     Map<String, Stored> facts(long hostId) {
@@ -184,8 +208,16 @@ final class InventoryStore {
     void failed(long hostId, String failure) {
         jdbi.useHandle(h -> h.createUpdate(
                         "UPDATE host_inventory_schedule SET last_failure = :f, last_failure_at = :now WHERE host_id = :h")
-                .bind("f", failure.length() > 1024 ? failure.substring(0, 1024) : failure).bind("now", clock.millis())
+                .bind("f", clipped(failure, 1024)).bind("now", clock.millis())
                 .bind("h", hostId).execute());
+    }
+
+    /** At most max UTF-16 units (so at most max characters), never ending in half a surrogate pair. */
+    static String clipped(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        return s.substring(0, Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max);
     }
 
     /**

@@ -62,7 +62,18 @@ final class MdmSignature {
      */
     static Signed verify(String headerValue, byte[] body) {
         CMSSignedData cms = parse(headerValue, body == null ? new byte[0] : body);
+        try {
+            return check(cms);
+        } catch (IdentityException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // BouncyCastle decodes signer infos and certificates lazily, so a malformed one surfaces only here, as any of
+            // several runtime exceptions. It is the client's bad header, not a server fault.
+            throw new IdentityException("Mdm-Signature is not well-formed CMS SignedData: " + e, e);
+        }
+    }
 
+    private static Signed check(CMSSignedData cms) {
         Collection<SignerInformation> signers = cms.getSignerInfos().getSigners();
         if (signers.isEmpty()) {
             throw new IdentityException("Mdm-Signature has no signer");

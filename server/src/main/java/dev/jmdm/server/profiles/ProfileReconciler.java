@@ -330,7 +330,15 @@ final class ProfileReconciler {
             if (host.isEmpty()) {
                 return;
             }
-            List<InstalledProfile> installed = ProfileListParser.parse(report.raw());
+            List<InstalledProfile> installed;
+            try {
+                installed = ProfileListParser.parse(report.raw());
+            } catch (IllegalArgumentException e) {
+                // A malformed answer says nothing about what the device holds: the host keeps its state until the
+                // next ProfileList. It is the device's data, not a server fault, so no stack trace.
+                LOG.warn("profiles: ignored the ProfileList answer {} of {}: {}", report.commandUuid(), id.id(), e.getMessage());
+                return;
+            }
             Set<String> queued = new HashSet<>(jdbi.withHandle(h -> h.createQuery(
                             "SELECT command_uuid FROM enrollment_queue WHERE enrollment_id = :e AND pending = TRUE")
                     .bind("e", id.id()).mapTo(String.class).list()));

@@ -30,9 +30,13 @@ public final class Limits {
     private Limits() {
     }
 
-    /** The value, or a {@link ProtocolException} naming the field when it is longer than max characters. */
+    /**
+     * The value, or a {@link ProtocolException} naming the field when it is longer than max characters. Characters
+     * are counted as H2 counts them, in UTF-16 units (an emoji is two): MariaDB counts code points and would take
+     * more, but a value one engine refuses must be refused on both, and before the write, not by it.
+     */
     static String check(String field, String value, int max) {
-        if (value != null && value.codePointCount(0, value.length()) > max) {
+        if (value != null && value.length() > max) {
             throw new ProtocolException(field + " is longer than " + max + " characters");
         }
         return value;

@@ -22,6 +22,7 @@ import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -66,6 +67,23 @@ class MdmSignatureTest {
         assertThatThrownBy(() -> MdmSignature.verify(header, new byte[0])).isInstanceOf(IdentityException.class);
         assertThatThrownBy(() -> MdmSignature.verify(header, null)).isInstanceOf(IdentityException.class);
         assertThatThrownBy(() -> MdmSignature.verify(header, longer)).isInstanceOf(IdentityException.class);
+    }
+
+    /**
+     * A real device's signature with one byte of its DER replaced (found by the robustness suite): each breaks the
+     * signer info or a certificate in a way BouncyCastle reports only when they are read, with an
+     * IllegalArgumentException, ClassCastException, ArrayIndexOutOfBoundsException or IllegalStateException. Each
+     * must be a refusal (400), not a server fault.
+     */
+    @ParameterizedTest
+    @CsvSource({"56, 0xA0", "69, 0x00", "871, 0x00", "927, 0x0C", "472, 0x0C", "62, 0x0C", "61, 0x00", "84, 0x00"})
+    void refusesARealSignatureWithOneByteOfItsStructureReplaced(int index, String value) {
+        byte[] der = java.util.Base64.getMimeDecoder().decode(TestPki.resource("mdm-signature-2.b64").strip());
+        der[index] = (byte) Integer.parseInt(value.substring(2), 16);
+        String header = java.util.Base64.getEncoder().encodeToString(der);
+        assertThatThrownBy(() -> MdmSignature.verify(header, TestPki.resourceBytes("mdm-signature-2.body.plist")))
+                .isInstanceOf(IdentityException.class)
+                .hasMessageStartingWith("Mdm-Signature");
     }
 
     @Test

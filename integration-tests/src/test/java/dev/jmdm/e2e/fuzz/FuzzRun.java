@@ -1,0 +1,137 @@
+package dev.jmdm.e2e.fuzz;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The checks every fuzz input goes through, and what a run saw. An answer must not be a 5xx (bar the
+ * documented 501 for check-ins not implemented yet); the
+ * server must log no ERROR and no stack trace for it; and a refused input (4xx) must leave every
+ * table as it was. Findings are collected rather than thrown at once, so one run shows them all,
+ * each with what it takes to replay it (seed, part, number, the input).
+ */
+public final class FuzzRun {
+    /** Stop collecting after this many findings: a broken server would otherwise fill the report. */
+    private static final int MAX_FINDINGS = 25;
+
+    private final String part;
+    private final long seed;
+    private final StoredState state;
+    private final Supplier<List<String>> logProblems;
+    private final Supplier<String> stderr;
+    private final List<String> findings = new ArrayList<>();
+    private final Map<Integer, Integer> statuses = new TreeMap<>();
+    private final long started = System.nanoTime();
+    private StoredState.Snapshot baseline;
+    private int logProblemsSeen;
+    private int stderrSeen;
+    private int inputs;
+
+    public FuzzRun(String part, long seed, StoredState state, Supplier<List<String>> logProblems, Supplier<String> stderr) {
+        this.part = part;
+        this.seed = seed;
+        this.state = state;
+        this.logProblems = logProblems;
+        this.stderr = stderr;
+        this.logProblemsSeen = logProblems.get().size();
+        this.stderrSeen = stderr.get().length();
+        this.baseline = state.take();
+    }
+
+    /** Something other than a fuzz input changed the data (setup, a healing request): the new baseline. */
+    public void accepted() {
+        baseline = state.take();
+    }
+
+    /**
+     * Like {@link #accepted()}, for changes that start work in the background (profile reconciliation):
+     * the baseline is taken once the tables stop changing.
+     */
+    public void acceptedAndSettled() {
+        StoredState.Snapshot last = state.take();
+        for (int i = 0; i < 100; i++) {
+            sleep(20);
+            StoredState.Snapshot now = state.take();
+            if (now.equals(last)) {
+                break;
+            }
+            last = now;
+        }
+        baseline = last;
+    }
+
+    /** Checks one input's answer. Returns whether the server took the input (2xx). */
+    public boolean check(int n, String target, byte[] input, int status, String answer) {
+        inputs++;
+        statuses.merge(status, 1, Integer::sum);
+        List<String> logs = logProblems.get();
+        String err = stderr.get();
+        String problem = null;
+        // 501 is the documented answer to the check-ins the server does not implement yet (DeclarativeManagement,
+        // GetToken): a deliberate refusal, not a fault.
+        if (status >= 500 && status != 501) {
+            problem = "answered " + status + ": " + clip(answer, 300);
+        } else if (logs.size() > logProblemsSeen) {
+            problem = "logged " + logs.subList(logProblemsSeen, logs.size());
+        } else if (err.length() > stderrSeen && (err.substring(stderrSeen).contains("\tat ")
+                || err.substring(stderrSeen).contains("Exception"))) {
+            problem = "printed a stack trace: " + clip(err.substring(stderrSeen), 500);
+        }
+        logProblemsSeen = logs.size();
+        stderrSeen = err.length();
+        boolean taken = status >= 200 && status < 300;
+        if (status >= 400 && status < 600) {
+            StoredState.Snapshot after = state.take();
+            List<String> changed = after.changedSince(baseline);
+            if (!changed.isEmpty() && problem == null) {
+                problem = "refused with " + status + " (" + clip(answer, 200) + ") but changed " + changed;
+            }
+            baseline = after;
+        } else {
+            baseline = state.take();
+        }
+        if (problem != null && findings.size() < MAX_FINDINGS) {
+            findings.add(part + " input #" + n + " (seed " + seed + ") to " + target + " " + problem + "\n  input: " + show(input));
+        }
+        return taken;
+    }
+
+    public List<String> findings() {
+        return findings;
+    }
+
+    public int inputs() {
+        return inputs;
+    }
+
+    /** One line for the build log and docs/benchmarks.md: inputs, time, rate, answers by status. */
+    public String summary() {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return String.format("fuzz %s: %d inputs in %.1f s (%.0f inputs/s), answers %s, findings %d, snapshot %.1f ms", part, inputs,
+                seconds, inputs / Math.max(seconds, 1e-9), statuses, findings.size(), state.averageMillis());
+    }
+
+    private static String show(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        boolean printable = text.chars().allMatch(c -> c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0xFFFD));
+        return printable ? clip(text, 1500) + " (" + input.length + " bytes)"
+                : "base64 " + clip(Base64.getEncoder().encodeToString(input), 1500) + " (" + input.length + " bytes)";
+    }
+
+    private static String clip(String s, int max) {
+        return s == null ? "" : s.length() <= max ? s : s.substring(0, max) + "…";
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
