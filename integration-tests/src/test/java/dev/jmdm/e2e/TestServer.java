@@ -182,11 +182,6 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** The server's JDBC URL, for tests that read its tables directly (the fuzz suite's snapshots). */
-    public String jdbcUrl() {
-        return server.settings().jdbcUrl();
-    }
-
     /** A device identity from the trusted CA; EC keys keep bulk tests fast. */
     public Issued identity(String name) {
         return deviceCa.issueDeviceIdentity(name, Duration.ofDays(7), KeyAlgorithm.EC_P256);
