@@ -51,6 +51,7 @@ public final class MdmServer implements AutoCloseable {
     private final CommandService commandService;
     private PushSender pushSender;
     private RepushScheduler repush;
+    private SecretSealingPass sealing;
     private dev.jmdm.server.profiles.ProfileFeature profiles;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mdm-timers");
@@ -70,8 +71,13 @@ public final class MdmServer implements AutoCloseable {
             var jdbi = database.jdbi();
             SecretBox secrets = secretBox(settings);
             StoredSecrets storedSecrets = new StoredSecrets(secrets);
-            // Before anything answers: values written in plaintext by an earlier version are sealed.
-            new SecretSealingPass(jdbi, storedSecrets).run();
+            // The key check is quick and feeds /readyz from the start; sealing what an earlier version wrote in
+            // plaintext may take minutes on a large fleet, so it runs beside the server (reads accept plaintext).
+            sealing = new SecretSealingPass(jdbi, storedSecrets);
+            sealing.probe();
+            Thread sealer = new Thread(guard(sealing::seal), "secret-sealing");
+            sealer.setDaemon(true);
+            sealer.start();
             EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock, storedSecrets);
             CommandStore commands = new CommandStore(jdbi, clock, probe);
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
@@ -248,6 +254,9 @@ public final class MdmServer implements AutoCloseable {
 
     private void closeQuietly() {
         timers.shutdownNow();
+        if (sealing != null) {
+            sealing.stop();
+        }
         if (profiles != null) {
             profiles.close();
         }

@@ -9,15 +9,17 @@ import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Run at every start, before the server answers: seals each stored secret that is not sealed yet
- * (written before sealing existed, or by an older server sharing the database), then checks that this
- * server's key opens what is sealed. A SQL migration cannot do this (it does not know the key); running
- * at every start rather than once also catches values an older server wrote during a rolling upgrade.
- * With nothing left to seal it costs one table scan per column that returns no rows.
+ * Started at every start: seals each stored secret that is not sealed yet (written before sealing
+ * existed, or by an older server sharing the database), and checks that this server's key opens what
+ * is sealed. A SQL migration cannot do this (it does not know the key); running at every start rather
+ * than once also catches values an older server wrote during a rolling upgrade. The server runs it in
+ * the background (reads accept an unsealed value meanwhile), so a large first pass does not hold up
+ * the listener; with nothing left to seal it costs one table scan per column that returns no rows.
  */
 public final class SecretSealingPass {
     private static final Logger LOG = LoggerFactory.getLogger(SecretSealingPass.class);
@@ -25,14 +27,28 @@ public final class SecretSealingPass {
 
     private final Jdbi jdbi;
     private final StoredSecrets secrets;
+    private volatile boolean stopped;
 
     public SecretSealingPass(Jdbi jdbi, StoredSecrets secrets) {
         this.jdbi = jdbi;
         this.secrets = secrets;
     }
 
-    /** Seals what is not sealed; returns how many values of each column it sealed. */
+    /** Checks the key, then seals what is not sealed; returns how many values of each column it sealed. */
     public Map<SealedColumn, Integer> run() {
+        probe();
+        return seal();
+    }
+
+    /** Opens one sealed value per column; one that does not open is remembered for /readyz and logged. Fast. */
+    public void probe() {
+        for (SealedColumn c : SealedColumn.values()) {
+            probe(c);
+        }
+    }
+
+    /** Seals what is not sealed, page by page until done or {@link #stop()}; how many of each column it sealed. */
+    public Map<SealedColumn, Integer> seal() {
         Map<SealedColumn, Integer> sealed = new EnumMap<>(SealedColumn.class);
         for (SealedColumn c : SealedColumn.values()) {
             int n = seal(c);
@@ -40,9 +56,13 @@ public final class SecretSealingPass {
             if (n > 0) {
                 LOG.info("sealed {} {}(s) stored in plaintext by an earlier version", n, c.label());
             }
-            probe(c);
         }
         return sealed;
+    }
+
+    /** Ends {@link #seal()} after the page it is on; the next start carries on. */
+    public void stop() {
+        stopped = true;
     }
 
     private int seal(SealedColumn c) {
@@ -51,18 +71,27 @@ public final class SecretSealingPass {
         while (true) {
             String from = after;
             List<Map.Entry<String, Object>> rows = jdbi.withHandle(h -> unsealed(h, c, from));
-            for (Map.Entry<String, Object> row : rows) {
-                // Compare-and-set: a value another server (or a device) replaced meanwhile is left to them.
-                total += jdbi.withHandle(h -> h.createUpdate("UPDATE " + c.table() + " SET " + c.column() + " = :sealed WHERE "
-                                + c.keyColumn() + " = :k AND " + c.column() + " = :old")
-                        .bind("sealed", sealedValue(c, row.getKey(), row.getValue())).bind("k", row.getKey())
-                        .bind("old", row.getValue()).execute());
+            if (!rows.isEmpty()) {
+                total += jdbi.inTransaction(h -> sealBatch(h, c, rows));
             }
-            if (rows.size() < BATCH) {
+            if (rows.size() < BATCH || stopped) {
                 return total;
             }
             after = rows.get(rows.size() - 1).getKey();
         }
+    }
+
+    /**
+     * One transaction per page (one commit, not one per row). Compare-and-set: a value another server (or a
+     * device) replaced meanwhile is left to them.
+     */
+    private int sealBatch(Handle h, SealedColumn c, List<Map.Entry<String, Object>> rows) {
+        PreparedBatch batch = h.prepareBatch("UPDATE " + c.table() + " SET " + c.column() + " = :sealed WHERE "
+                + c.keyColumn() + " = :k AND " + c.column() + " = :old");
+        for (Map.Entry<String, Object> row : rows) {
+            batch.bind("sealed", sealedValue(c, row.getKey(), row.getValue())).bind("k", row.getKey()).bind("old", row.getValue()).add();
+        }
+        return java.util.Arrays.stream(batch.execute()).map(n -> Math.max(n, 0)).sum();
     }
 
     private static List<Map.Entry<String, Object>> unsealed(Handle h, SealedColumn c, String after) {

@@ -50,6 +50,8 @@ class SecretSealingPassTest {
                 });
             }
             try (Database db = Database.open(url, 2)) {
+                // Before the pass gets to them (it runs beside the server), plaintext values read as they are.
+                assertThat(new EnrollmentStore(db.jdbi(), Clock.systemUTC(), SECRETS).bootstrapToken("OLD-MAC")).contains(BOOTSTRAP_TOKEN);
                 assertThat(new SecretSealingPass(db.jdbi(), SECRETS).run())
                         .containsExactlyInAnyOrderEntriesOf(Map.of(SealedColumn.BOOTSTRAP_TOKEN, 1, SealedColumn.UNLOCK_TOKEN, 1, SealedColumn.PIN, 1));
                 byte[] bootstrap = raw(db, "SELECT bootstrap_token FROM devices WHERE id = 'OLD-MAC'");
