@@ -69,7 +69,8 @@ final class MdmSignature {
         } catch (RuntimeException e) {
             // BouncyCastle decodes signer infos and certificates lazily, so a malformed one surfaces only here, as any of
             // several runtime exceptions. It is the client's bad header, not a server fault.
-            throw new IdentityException("Mdm-Signature is not well-formed CMS SignedData: " + e, e);
+            // The answer names no BouncyCastle class; the cause stays attached for debugging.
+            throw new IdentityException("Mdm-Signature is not well-formed CMS SignedData (a malformed signer info or certificate)", e);
         }
     }
 
