@@ -37,11 +37,16 @@ final class InventoryStore {
     private final Jdbi jdbi;
     private final HostStore hosts;
     private final Clock clock;
+    private final List<InventoryListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     InventoryStore(Jdbi jdbi, HostStore hosts, Clock clock) {
         this.jdbi = jdbi;
         this.hosts = hosts;
         this.clock = clock;
+    }
+
+    void addListener(InventoryListener listener) {
+        listeners.add(listener);
     }
 
     /** The query whose answer fills a source. */
@@ -88,7 +93,7 @@ final class InventoryStore {
      */
     void store(long reportingHostId, InventoryParser.Parsed parsed, String commandUuid, AppListQuery appQuery) {
         long now = clock.millis();
-        jdbi.useTransaction(h -> {
+        long stored = jdbi.inTransaction(h -> {
             long hostId = InventoryParser.DEVICE.equals(parsed.source())
                     ? hosts.reportSerial(h, reportingHostId, (String) parsed.facts().get("serial_number")) : reportingHostId;
             Optional<String> old = h.createQuery("SELECT facts FROM host_inventory WHERE host_id = :h AND source = :s")
@@ -98,7 +103,7 @@ final class InventoryStore {
                 h.createUpdate("UPDATE host_inventory SET facts = :f WHERE host_id = :h AND source = :s")
                         .bind("f", ApiJson.write(appQuery.applyTo(ApiJson.readMap(old.get()), parsed.facts())))
                         .bind("h", hostId).bind("s", parsed.source()).execute();
-                return;
+                return hostId;
             }
             Map<String, Object> facts = old.isPresent() && !apps
                     ? InventoryParser.merge(ApiJson.readMap(old.get()), parsed.facts()) : parsed.facts();
@@ -118,7 +123,9 @@ final class InventoryStore {
             if (InventoryParser.DEVICE.equals(parsed.source())) {
                 refreshHostSummary(h, hostId, parsed.facts());
             }
+            return hostId;
         });
+        listeners.forEach(l -> l.inventoryChanged(stored));
     }
 
     /**
