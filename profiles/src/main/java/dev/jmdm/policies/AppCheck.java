@@ -37,6 +37,26 @@ public record AppCheck(String identifier, String minVersion, boolean present) im
     }
 
     @Override
+    public Result test(Facts facts) {
+        if (facts.apps() == null) {
+            return Result.UNKNOWN;
+        }
+        boolean installed = facts.apps().containsKey(identifier);
+        if (!present || !installed) {
+            return installed == present ? Result.PASS : Result.FAIL;
+        }
+        if (minVersion == null) {
+            return Result.PASS;
+        }
+        String version = facts.apps().get(identifier);
+        int[] have = version == null ? null : Versions.parse(version);
+        if (have == null) {
+            return Result.UNKNOWN;
+        }
+        return Versions.compare(have, Versions.parse(minVersion)) >= 0 ? Result.PASS : Result.FAIL;
+    }
+
+    @Override
     public void factsUsed(java.util.Set<String> into) {
         into.add("apps");
     }

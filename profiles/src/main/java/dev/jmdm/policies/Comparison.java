@@ -37,6 +37,23 @@ public record Comparison(FactCatalog.Fact fact, Op op, Object value, String writ
     }
 
     @Override
+    public Result test(Facts facts) {
+        Object actual = facts.get(fact.name());
+        if (op == Op.EXISTS) {
+            return (actual != null) == (Boolean) value ? Result.PASS : Result.FAIL;
+        }
+        if (actual == null) {
+            return Result.UNKNOWN;
+        }
+        try {
+            Boolean holds = holds(actual);
+            return holds == null ? Result.UNKNOWN : holds ? Result.PASS : Result.FAIL;
+        } catch (BoundedRegex.BudgetExceeded e) {
+            return Result.UNKNOWN;
+        }
+    }
+
+    @Override
     public void factsUsed(java.util.Set<String> into) {
         into.add(fact.name());
     }

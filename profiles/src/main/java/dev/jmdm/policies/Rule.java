@@ -11,6 +11,9 @@ import java.util.List;
 public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, AppCheck, ProfileCheck {
     Verdict evaluate(Facts facts);
 
+    /** The result alone, without building reasons: the same answer as evaluate(facts).result(), for sweeps. */
+    Result test(Facts facts);
+
     /** Every fact name the rule reads (app and profile checks read apps and profiles). */
     void factsUsed(java.util.Set<String> into);
 
@@ -28,6 +31,21 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
                 return Verdict.combine(Result.FAIL, failed);
             }
             return unknown.isEmpty() ? Verdict.combine(Result.PASS, passed) : Verdict.combine(Result.UNKNOWN, unknown);
+        }
+
+        @Override
+        public Result test(Facts facts) {
+            Result out = Result.PASS;
+            for (Rule r : rules) {
+                Result x = r.test(facts);
+                if (x == Result.FAIL) {
+                    return Result.FAIL;
+                }
+                if (x == Result.UNKNOWN) {
+                    out = Result.UNKNOWN;
+                }
+            }
+            return out;
         }
 
         @Override
@@ -52,6 +70,21 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
         }
 
         @Override
+        public Result test(Facts facts) {
+            Result out = Result.FAIL;
+            for (Rule r : rules) {
+                Result x = r.test(facts);
+                if (x == Result.PASS) {
+                    return Result.PASS;
+                }
+                if (x == Result.UNKNOWN) {
+                    out = Result.UNKNOWN;
+                }
+            }
+            return out;
+        }
+
+        @Override
         public void factsUsed(java.util.Set<String> into) {
             rules.forEach(r -> r.factsUsed(into));
         }
@@ -66,6 +99,12 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
                 case FAIL -> new Verdict(Result.PASS, "not (" + v.reason() + ")", v.facts());
                 case UNKNOWN -> v;
             };
+        }
+
+        @Override
+        public Result test(Facts facts) {
+            Result x = rule.test(facts);
+            return x == Result.PASS ? Result.FAIL : x == Result.FAIL ? Result.PASS : x;
         }
 
         @Override

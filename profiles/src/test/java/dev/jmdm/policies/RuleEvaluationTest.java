@@ -26,8 +26,12 @@ class RuleEvaluationTest {
     static final Facts FACTS = Facts.of(MAC, Map.of("com.google.Chrome", "125.0.6422.142", "org.example.Old", "1.2 (45)"),
             Map.of("com.example.wifi", "verified", "com.example.vpn", "pending"));
 
+    /** The result, checked to be the same through the fast path sweeps use. */
     static Result eval(String rule) {
-        return Yaml.rule(rule).evaluate(FACTS).result();
+        Rule r = Yaml.rule(rule);
+        Result full = r.evaluate(FACTS).result();
+        assertThat(r.test(FACTS)).as("test() agrees with evaluate() on " + rule).isEqualTo(full);
+        return full;
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

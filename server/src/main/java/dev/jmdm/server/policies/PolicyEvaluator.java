@@ -46,13 +46,22 @@ final class PolicyEvaluator {
     void evaluateHost(long hostId) {
         List<Pending> pending = results.jdbi().inTransaction(h -> {
             List<StoredPolicy> all = policies.all(h);
-            return all.isEmpty() ? List.of() : evaluate(h, all, List.of(hostId));
+            return all.isEmpty() ? List.of() : evaluate(h, all, List.of(hostId), true);
         });
         remediate(pending);
     }
 
-    /** Evaluates one policy for every host, a batch at a time; returns how many hosts it covered. */
+    /** Evaluates one (new or edited) policy for every host, reasons included; returns how many hosts it covered. */
     int evaluatePolicy(StoredPolicy policy) {
+        return evaluateAll(List.of(policy), true);
+    }
+
+    /**
+     * Evaluates the policies for every host, reading each batch of hosts once; returns how many hosts it
+     * covered. With reasons false, a host whose result did not change keeps its stored reason (a sweep
+     * after time passed: only changed results cost a full verdict).
+     */
+    int evaluateAll(List<StoredPolicy> list, boolean reasons) {
         int hosts = 0;
         long after = 0;
         while (true) {
@@ -62,18 +71,19 @@ final class PolicyEvaluator {
             if (ids.isEmpty()) {
                 return hosts;
             }
-            List<Pending> pending = results.jdbi().inTransaction(h -> evaluate(h, List.of(policy), ids));
+            List<Pending> pending = results.jdbi().inTransaction(h -> evaluate(h, list, ids, reasons));
             remediate(pending);
             hosts += ids.size();
             after = ids.get(ids.size() - 1);
         }
     }
 
-    private List<Pending> evaluate(Handle h, List<StoredPolicy> list, List<Long> hostIds) {
+    private List<Pending> evaluate(Handle h, List<StoredPolicy> list, List<Long> hostIds, boolean reasons) {
         long now = clock.millis();
         List<HostSnapshot> snapshots = reader.read(h, hostIds);
         Map<Long, Map<String, ResultRow>> existing = results.results(h, hostIds);
         List<Pending> pending = new ArrayList<>();
+        ResultStore.Batch writes = results.batch();
         for (HostSnapshot s : snapshots) {
             Map<String, ResultRow> old = existing.getOrDefault(s.hostId(), Map.of());
             for (StoredPolicy p : list) {
@@ -81,8 +91,12 @@ final class PolicyEvaluator {
                 ResultRow before = old.get(p.name());
                 if (!doc.appliesToPlatform(s.platform()) || !p.targets().includes(s.hostId(), s.groups())) {
                     if (before != null) {
-                        results.delete(h, p.name(), s.hostId());
+                        writes.delete(p.name(), s.hostId());
                     }
+                    continue;
+                }
+                if (!reasons && before != null && !ResultRow.RAN.equals(before.remediationState())
+                        && doc.check().test(s.facts()).wire().equals(before.result())) {
                     continue;
                 }
                 Verdict v = doc.check().evaluate(s.facts());
@@ -90,21 +104,22 @@ final class PolicyEvaluator {
                 if (after == null) {
                     continue;
                 }
-                results.upsert(h, after);
+                writes.upsert(after);
                 if (before == null || !before.result().equals(after.result())) {
-                    results.transition(h, p.name(), s.hostId(), before == null ? null : before.result(), after);
+                    writes.transition(p.name(), s.hostId(), before == null ? null : before.result(), after);
                     Map<String, Object> detail = new LinkedHashMap<>();
                     detail.put("from", before == null ? null : before.result());
                     detail.put("to", after.result());
                     detail.put("reason", after.reason());
-                    results.event(h, "policy." + after.result(), s.hostId(), p.name(), detail);
+                    writes.event("policy." + after.result(), s.hostId(), p.name(), detail);
                 }
                 if (RemediationState.ineffectiveNow(before, after)) {
-                    results.event(h, "remediation.ineffective", s.hostId(), p.name(),
+                    writes.event("remediation.ineffective", s.hostId(), p.name(),
                             Map.of("remediated_at", java.time.Instant.ofEpochMilli(after.remediatedAt()).toString(), "reason", after.reason()));
                 }
             }
         }
+        writes.flush(h);
         return pending;
     }
 
@@ -129,8 +144,7 @@ final class PolicyEvaluator {
                 state = ResultRow.INEFFECTIVE;
             }
         }
-        if (!changed && before.reason().equals(v.reason()) && before.facts().equals(facts)
-                && java.util.Objects.equals(before.remediationState(), state)) {
+        if (!changed && before.reason().equals(v.reason()) && java.util.Objects.equals(before.remediationState(), state)) {
             return null;
         }
         return new ResultRow(p.name(), hostId, result, changed ? now : before.since(), v.reason(), facts, now, remediatedAt, state);
