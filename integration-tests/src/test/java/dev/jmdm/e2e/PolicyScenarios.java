@@ -243,6 +243,10 @@ abstract class PolicyScenarios {
         assertThat(results.get("results")).hasSize(1);
         assertThat(results.get("results").get(0).get("serial_number").asText()).isEqualTo(serial);
         assertThat(get("/v1/policies/" + policy + "/results?result=fail").get("results")).isEmpty();
+        assertThat(get("/v1/policies/" + policy + "/results?platform=macos&q=" + serial.substring(2)).get("results")).hasSize(1);
+        assertThat(get("/v1/policies/" + policy + "/results?platform=ios").get("results")).isEmpty();
+        assertThat(get("/v1/policies/" + policy + "/results?q=_%25").get("results")).isEmpty();
+        assertThat(admin.send("GET", "/v1/policies/" + policy + "/results?result=maybe", null).status()).isEqualTo(400);
     }
 
     @Test

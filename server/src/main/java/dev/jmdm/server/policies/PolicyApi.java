@@ -94,7 +94,7 @@ final class PolicyApi {
         Json.send(ex, 200, Map.of("deleted", name));
     }
 
-    /** GET /v1/policies/{name}/results?result=pass|fail|unknown&limit=&cursor= (host id order). */
+    /** GET /v1/policies/{name}/results?result=pass|fail|unknown&platform=&q=&limit=&cursor= (host id order). */
     private void results(HttpServerExchange ex) {
         StoredPolicy p = policy(ex);
         String result = Requests.query(ex, "result");
@@ -103,7 +103,12 @@ final class PolicyApi {
         }
         int limit = Requests.intQuery(ex, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         long cursor = cursor(ex, 0);
-        List<Views.HostResult> page = reports.results(p.name(), result, cursor, limit);
+        String q = Requests.query(ex, "q");
+        if (q != null && q.length() > 255) {
+            throw new HttpError(400, "q is at most 255 characters");
+        }
+        List<Views.HostResult> page = reports.results(p.name(), new Reports.ResultFilter(result, Requests.query(ex, "platform"),
+                q == null || q.isEmpty() ? null : q), cursor, limit);
         String next = page.size() == limit ? Long.toString(page.get(page.size() - 1).hostId()) : null;
         Json.send(ex, 200, new Views.Results(page, reports.counts().getOrDefault(p.name(), Views.Counts.NONE), next));
     }

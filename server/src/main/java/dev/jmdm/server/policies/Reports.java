@@ -52,15 +52,33 @@ final class Reports {
         };
     }
 
-    /** One policy's results in host id order, optionally of one result, after the cursor host id. */
-    List<Views.HostResult> results(String policy, String result, long after, int limit) {
+    /** Filters of a policy's results, as the hosts list has them; null: any. */
+    record ResultFilter(String result, String platform, String q) {
+    }
+
+    /** One policy's results in host id order, filtered, after the cursor host id. */
+    List<Views.HostResult> results(String policy, ResultFilter f, long after, int limit) {
         return jdbi.withHandle(h -> {
-            Query q = h.createQuery("SELECT " + RESULT_COLUMNS + " FROM policy_results r JOIN hosts h ON h.id = r.host_id "
-                            + "WHERE r.policy = :p AND r.host_id > :c" + (result == null ? "" : " AND r.result = :r")
-                            + " ORDER BY r.host_id LIMIT :n")
-                    .bind("p", policy).bind("c", after).bind("n", limit);
-            if (result != null) {
-                q.bind("r", result);
+            StringBuilder sql = new StringBuilder("SELECT " + RESULT_COLUMNS + " FROM policy_results r JOIN hosts h ON h.id = r.host_id "
+                    + "WHERE r.policy = :p AND r.host_id > :c");
+            if (f.result() != null) {
+                sql.append(" AND r.result = :r");
+            }
+            if (f.platform() != null) {
+                sql.append(" AND h.platform = :pl");
+            }
+            if (f.q() != null) {
+                sql.append(" AND (h.serial_number LIKE :q ESCAPE '!' OR h.device_name LIKE :q ESCAPE '!' OR h.udid LIKE :q ESCAPE '!')");
+            }
+            Query q = h.createQuery(sql.append(" ORDER BY r.host_id LIMIT :n").toString()).bind("p", policy).bind("c", after).bind("n", limit);
+            if (f.result() != null) {
+                q.bind("r", f.result());
+            }
+            if (f.platform() != null) {
+                q.bind("pl", f.platform());
+            }
+            if (f.q() != null) {
+                q.bind("q", "%" + f.q().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
             }
             return q.map((rs, ctx) -> row(rs)).list();
         });
