@@ -55,9 +55,4 @@ public record AppCheck(String identifier, String minVersion, boolean present) im
         }
         return Versions.compare(have, Versions.parse(minVersion)) >= 0 ? Result.PASS : Result.FAIL;
     }
-
-    @Override
-    public void factsUsed(java.util.Set<String> into) {
-        into.add("apps");
-    }
 }

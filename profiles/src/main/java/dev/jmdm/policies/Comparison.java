@@ -53,11 +53,6 @@ public record Comparison(FactCatalog.Fact fact, Op op, Object value, String writ
         }
     }
 
-    @Override
-    public void factsUsed(java.util.Set<String> into) {
-        into.add(fact.name());
-    }
-
     /** Whether the comparison holds; null when the host's value is not of the fact's type. */
     private Boolean holds(Object actual) {
         switch (op) {

@@ -22,9 +22,4 @@ public record ProfileCheck(String identifier, String status) implements Rule {
         String have = facts.profiles() == null ? null : facts.profiles().get(identifier);
         return (have == null ? "absent" : have).equals(status) ? Result.PASS : Result.FAIL;
     }
-
-    @Override
-    public void factsUsed(java.util.Set<String> into) {
-        into.add("profiles");
-    }
 }

@@ -14,9 +14,6 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
     /** The result alone, without building reasons: the same answer as evaluate(facts).result(), for sweeps. */
     Result test(Facts facts);
 
-    /** Every fact name the rule reads (app and profile checks read apps and profiles). */
-    void factsUsed(java.util.Set<String> into);
-
     record All(List<Rule> rules) implements Rule {
         @Override
         public Verdict evaluate(Facts facts) {
@@ -46,11 +43,6 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
                 }
             }
             return out;
-        }
-
-        @Override
-        public void factsUsed(java.util.Set<String> into) {
-            rules.forEach(r -> r.factsUsed(into));
         }
     }
 
@@ -83,11 +75,6 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
             }
             return out;
         }
-
-        @Override
-        public void factsUsed(java.util.Set<String> into) {
-            rules.forEach(r -> r.factsUsed(into));
-        }
     }
 
     record Not(Rule rule) implements Rule {
@@ -105,11 +92,6 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
         public Result test(Facts facts) {
             Result x = rule.test(facts);
             return x == Result.PASS ? Result.FAIL : x == Result.FAIL ? Result.PASS : x;
-        }
-
-        @Override
-        public void factsUsed(java.util.Set<String> into) {
-            rule.factsUsed(into);
         }
     }
 }
