@@ -324,4 +324,41 @@ abstract class PolicyScenarios {
         assertThat(admin.send("GET", "/v1/policies/" + policy, null).status()).isEqualTo(404);
         assertThat(admin.send("DELETE", "/v1/policies/" + policy, null).status()).isEqualTo(404);
     }
+
+    @Test
+    void refetchAndCommandRemediationsQueueForTheFailingHostAndAreAudited() {
+        SimulatedDevice mac = mac(new AtomicBoolean(false));
+        String serial = mac.facts().serialNumber();
+        String t = tag();
+        String refetch = "fv-refetch-" + t;
+        String command = "fv-command-" + t;
+        assertThat(send("POST", "/v1/policies", "application/yaml", """
+                name: %s
+                targets: {hosts: [%s]}
+                check: {fact: security.filevault_enabled, eq: true}
+                remediation: {refetch: true}
+                """.formatted(refetch, serial)).status()).isEqualTo(201);
+        awaitResult(serial, refetch, "fail");
+        await().atMost(Duration.ofSeconds(10)).until(() -> eventKinds(refetch).contains("remediation.run"));
+        assertThat(types(mac.channel().poll())).contains("DeviceInformation", "SecurityInfo", "InstalledApplicationList");
+
+        assertThat(send("POST", "/v1/policies", "application/json", """
+                {"name": "%s", "targets": {"hosts": ["%s"]}, "check": {"fact": "security.filevault_enabled", "eq": true},
+                 "remediation": {"command": {"request_type": "DeviceInformation", "queries": ["OSVersion"]}}}
+                """.formatted(command, serial)).status()).isEqualTo(201);
+        awaitResult(serial, command, "fail");
+        await().atMost(Duration.ofSeconds(10)).until(() -> eventKinds(command).contains("remediation.run"));
+        assertThat(types(mac.channel().poll())).contains("DeviceInformation");
+
+        String audit = get("/v1/audit?host=" + serial).toString();
+        assertThat(audit).contains("policy:" + refetch).contains("inventory.refetch").contains("policy:" + command);
+        // A command the builder would refuse is refused when the policy is saved.
+        AdminClient.Reply bad = send("POST", "/v1/policies", "application/yaml", """
+                name: bad-command-%s
+                check: {fact: security.filevault_enabled, eq: true}
+                remediation: {command: {request_type: NoSuchRequest}}
+                """.formatted(t));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.json().get("problems").get(0).get("path").asText()).isEqualTo("remediation.command");
+    }
 }
