@@ -53,6 +53,7 @@ public final class MdmServer implements AutoCloseable {
     private RepushScheduler repush;
     private SecretSealingPass sealing;
     private dev.jmdm.server.profiles.ProfileFeature profiles;
+    private dev.jmdm.server.policies.PolicyFeature policies;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mdm-timers");
         t.setDaemon(true);
@@ -122,6 +123,9 @@ public final class MdmServer implements AutoCloseable {
             var hostsFeature = dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts,
                     commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets, settings.wipeRebind(), metrics);
             features.add(hostsFeature);
+            policies = dev.jmdm.server.policies.PolicyFeature.start(jdbi, hosts, hostsFeature, profiles, commandService, clock, timers,
+                    settings.maxBodyBytes());
+            features.add(policies);
             EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port, metrics.shedCounter("enroll"));
             features.add(enrollment.api());
             javax.net.ssl.SSLContext tls = settings.tls() == null ? null
@@ -259,6 +263,9 @@ public final class MdmServer implements AutoCloseable {
         }
         if (profiles != null) {
             profiles.close();
+        }
+        if (policies != null) {
+            policies.close();
         }
         if (repush != null) {
             repush.close();

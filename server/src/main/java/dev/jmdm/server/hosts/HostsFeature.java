@@ -31,12 +31,27 @@ public final class HostsFeature implements ApiRoutes {
     private final RemoteActions actions;
     private final CommandsApi commands;
     private final CertificateBindingApi certificates;
+    private final InventoryStore inventory;
+    private final HostCommands hostCommands;
 
-    private HostsFeature(HostsApi hosts, RemoteActions actions, CommandsApi commands, CertificateBindingApi certificates) {
+    private HostsFeature(HostsApi hosts, RemoteActions actions, CommandsApi commands, CertificateBindingApi certificates,
+            InventoryStore inventory, HostCommands hostCommands) {
         this.hosts = hosts;
         this.actions = actions;
         this.commands = commands;
         this.certificates = certificates;
+        this.inventory = inventory;
+        this.hostCommands = hostCommands;
+    }
+
+    /** Told after each host's inventory facts are stored. */
+    public void addInventoryListener(InventoryListener listener) {
+        inventory.addListener(listener);
+    }
+
+    /** Commands other features queue for hosts on their own account (policy remediation). */
+    public HostCommands hostCommands() {
+        return hostCommands;
     }
 
     /**
@@ -76,7 +91,8 @@ public final class HostsFeature implements ApiRoutes {
         }
         return new HostsFeature(api, new RemoteActions(directory, inventory, commandStore, pins, audit, api, maxBody),
                 new CommandsApi(directory, hostStore, commandStore, audit, api, maxBody),
-                new CertificateBindingApi(bindings, hostStore, audit, clock));
+                new CertificateBindingApi(bindings, hostStore, audit, clock), inventory,
+                new HostCommands(hostStore, commandStore, collector, audit, wakeups));
     }
 
     /** Audits commands queued through the raw enqueue API as the structured API audits its own. */

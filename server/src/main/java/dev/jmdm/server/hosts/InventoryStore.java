@@ -41,11 +41,16 @@ final class InventoryStore {
     private final Jdbi jdbi;
     private final HostStore hosts;
     private final Clock clock;
+    private final List<InventoryListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     InventoryStore(Jdbi jdbi, HostStore hosts, Clock clock) {
         this.jdbi = jdbi;
         this.hosts = hosts;
         this.clock = clock;
+    }
+
+    void addListener(InventoryListener listener) {
+        listeners.add(listener);
     }
 
     /** The query whose answer fills a source. */
@@ -92,7 +97,7 @@ final class InventoryStore {
      */
     void store(long reportingHostId, InventoryParser.Parsed parsed, String commandUuid, AppListQuery appQuery) {
         long now = clock.millis();
-        jdbi.useTransaction(h -> {
+        long stored = jdbi.inTransaction(h -> {
             long hostId = InventoryParser.DEVICE.equals(parsed.source())
                     ? hosts.reportSerial(h, reportingHostId, fitting(parsed.facts().get("serial_number"), Limits.SERIAL_NUMBER,
                             "SerialNumber", reportingHostId))
@@ -104,7 +109,7 @@ final class InventoryStore {
                 h.createUpdate("UPDATE host_inventory SET facts = :f WHERE host_id = :h AND source = :s")
                         .bind("f", ApiJson.write(appQuery.applyTo(ApiJson.readMap(old.get()), parsed.facts())))
                         .bind("h", hostId).bind("s", parsed.source()).execute();
-                return;
+                return hostId;
             }
             Map<String, Object> facts = old.isPresent() && !apps
                     ? InventoryParser.merge(ApiJson.readMap(old.get()), parsed.facts()) : parsed.facts();
@@ -124,7 +129,9 @@ final class InventoryStore {
             if (InventoryParser.DEVICE.equals(parsed.source())) {
                 refreshHostSummary(h, hostId, parsed.facts());
             }
+            return hostId;
         });
+        listeners.forEach(l -> l.inventoryChanged(stored));
     }
 
     /**

@@ -137,6 +137,11 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
         }
     }
 
+    /** Reconciles the profile's hosts soon: another feature changed who it targets (a policy's remediation). */
+    public void reconcileSoon(String identifier) {
+        sweepSoon(identifier);
+    }
+
     /** Stops the push thread; the server's executor, which runs the sweeps, is the server's to stop. */
     @Override
     public void close() {

@@ -22,7 +22,8 @@ public final class HostRows {
             new Table("host_pins", List.of("command_uuid")),
             new Table("host_profiles", List.of("identifier")),
             new Table("host_profile_lists", List.of()),
-            new Table("profile_target_hosts", List.of("identifier", "excluded")));
+            new Table("profile_target_hosts", List.of("identifier", "excluded")),
+            new Table("policy_results", List.of("policy")));
 
     private HostRows() {
     }

@@ -1,0 +1,164 @@
+package dev.jmdm.server.policies;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jmdm.policies.Facts;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Reads hosts' facts for the rule language, a batch of hosts in four queries: the host rows with their
+ * device channel, the parsed inventory (host_inventory), the tracked profile status (host_profiles) and
+ * group membership. The fact names are those of {@link dev.jmdm.policies.FactCatalog}.
+ */
+final class HostFactsReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+    private static final double HOUR_MS = 3_600_000.0;
+
+    private final Clock clock;
+
+    HostFactsReader(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Snapshots of the given hosts that exist, in the order given. */
+    List<HostSnapshot> read(Handle h, List<Long> hostIds) {
+        if (hostIds.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Map<String, Object>> facts = new LinkedHashMap<>();
+        Map<Long, String> platforms = new HashMap<>();
+        h.createQuery("""
+                        SELECT h.id, h.platform, h.serial_number, h.device_name, h.enrolled_at, e.enabled, e.last_seen_at
+                        FROM hosts h LEFT JOIN enrollments e ON e.id = h.device_id WHERE h.id IN (<ids>)""")
+                .bindList("ids", hostIds)
+                .map((rs, ctx) -> {
+                    long id = rs.getLong(1);
+                    Map<String, Object> f = new HashMap<>();
+                    put(f, "host.platform", rs.getString(2));
+                    put(f, "device.serial_number", rs.getString(3));
+                    put(f, "device.device_name", rs.getString(4));
+                    Long enrolledAt = rs.getObject(5, Long.class);
+                    Boolean enabled = rs.getObject(6, Boolean.class);
+                    Long lastSeen = rs.getObject(7, Long.class);
+                    f.put("host.enrolled", enrolledAt != null && Boolean.TRUE.equals(enabled));
+                    put(f, "host.enrolled_at", enrolledAt);
+                    put(f, "host.last_seen_at", lastSeen);
+                    if (lastSeen != null) {
+                        f.put("host.last_seen_age_hours", Math.max(0, clock.millis() - lastSeen) / HOUR_MS);
+                    }
+                    platforms.put(id, rs.getString(2));
+                    facts.put(id, f);
+                    return id;
+                }).list();
+        Map<Long, Map<String, String>> apps = new HashMap<>();
+        h.createQuery("SELECT host_id, source, facts FROM host_inventory WHERE host_id IN (<ids>)")
+                .bindList("ids", hostIds)
+                .map((rs, ctx) -> {
+                    Map<String, Object> f = facts.get(rs.getLong(1));
+                    if (f != null) {
+                        Map<String, Object> parsed = parse(rs.getString(3));
+                        switch (rs.getString(2)) {
+                            case "device" -> device(parsed, f);
+                            case "security" -> security(parsed, f);
+                            case "apps" -> apps.put(rs.getLong(1), apps(parsed));
+                            default -> {
+                            }
+                        }
+                    }
+                    return 0;
+                }).list();
+        Map<Long, Map<String, String>> profiles = new HashMap<>();
+        h.createQuery("SELECT host_id, identifier, status FROM host_profiles WHERE host_id IN (<ids>) AND operation = 'install'")
+                .bindList("ids", hostIds)
+                .map((rs, ctx) -> profiles.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getString(2), rs.getString(3)))
+                .list();
+        Map<Long, Set<String>> groups = new HashMap<>();
+        h.createQuery("SELECT host_id, group_name FROM host_group_members WHERE host_id IN (<ids>)")
+                .bindList("ids", hostIds)
+                .map((rs, ctx) -> groups.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getString(2)))
+                .list();
+        List<HostSnapshot> out = new ArrayList<>();
+        for (long id : hostIds) {
+            Map<String, Object> f = facts.get(id);
+            if (f != null) {
+                out.add(new HostSnapshot(id, platforms.get(id), groups.getOrDefault(id, Set.of()),
+                        Facts.of(f, apps.get(id), profiles.getOrDefault(id, Map.of()))));
+            }
+        }
+        return out;
+    }
+
+    private static void device(Map<String, Object> d, Map<String, Object> f) {
+        put(f, "device.os_version", at(d, "os", "version"));
+        put(f, "device.build_version", at(d, "os", "build"));
+        put(f, "device.model", at(d, "hardware", "model"));
+        put(f, "device.model_name", at(d, "hardware", "model_name"));
+        put(f, "device.product_name", at(d, "hardware", "product_name"));
+        put(f, "device.supervised", at(d, "management", "supervised"));
+        put(f, "device.capacity_gb", at(d, "storage", "capacity_gb"));
+        put(f, "device.available_capacity_gb", at(d, "storage", "available_gb"));
+        put(f, "device.battery_percent", at(d, "battery", "percent"));
+        put(f, "device.activation_lock_enabled", at(d, "management", "activation_lock_enabled"));
+        put(f, "device.find_my_enabled", at(d, "management", "find_my_enabled"));
+        // The host row already names these; the device's own answer is fresher.
+        put(f, "device.serial_number", d.get("serial_number"));
+        put(f, "device.device_name", d.get("device_name"));
+        // SecurityInfo is the better source; DeviceInformation's answer stands in until one arrives.
+        if (d.get("sip_enabled") != null) {
+            f.putIfAbsent("security.sip_enabled", d.get("sip_enabled"));
+        }
+    }
+
+    private static void security(Map<String, Object> s, Map<String, Object> f) {
+        put(f, "security.filevault_enabled", at(s, "filevault", "enabled"));
+        put(f, "security.sip_enabled", s.get("sip_enabled"));
+        put(f, "security.firewall_enabled", at(s, "firewall", "enabled"));
+        put(f, "security.passcode_present", s.get("passcode_present"));
+        put(f, "security.passcode_compliant", s.get("passcode_compliant"));
+        put(f, "security.secure_boot_level", at(s, "secure_boot", "level"));
+        put(f, "security.recovery_lock_enabled", s.get("recovery_lock_enabled"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> apps(Map<String, Object> a) {
+        Map<String, String> out = new HashMap<>();
+        if (a.get("apps") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m && m.get("identifier") instanceof String id) {
+                    Object v = m.get("short_version") != null ? m.get("short_version") : m.get("version");
+                    out.put(id, v == null ? null : v.toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Object at(Map<String, Object> m, String section, String key) {
+        return m.get(section) instanceof Map<?, ?> s ? s.get(key) : null;
+    }
+
+    private static void put(Map<String, Object> f, String name, Object value) {
+        if (value != null) {
+            f.put(name, value);
+        }
+    }
+
+    private static Map<String, Object> parse(String json) {
+        try {
+            return JSON.readValue(json, MAP);
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+}

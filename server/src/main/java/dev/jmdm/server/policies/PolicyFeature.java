@@ -1,0 +1,135 @@
+package dev.jmdm.server.policies;
+
+import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.hosts.HostCommands;
+import dev.jmdm.server.hosts.HostsFeature;
+import dev.jmdm.server.http.ApiRouter;
+import dev.jmdm.server.http.ApiRoutes;
+import dev.jmdm.server.profiles.ProfileFeature;
+import dev.jmdm.server.storage.HostStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compliance policies wired into a server: the API, evaluation on inventory changes, profile answers
+ * and policy edits (all on one background thread, so evaluations of one server never race each
+ * other), remediation through the hosts and profiles features, and the hourly history point.
+ */
+public final class PolicyFeature implements ApiRoutes, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyFeature.class);
+    static final Duration HISTORY_EVERY = Duration.ofHours(1);
+
+    /** Queues a policy's full evaluation. */
+    interface Scheduler {
+        void evaluateSoon(StoredPolicy policy);
+    }
+
+    private final ExecutorService executor;
+    private final PolicyApi api;
+    private final ComplianceApi compliance;
+
+    private PolicyFeature(ExecutorService executor, PolicyApi api, ComplianceApi compliance) {
+        this.executor = executor;
+        this.api = api;
+        this.compliance = compliance;
+    }
+
+    public static PolicyFeature start(Jdbi jdbi, HostStore hosts, HostsFeature hostsFeature, ProfileFeature profiles,
+            CommandService commands, Clock clock, ScheduledExecutorService timers, long maxBody) {
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "policy-eval");
+            t.setDaemon(true);
+            return t;
+        });
+        PolicyStore store = new PolicyStore(jdbi, clock);
+        ResultStore results = new ResultStore(jdbi, clock);
+        Reports reports = new Reports(jdbi, clock);
+        Remediator remediator = remediator(jdbi, hostsFeature.hostCommands(), profiles);
+        PolicyEvaluator evaluator = new PolicyEvaluator(store, results, new HostFactsReader(clock), remediator, clock);
+        Scheduler scheduler = policy -> run(executor, "evaluation of policy " + policy.name(), () -> {
+            store.evaluation(policy.name(), policy.version(), StoredPolicy.RUNNING, 0);
+            try {
+                int n = evaluator.evaluatePolicy(policy);
+                store.evaluation(policy.name(), policy.version(), StoredPolicy.DONE, n);
+                reports.recordHour();
+            } catch (RuntimeException e) {
+                store.evaluation(policy.name(), policy.version(), StoredPolicy.FAILED, 0);
+                throw e;
+            }
+        });
+        hostsFeature.addInventoryListener(hostId -> run(executor, "evaluation of host " + hostId, () -> evaluator.evaluateHost(hostId)));
+        // Profile status moves on InstallProfile and ProfileList answers; the profile feature's listener, added
+        // before this one, has already stored it.
+        commands.addListener((id, report) -> run(executor, "evaluation after an answer of " + id.id(),
+                () -> hosts.hostOfEnrollment(id.deviceId()).ifPresent(evaluator::evaluateHost)));
+        timers.scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
+                HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
+        PolicyApi api = new PolicyApi(store, new PolicyDocuments(jdbi, hosts), reports, results, hosts, scheduler, maxBody);
+        return new PolicyFeature(executor, api, new ComplianceApi(reports, store));
+    }
+
+    private static Remediator remediator(Jdbi jdbi, HostCommands commands, ProfileFeature profiles) {
+        return (policy, r, hostId) -> {
+            String actor = "policy:" + policy;
+            Map<String, Object> detail = Map.of("policy", policy, "action", r.kind());
+            if (r.installProfile() != null) {
+                joinProfile(jdbi, r.installProfile(), hostId);
+                profiles.reconcileSoon(r.installProfile());
+                commands.audit(actor, "policies.remediation", hostId, Map.of("policy", policy, "action", r.kind(), "profile", r.installProfile()));
+                return "profile " + r.installProfile();
+            }
+            if (r.command() != null) {
+                return "command " + commands.queue(PolicyStore.JSON.valueToTree(r.command()), hostId, actor, detail);
+            }
+            return "refetch " + commands.refetch(hostId, actor, detail);
+        };
+    }
+
+    /** Adds the host to the profile's targets, so reconciliation installs it and keeps it installed. */
+    private static void joinProfile(Jdbi jdbi, String identifier, long hostId) {
+        jdbi.useHandle(h -> {
+            boolean present = h.createQuery("""
+                            SELECT COUNT(*) FROM profile_target_hosts WHERE identifier = :i AND excluded = FALSE AND host_id = :h""")
+                    .bind("i", identifier).bind("h", hostId).mapTo(Integer.class).one() > 0;
+            if (!present) {
+                h.createUpdate("INSERT INTO profile_target_hosts (identifier, excluded, host_id) VALUES (:i, FALSE, :h)")
+                        .bind("i", identifier).bind("h", hostId).execute();
+            }
+        });
+    }
+
+    /** Runs the task on the policy thread; a failure is logged, never thrown at a device request. */
+    private static void run(ExecutorService executor, String what, Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("policies: {} failed: {}", what, e.toString(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the server is stopping
+        }
+    }
+
+    @Override
+    public void register(ApiRouter router) {
+        api.register(router);
+        compliance.register(router);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,10 @@
+package dev.jmdm.server.policies;
+
+/** A host's stored result for one policy, with its remediation bookkeeping. */
+record ResultRow(String policy, long hostId, String result, long since, String reason, String facts, long evaluatedAt,
+        Long remediatedAt, String remediationState) {
+
+    /** Remediation states: it ran and the host has not passed since; it ran and did not help (not repeated). */
+    static final String RAN = "ran";
+    static final String INEFFECTIVE = "ineffective";
+}

@@ -1,0 +1,195 @@
+package dev.jmdm.server.policies;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.jmdm.policies.PolicyParser;
+import dev.jmdm.server.storage.Database;
+import dev.jmdm.server.testing.TestDatabases;
+import dev.jmdm.server.testing.TestDatabases.Engine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The evaluator against a real database on both engines: results, transitions and events as facts
+ * change, and the remediation rules (once when a host turns failing, a cooldown, never a loop, an
+ * ineffective remediation reported once), with a clock the test moves.
+ */
+class PolicyEvaluatorTest {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final Targets ALL = new Targets(true, Set.of(), Set.of(), Set.of(), Set.of());
+
+    static final class TestClock extends Clock {
+        final AtomicLong now = new AtomicLong(Instant.parse("2026-12-01T10:00:00Z").toEpochMilli());
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        void advance(Duration d) {
+            now.addAndGet(d.toMillis());
+        }
+    }
+
+    /** A database with one macOS host (id 1), a store, an evaluator whose remediations are recorded. */
+    static final class Bed implements AutoCloseable {
+        final String url;
+        final Database db;
+        final TestClock clock = new TestClock();
+        final PolicyStore store;
+        final List<String> remediated = new ArrayList<>();
+        final PolicyEvaluator evaluator;
+        final Reports reports;
+
+        Bed(Engine engine) {
+            url = TestDatabases.freshUrl(engine);
+            db = Database.open(url, 2);
+            store = new PolicyStore(db.jdbi(), clock);
+            reports = new Reports(db.jdbi(), clock);
+            evaluator = new PolicyEvaluator(store, new ResultStore(db.jdbi(), clock), new HostFactsReader(clock),
+                    (policy, r, host) -> {
+                        remediated.add(policy + "@" + host);
+                        return "ok";
+                    }, clock);
+            db.jdbi().useHandle(h -> h.execute("""
+                    INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, created_at, updated_at)
+                    VALUES (1, 'U1', 'S1', 'U1', 'macos', 1, 1, 1)"""));
+        }
+
+        void fileVault(boolean on) {
+            String facts = "{\"filevault\":{\"enabled\":" + on + "}}";
+            db.jdbi().useHandle(h -> {
+                h.createUpdate("DELETE FROM host_inventory WHERE host_id = 1 AND source = 'security'").execute();
+                h.createUpdate("INSERT INTO host_inventory (host_id, source, facts, collected_at) VALUES (1, 'security', :f, 1)")
+                        .bind("f", facts).execute();
+            });
+        }
+
+        StoredPolicy save(String yaml) throws Exception {
+            PolicyParser.Parsed p = PolicyParser.parse(YAML.readValue(yaml, Object.class));
+            assertThat(p.problems()).isEmpty();
+            return store.save(p.document(), ALL, "test", true);
+        }
+
+        String result(String policy) {
+            return db.jdbi().withHandle(h -> h.createQuery("SELECT result FROM policy_results WHERE policy = :p AND host_id = 1")
+                    .bind("p", policy).mapTo(String.class).findOne().orElse("none"));
+        }
+
+        List<String> events(String policy) {
+            List<String> kinds = new ArrayList<>();
+            reports.events(null, null, policy, Long.MAX_VALUE, 1000).forEach(e -> kinds.add(0, e.kind()));
+            return kinds;
+        }
+
+        @Override
+        public void close() {
+            db.close();
+            TestDatabases.drop(url);
+        }
+    }
+
+    static final String FILEVAULT = """
+            name: fv
+            check: {fact: security.filevault_enabled, eq: true}
+            remediation: {refetch: true, cooldown: 1h}
+            """;
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void remediationRunsOnceWhenAHostTurnsFailingAndAnIneffectiveOneIsReportedNotRepeated(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            bed.save(FILEVAULT);
+            bed.fileVault(false);
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.result("fv")).isEqualTo("fail");
+            assertThat(bed.remediated).containsExactly("fv@1");
+
+            // New facts, still failing, within and after the cooldown: not run again, reported once.
+            bed.evaluator.evaluateHost(1);
+            bed.clock.advance(Duration.ofMinutes(59));
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.events("fv")).containsExactly("policy.fail", "remediation.run");
+            bed.clock.advance(Duration.ofMinutes(2));
+            bed.evaluator.evaluateHost(1);
+            bed.clock.advance(Duration.ofHours(5));
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.remediated).containsExactly("fv@1");
+            assertThat(bed.events("fv")).containsExactly("policy.fail", "remediation.run", "remediation.ineffective");
+
+            // Passing clears it; turning failing again after the cooldown runs it again.
+            bed.fileVault(true);
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.result("fv")).isEqualTo("pass");
+            bed.fileVault(false);
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.remediated).containsExactly("fv@1", "fv@1");
+
+            // Within the cooldown of that run, a host that passes and fails again is not remediated.
+            bed.fileVault(true);
+            bed.evaluator.evaluateHost(1);
+            bed.fileVault(false);
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.remediated).hasSize(2);
+            assertThat(bed.events("fv")).containsExactly("policy.fail", "remediation.run", "remediation.ineffective",
+                    "policy.pass", "policy.fail", "remediation.run", "policy.pass", "policy.fail");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void missingFactsAreUnknownReportOnlyNeverActsAndAHostOutOfScopeLosesItsResult(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            bed.save(FILEVAULT + "remediation_enabled: false\n");
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.result("fv")).isEqualTo("unknown");
+            bed.fileVault(false);
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.result("fv")).isEqualTo("fail");
+            assertThat(bed.remediated).isEmpty();
+            assertThat(bed.events("fv")).containsExactly("policy.unknown", "policy.fail");
+
+            // Edited to iPhones only: the full evaluation drops the Mac's result.
+            StoredPolicy ios = bed.save(FILEVAULT.replace("name: fv", "name: fv\nplatforms: [ios]"));
+            assertThat(bed.evaluator.evaluatePolicy(ios)).isEqualTo(1);
+            assertThat(bed.result("fv")).isEqualTo("none");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aSweepWithoutReasonsWritesOnlyChangedResults(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            StoredPolicy p = bed.save("name: os\ncheck: {fact: security.filevault_enabled, exists: true}\n");
+            bed.evaluator.evaluateAll(List.of(p), false);
+            assertThat(bed.result("os")).isEqualTo("fail");
+            bed.evaluator.evaluateAll(List.of(p), false);
+            assertThat(bed.events("os")).containsExactly("policy.fail");
+            bed.fileVault(true);
+            bed.evaluator.evaluateAll(List.of(p), false);
+            assertThat(bed.result("os")).isEqualTo("pass");
+            assertThat(bed.events("os")).containsExactly("policy.fail", "policy.pass");
+        }
+    }
+}
