@@ -42,6 +42,8 @@ class PathParameterTest {
     private String linkB;
     private String commandA;
     private String commandB;
+    private final String policyA = "path-a-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String policyB = "path-b-" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
     void start() throws Exception {
@@ -63,6 +65,16 @@ class PathParameterTest {
         linkB = ok(send("POST", "/v1/enrollment-links", "{\"note\": \"b\"}")).get("id").asText();
         commandA = enqueue(a);
         commandB = enqueue(b);
+        for (var policy : Map.of(policyA, a, policyB, b).entrySet()) {
+            ok(send("POST", "/v1/policies", policyJson(policy.getKey(), policy.getValue(), "exists")));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                    ok(admin.send("GET", "/v1/policies/" + policy.getKey(), null)).path("evaluation").path("status").asText().equals("done"));
+        }
+    }
+
+    private static String policyJson(String name, SimulatedDevice target, String op) {
+        return "{\"name\": \"" + name + "\", \"targets\": {\"hosts\": [\"" + target.udid() + "\"]},"
+                + " \"check\": {\"fact\": \"device.os_version\", \"" + op + "\": true}}";
     }
 
     @AfterAll
@@ -162,6 +174,11 @@ class PathParameterTest {
         read("GET /v1/profiles/{identifier}/status", pa + "/status", identifierB, pb + "/status");
         read("GET /v1/groups/{name}", "/v1/groups/" + groupA, "name=" + groupB, "/v1/groups/" + groupB);
         read("GET /v1/enrollment-links/{id}", "/v1/enrollment-links/" + linkA, "id=" + linkB, "/v1/enrollment-links/" + linkB);
+        String pola = "/v1/policies/" + policyA;
+        String polb = "/v1/policies/" + policyB;
+        read("GET /v1/policies/{name}", pola, "name=" + policyB, polb);
+        read("GET /v1/policies/{name}/results", pola + "/results", "name=" + policyB, polb + "/results");
+        read("GET /v1/hosts/{id}/policies", ha + "/policies", idB, hb + "/policies");
 
         write("PUT /v1/enqueue/{ids}", "PUT", "/v1/enqueue/" + a.udid(), "ids=" + b.udid() + "&nopush=1",
                 Commands.of("CertificateList").plist(), queue(a), queue(b));
@@ -185,6 +202,8 @@ class PathParameterTest {
         write("DELETE /v1/profiles/{identifier}", "DELETE", pa, identifierB, (String) null, pa, pb);
         write("DELETE /v1/groups/{name}", "DELETE", "/v1/groups/" + groupA, "name=" + groupB, (String) null,
                 "/v1/groups/" + groupA, "/v1/groups/" + groupB);
+        write("PUT /v1/policies/{name}", "PUT", pola, "name=" + policyB, policyJson(policyA, a, "exists"), pola, polb);
+        write("DELETE /v1/policies/{name}", "DELETE", pola, "name=" + policyB, (String) null, pola, polb);
         write("DELETE /v1/enrollment-links/{id}", "DELETE", "/v1/enrollment-links/" + linkA, "id=" + linkB, (String) null,
                 "/v1/enrollment-links/" + linkA, "/v1/enrollment-links/" + linkB);
 
