@@ -66,11 +66,14 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
                 throw e;
             }
         });
-        hostsFeature.addInventoryListener(hostId -> run(executor, "evaluation of host " + hostId, () -> evaluator.evaluateHost(hostId)));
+        CoalescingRunner<Long> hostEvaluations = new CoalescingRunner<>(executor,
+                hostId -> guarded("evaluation of host " + hostId, () -> evaluator.evaluateHost(hostId)));
+        CoalescingRunner<String> answerEvaluations = new CoalescingRunner<>(executor,
+                device -> guarded("evaluation after an answer of " + device, () -> hosts.hostOfEnrollment(device).ifPresent(evaluator::evaluateHost)));
+        hostsFeature.addInventoryListener(hostEvaluations::request);
         // Profile status moves on InstallProfile and ProfileList answers; the profile feature's listener, added
         // before this one, has already stored it.
-        commands.addListener((id, report) -> run(executor, "evaluation after an answer of " + id.id(),
-                () -> hosts.hostOfEnrollment(id.deviceId()).ifPresent(evaluator::evaluateHost)));
+        commands.addListener((id, report) -> answerEvaluations.request(id.deviceId()));
         timers.scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
                 HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
         PolicyApi api = new PolicyApi(store, new PolicyDocuments(jdbi, hosts), reports, results, hosts, scheduler, maxBody);
@@ -110,15 +113,17 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
     /** Runs the task on the policy thread; a failure is logged, never thrown at a device request. */
     private static void run(ExecutorService executor, String what, Runnable task) {
         try {
-            executor.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("policies: {} failed: {}", what, e.toString(), e);
-                }
-            });
+            executor.execute(() -> guarded(what, task));
         } catch (RejectedExecutionException e) {
             // the server is stopping
+        }
+    }
+
+    private static void guarded(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("policies: {} failed: {}", what, e.toString(), e);
         }
     }
 
