@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Turns exceptions into answers: bad input is a 400 (413 for size) with a JSON message, a
  * device request refused for who sent it a 403 ({@link DeviceAuthException}: with Apple's
  * unenroll code only for a device the server does not know), a stored secret this server's
- * key does not open a 503 (its configuration is at fault, not the request), and anything
+ * key does not open a 503 (its configuration is at fault, not the request), so is a database pool
+ * that had no connection free in time (with Retry-After), and anything
  * unexpected is a 500 whose details stay in the log, never in the answer.
  */
 final class ErrorHandler implements HttpHandler {
@@ -51,6 +52,16 @@ final class ErrorHandler implements HttpHandler {
                 status = 503;
                 message = t.getMessage();
                 LOG.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), message);
+            } else if (poolExhausted(t)) {
+                // Every pooled connection stayed busy for the pool's whole wait: the server is overloaded, not
+                // broken, and the same request may well succeed shortly (devices retry on their own).
+                status = 503;
+                message = "the server is busy (no database connection came free in time); try again shortly";
+                LOG.warn("{} {}: no database connection free in time ({})", exchange.getRequestMethod(), exchange.getRequestPath(),
+                        "raise MDM_DB_POOL, or look at the database, if this repeats");
+                if (!exchange.isResponseStarted()) {
+                    exchange.getResponseHeaders().put(io.undertow.util.Headers.RETRY_AFTER, "5");
+                }
             } else if (t instanceof PlistException || t instanceof ProtocolException || t instanceof IdentityException) {
                 status = 400;
                 message = t.getMessage();
@@ -68,6 +79,16 @@ final class ErrorHandler implements HttpHandler {
             }
             Json.error(exchange, status, message);
         }
+    }
+
+    /** Hikari's "connection is not available, request timed out", however JDBI wrapped it. */
+    static boolean poolExhausted(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
