@@ -128,6 +128,7 @@ abstract class CrashScenarios {
         assertThat(enough.await(2, TimeUnit.MINUTES)).as("results answered before the kill").isTrue();
         killed.set(true);
         server.kill();
+        String killedLog = server.tail(); // for a failure below: what the killed server said last
         pool.shutdown();
         admins.shutdown();
         assertThat(pool.awaitTermination(2, TimeUnit.MINUTES) && admins.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
@@ -138,13 +139,19 @@ abstract class CrashScenarios {
         AdminClient admin2 = new AdminClient(http, server.baseUri(), API_KEY);
         List<String> lostResults = new ArrayList<>();
         acknowledged.forEach((uuid, enrollment) -> {
-            if (!"Acknowledged".equals(statusOf(admin2, uuid, enrollment))) {
-                lostResults.add(uuid);
+            String status = statusOf(admin2, uuid, enrollment);
+            if (!"Acknowledged".equals(status)) {
+                lostResults.add(uuid + " → " + status);
             }
         });
-        List<String> lostEnqueues = enqueued.stream().filter(uuid -> admin2.command(uuid).status() != 200).toList();
-        assertThat(lostResults).as("results answered 200 before the kill (of %d) that are gone", acknowledged.size()).isEmpty();
-        assertThat(lostEnqueues).as("enqueues answered 200 before the kill (of %d) that are gone", enqueued.size()).isEmpty();
+        // With the answer each got, so a failure tells a command that is gone (404) from one the server could not read.
+        List<String> lostEnqueues = enqueued.stream().map(uuid -> Map.entry(uuid, admin2.command(uuid)))
+                .filter(e -> e.getValue().status() != 200).map(e -> e.getKey() + " → " + e.getValue().status() + " " + e.getValue().body())
+                .toList();
+        assertThat(lostResults).as("results answered 200 before the kill (of %d) that are gone; the killed server's log ended:%n%s",
+                acknowledged.size(), killedLog).isEmpty();
+        assertThat(lostEnqueues).as("enqueues answered 200 before the kill (of %d) that are gone; the killed server's log ended:%n%s",
+                enqueued.size(), killedLog).isEmpty();
 
         // The rest of the drain: nothing acknowledged comes again, everything accepted arrives.
         List<String> redelivered = new ArrayList<>();
