@@ -14,6 +14,24 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
     /** The result alone, without building reasons: the same answer as evaluate(facts).result(), for sweeps. */
     Result test(Facts facts);
 
+    /**
+     * Three-valued all/any without reasons: the first rule that gives {@code decisive} decides; otherwise
+     * any unknown makes the whole unknown, and only when every rule gave the other answer is it {@code otherwise}.
+     */
+    private static Result shortCircuit(List<Rule> rules, Facts facts, Result decisive, Result otherwise) {
+        Result out = otherwise;
+        for (Rule r : rules) {
+            Result x = r.test(facts);
+            if (x == decisive) {
+                return decisive;
+            }
+            if (x == Result.UNKNOWN) {
+                out = Result.UNKNOWN;
+            }
+        }
+        return out;
+    }
+
     record All(List<Rule> rules) implements Rule {
         @Override
         public Verdict evaluate(Facts facts) {
@@ -32,17 +50,7 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
 
         @Override
         public Result test(Facts facts) {
-            Result out = Result.PASS;
-            for (Rule r : rules) {
-                Result x = r.test(facts);
-                if (x == Result.FAIL) {
-                    return Result.FAIL;
-                }
-                if (x == Result.UNKNOWN) {
-                    out = Result.UNKNOWN;
-                }
-            }
-            return out;
+            return Rule.shortCircuit(rules, facts, Result.FAIL, Result.PASS);
         }
     }
 
@@ -63,17 +71,7 @@ public sealed interface Rule permits Rule.All, Rule.Any, Rule.Not, Comparison, A
 
         @Override
         public Result test(Facts facts) {
-            Result out = Result.FAIL;
-            for (Rule r : rules) {
-                Result x = r.test(facts);
-                if (x == Result.PASS) {
-                    return Result.PASS;
-                }
-                if (x == Result.UNKNOWN) {
-                    out = Result.UNKNOWN;
-                }
-            }
-            return out;
+            return Rule.shortCircuit(rules, facts, Result.PASS, Result.FAIL);
         }
     }
 
