@@ -52,6 +52,9 @@ public final class ProfileDeviceCli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EnrollmentProfile p = EnrollmentProfile.read(Files.readAllBytes(profile));
+        if (p.isScep()) {
+            p = scepIdentity(p);
+        }
         AuthMode mode = switch (auth.toLowerCase(Locale.ROOT)) {
             case "signature" -> AuthMode.MDM_SIGNATURE;
             case "mtls" -> AuthMode.MTLS;
@@ -74,6 +77,33 @@ public final class ProfileDeviceCli implements Callable<Integer> {
             System.out.println("no commands queued");
         }
         return 0;
+    }
+
+    /**
+     * A SCEP profile's identity: on enroll, the device's new key and the certificate the profile's SCEP server
+     * issued, kept beside the profile ({@code FILE.identity.pem}) for later polls; on poll, that file.
+     */
+    private EnrollmentProfile scepIdentity(EnrollmentProfile p) throws Exception {
+        Path kept = profile.resolveSibling(profile.getFileName() + ".identity.pem");
+        if (action == Action.poll) {
+            if (!Files.exists(kept)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "the profile's identity comes from SCEP and "
+                        + kept + " does not exist: run enroll first");
+            }
+            String pem = Files.readString(kept);
+            List<X509Certificate> certs = Pem.certificates(pem);
+            return new EnrollmentProfile(p.plist(), p.mdmPayload(), p.identityPayload(),
+                    new dev.jmdm.certsdev.Issued(certs.get(0), Pem.privateKey(pem), certs.subList(1, certs.size())), p.signer());
+        }
+        List<X509Certificate> roots = caCert == null ? null : Pem.certificates(Files.readString(caCert));
+        HttpClient http = "https".equals(java.net.URI.create(p.scepContent().get("URL").toJavaObject().toString()).getScheme())
+                ? MutualTls.client(roots, null, HttpClient.Version.HTTP_1_1) : DeviceTransport.defaultClient();
+        EnrollmentProfile installed = p.enrollScep(http, udid);
+        Files.writeString(kept, Pem.encode(installed.identity().certificate(), installed.identity().chain().get(0),
+                installed.identity().privateKey()));
+        System.out.printf("SCEP: %s issued %s; identity kept in %s%n", p.scepContent().get("URL").toJavaObject(),
+                installed.identity().certificate().getSubjectX500Principal().getName(), kept);
+        return installed;
     }
 
     private HttpClient httpClient(EnrollmentProfile p, AuthMode mode) throws Exception {

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * HTTPS, mutual TLS and enrollment profiles end to end, on a server started from certs-dev's files: real TLS
  * handshakes (HTTP/2 through ALPN), real client certificates, a real signed profile whose identity a simulated
- * device then enrolls with.
+ * device then enrolls with. Profiles carry PKCS#12 identities here (MDM_ENROLL_IDENTITY=pkcs12).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,7 +71,8 @@ abstract class TlsEnrollmentScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        tls = new TlsStack(engine(), Map.of());
+        // The PKCS#12 identity payload (still available); SCEP, the default, is ScepScenarios' subject.
+        tls = new TlsStack(engine(), Map.of("MDM_ENROLL_IDENTITY", "pkcs12"));
         admin = tls.admin;
     }
 

@@ -85,8 +85,10 @@ public final class MdmServer implements AutoCloseable {
             // A bad file is reported, with its setting's name, where the enrollment module loads it.
             java.security.cert.X509Certificate enrollmentCa = settings.enroll().deviceCaCert() == null ? null
                     : PemIdentity.certificates(settings.enroll().deviceCaCert()).stream().findFirst().orElse(null);
-            CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa, clock);
             HostStore hosts = new HostStore(jdbi, clock);
+            dev.jmdm.server.scep.ScepFeature scep = dev.jmdm.server.scep.ScepFeature.start(settings.scep(),
+                    EnrollmentModule.deviceCa(settings.enroll()), jdbi, hosts, clock, timers);
+            CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa, clock, scep.identities());
             checkins = new CheckinService(jdbi, enrollments, commands, bindings, binder, hosts);
             commandService = new CommandService(commands, enrollments, binder, clock);
             // MDM_CA plus the server's own device CA, which issues the identities in enrollment profiles.
@@ -126,14 +128,16 @@ public final class MdmServer implements AutoCloseable {
             policies = dev.jmdm.server.policies.PolicyFeature.start(jdbi, hosts, hostsFeature, profiles, commandService, clock, timers,
                     settings.maxBodyBytes());
             features.add(policies);
-            EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port, metrics.shedCounter("enroll"));
+            EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port, metrics.shedCounter("enroll"),
+                    scep.challenges());
             features.add(enrollment.api());
+            features.add(scep.api());
             javax.net.ssl.SSLContext tls = settings.tls() == null ? null
                     : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
             http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKeys(),
                     settings.migration(), settings.certHeader(), database, checkins, commandService, identities,
                     enrollments, commands, push, hostsFeature.enqueueAudit(), features, () -> readyzWarnings(pushCerts, pushHealth, storedSecrets), metrics, tls,
-                    enrollment.handler(), settings.capacity()));
+                    enrollment.handler(), settings.capacity(), scep.handler()));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;

@@ -31,6 +31,7 @@ import java.util.Locale;
  * @param wipeRebind   how long after this server delivered an EraseDevice the wiped device may enroll again with a new
  *                     identity (a re-bind grant); zero: only after an admin releases its certificate
  * @param capacity     database pool, request workers and HTTP timeouts
+ * @param scep         the SCEP server and the identity enrollment profiles carry
  */
 public record Settings(
         InetSocketAddress listen,
@@ -51,7 +52,7 @@ public record Settings(
         java.time.Duration inventoryInterval,
         boolean inventory,
         java.util.Map<String, String> apiKeys,
-        java.time.Duration wipeRebind, Capacity capacity) {
+        java.time.Duration wipeRebind, Capacity capacity, Scep scep) {
 
     public Settings {
         apiKeys = java.util.Map.copyOf(apiKeys);
@@ -87,6 +88,22 @@ public record Settings(
      */
     public record Enroll(Path deviceCaCert, Path deviceCaKey, Path signingCert, Path signingKey, java.net.URI publicUrl,
             boolean requireToken) {
+    }
+
+    /**
+     * The SCEP server ({@code /scep}) and the identity in enrollment profiles.
+     *
+     * @param identity    what enrollment profiles carry: a SCEP payload (the device makes its key) or a PKCS#12 identity
+     * @param validity    how long a SCEP-issued certificate is valid (never past the device CA's own end)
+     * @param challenge   a static challenge for legacy tools, accepted any number of times; null: one-time challenges only
+     * @param renewBefore how long before a device's SCEP certificate expires the server sends it a fresh enrollment profile
+     */
+    public record Scep(Identity identity, java.time.Duration validity, String challenge, java.time.Duration renewBefore) {
+        public static final java.time.Duration DEFAULT_VALIDITY = java.time.Duration.ofDays(365);
+        public static final java.time.Duration DEFAULT_RENEW_BEFORE = java.time.Duration.ofDays(30);
+
+        /** The identity payload of enrollment profiles ({@code MDM_ENROLL_IDENTITY}). */
+        public enum Identity { SCEP, PKCS12 }
     }
 
     /**

@@ -85,6 +85,15 @@ public final class SettingsParser {
         @Option(names = "--wipe-rebind", paramLabel = "DURATION",
                 description = "MDM_WIPE_REBIND: after this server delivered a wipe, the device may enroll again with a new identity for this long (default 30d; 0: only after an admin releases its certificate)")
         String wipeRebind;
+        // SCEP (issue #15)
+        @Option(names = "--enroll-identity", paramLabel = "scep|pkcs12", description = "MDM_ENROLL_IDENTITY: enrollment profiles carry a SCEP payload (default; the device makes its key) or a PKCS#12 identity")
+        String enrollIdentity;
+        @Option(names = "--scep-validity", paramLabel = "DURATION", description = "MDM_SCEP_VALIDITY: how long SCEP-issued device certificates are valid (default 365d)")
+        String scepValidity;
+        @Option(names = "--scep-challenge", paramLabel = "SECRET", description = "MDM_SCEP_CHALLENGE: a static SCEP challenge for legacy tools (default: none; profiles carry one-time challenges)")
+        String scepChallenge;
+        @Option(names = "--renew-before", paramLabel = "DURATION", description = "MDM_RENEW_BEFORE: renew a device's SCEP certificate this long before it expires (default 30d; 0: never)")
+        String renewBefore;
         @CommandLine.Mixin
         CapacityFlags capacity = new CapacityFlags();
         @Option(names = "--apns-timeout", paramLabel = "DURATION", description = "MDM_APNS_TIMEOUT: longest an API call (or background push) waits for APNs before answering the push as pending (default 5s, at most 60s)")
@@ -175,7 +184,29 @@ public final class SettingsParser {
         return new Settings(listen, storage, dsn, dataDir, apiKey, ca, certHeader, maxBody, migration, logLevel, apns, secretKey,
                 tls, enroll, profiles, parseInventoryInterval(pick(f.inventoryInterval, env, "MDM_INVENTORY_INTERVAL", "24h")),
                 parseBool("MDM_INVENTORY", pick(f.inventory, env, "MDM_INVENTORY", "true")), apiKeys,
-                parseWipeRebind(pick(f.wipeRebind, env, "MDM_WIPE_REBIND", "30d")), f.capacity.build(env));
+                parseWipeRebind(pick(f.wipeRebind, env, "MDM_WIPE_REBIND", "30d")), f.capacity.build(env), parseScep(f, env));
+    }
+
+    /** SCEP (issue #15): validity 1h to 10 years; a static challenge of at least 16 characters, since it never expires. */
+    static Settings.Scep parseScep(Flags f, Map<String, String> env) {
+        String identity = pick(f.enrollIdentity, env, "MDM_ENROLL_IDENTITY", "scep").strip().toLowerCase(Locale.ROOT);
+        if (!Set.of("scep", "pkcs12").contains(identity)) {
+            throw new SettingsException("MDM_ENROLL_IDENTITY: '" + identity + "' is not an identity kind; use scep or pkcs12");
+        }
+        java.time.Duration validity = parseDuration("MDM_SCEP_VALIDITY", pick(f.scepValidity, env, "MDM_SCEP_VALIDITY", "365d"));
+        if (validity.compareTo(java.time.Duration.ofHours(1)) < 0 || validity.compareTo(java.time.Duration.ofDays(3650)) > 0) {
+            throw new SettingsException("MDM_SCEP_VALIDITY: '" + validity + "' is outside 1h to 3650d; use e.g. 365d");
+        }
+        String challenge = pick(f.scepChallenge, env, "MDM_SCEP_CHALLENGE", null);
+        if (challenge != null && challenge.length() < 16) {
+            throw new SettingsException("MDM_SCEP_CHALLENGE: too short; use at least 16 random characters, e.g. openssl rand -base64 24");
+        }
+        java.time.Duration renewBefore = parseDuration("MDM_RENEW_BEFORE", pick(f.renewBefore, env, "MDM_RENEW_BEFORE", "30d"));
+        if (renewBefore.compareTo(validity) >= 0) {
+            throw new SettingsException("MDM_RENEW_BEFORE: " + renewBefore + " is not shorter than MDM_SCEP_VALIDITY (" + validity
+                    + "); every certificate would be renewed at once");
+        }
+        return new Settings.Scep(Settings.Scep.Identity.valueOf(identity.toUpperCase(Locale.ROOT)), validity, challenge, renewBefore);
     }
 
     /** Up to a year, or 0 (off): a wiped device that has not come back within a year is an admin's call. */

@@ -58,15 +58,26 @@ public final class CertificateBinder {
     private final CertBindingStore bindings;
     private final X509Certificate enrollmentCa;
     private final Clock clock;
+    private final IssuedIdentities issued;
 
     /**
      * @param enrollmentCa the CA that issues the identities in {@code /mdm/enroll} profiles, or null when the server
      *        issues none; its certificates never claim a migrated device
      */
     public CertificateBinder(CertBindingStore bindings, X509Certificate enrollmentCa, Clock clock) {
+        this(bindings, enrollmentCa, clock, IssuedIdentities.NONE);
+    }
+
+    /**
+     * @param issued what this server's SCEP issued: such a certificate minted for an enrollment link, for this
+     *        device, or as the renewal of its bound certificate re-binds the device with no admin step (a wiped
+     *        device comes back by itself); a revoked one is refused as an unknown identity
+     */
+    public CertificateBinder(CertBindingStore bindings, X509Certificate enrollmentCa, Clock clock, IssuedIdentities issued) {
         this.bindings = bindings;
         this.enrollmentCa = enrollmentCa;
         this.clock = clock;
+        this.issued = issued;
     }
 
     /**
@@ -138,6 +149,12 @@ public final class CertificateBinder {
     public Bind bindOnAuthenticate(Handle h, EnrollmentId id, RequestIdentity identity) {
         String device = id.deviceId();
         long now = clock.millis();
+        Optional<IssuedIdentities.Issued> ours = issued.find(h, identity.certSha256());
+        if (ours.isPresent() && ours.get().revoked()) {
+            LOG.warn("refused certificate {} for enrollment {}: revoked (its host was deleted), told to unenroll",
+                    identity.certSha256(), id.id());
+            throw DeviceAuthException.unrecognized("the certificate was revoked by this server; the device must enroll again");
+        }
         Optional<CertBindingStore.Binding> bound = bindings.binding(h, device);
         if (bound.isPresent() && bound.get().certSha256().equals(identity.certSha256())) {
             return Bind.SAME;
@@ -151,6 +168,10 @@ public final class CertificateBinder {
         } else if (grant.isPresent()) {
             rebind = "re-bind grant (" + grant.get().reason() + (grant.get().grantedBy() == null ? "" : " by " + grant.get().grantedBy()) + ")";
             outcome = RENEWAL.equals(grant.get().reason()) ? Bind.RENEWED : Bind.NEW_ENROLLMENT;
+        } else if (bound.isPresent() && ours.filter(i -> i.mayRebind(device, bound.get().certSha256())).isPresent()) {
+            boolean renewal = ours.get().renews(device, bound.get().certSha256());
+            rebind = "issued here by SCEP " + (renewal ? "to renew the bound certificate" : "for enrollment link " + ours.get().linkId());
+            outcome = renewal ? Bind.RENEWED : Bind.NEW_ENROLLMENT;
         } else if (bound.isPresent()) {
             throw refuse(id, identity, "enrollment " + id.id() + " is bound to another certificate that is still valid;"
                     + " an admin must release it (DELETE /v1/enrollments/" + device + "/certificate) or open a renewal first");
@@ -166,6 +187,9 @@ public final class CertificateBinder {
         String replacing = bound.map(CertBindingStore.Binding::certSha256).orElse(null);
         if (bindings.bind(h, device, identity.certSha256(), identity.notAfterMillis(), replacing).isPresent()) {
             throw refuse(id, identity, "certificate is already bound to another device");
+        }
+        if (ours.isPresent()) {
+            issued.attach(h, identity.certSha256(), device);
         }
         if (rebind != null) {
             LOG.info("re-bound {} to certificate {}: {}", device, identity.certSha256(), rebind);

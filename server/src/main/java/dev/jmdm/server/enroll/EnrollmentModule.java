@@ -3,6 +3,7 @@ package dev.jmdm.server.enroll;
 import dev.jmdm.server.config.Settings;
 import dev.jmdm.server.config.SettingsException;
 import dev.jmdm.server.http.ApiRoutes;
+import dev.jmdm.server.scep.ScepChallenges;
 import dev.jmdm.server.storage.PushCertStore;
 import dev.jmdm.server.tls.PemIdentity;
 import io.undertow.server.HttpHandler;
@@ -33,17 +34,11 @@ public final class EnrollmentModule {
      * @param onBusy counts a download refused because every issuing permit was taken
      * @throws SettingsException when a configured certificate cannot serve its purpose
      */
-    public static EnrollmentModule create(Settings settings, Jdbi jdbi, Clock clock, IntSupplier port, Runnable onBusy) {
+    public static EnrollmentModule create(Settings settings, Jdbi jdbi, Clock clock, IntSupplier port, Runnable onBusy,
+            ScepChallenges scep) {
         Settings.Enroll e = settings.enroll();
-        DeviceIdentityIssuer issuer = null;
-        if (e.deviceCaCert() != null) {
-            PemIdentity ca = load("MDM_DEVICE_CA_CERT", e.deviceCaCert(), e.deviceCaKey());
-            if (ca.certificate().getBasicConstraints() < 0) {
-                throw new SettingsException("MDM_DEVICE_CA_CERT: " + e.deviceCaCert() + " is not a CA certificate ("
-                        + ca.certificate().getSubjectX500Principal().getName() + ")");
-            }
-            issuer = new DeviceIdentityIssuer(ca, clock);
-        }
+        PemIdentity ca = deviceCa(e);
+        DeviceIdentityIssuer issuer = ca == null ? null : new DeviceIdentityIssuer(ca, clock);
         ProfileSigner signer = null;
         if (e.signingCert() != null) {
             signer = new ProfileSigner(load("MDM_SIGNING_CERT", e.signingCert(), e.signingKey()));
@@ -63,8 +58,26 @@ public final class EnrollmentModule {
         }
         EnrollmentLinks links = new EnrollmentLinks(new EnrollmentLinkStore(jdbi), clock);
         EnrollHandler handler = new EnrollHandler(issuer, signer, new PushCertStore(jdbi, clock), links, e.requireToken(), baseUrl, clock,
-                new IssuePermits(IssuePermits.DEFAULT_PERMITS, onBusy));
+                new IssuePermits(IssuePermits.DEFAULT_PERMITS, onBusy),
+                settings.scep().identity() == Settings.Scep.Identity.SCEP ? scep : null);
         return new EnrollmentModule(handler, new EnrollmentLinkApi(links, baseUrl, settings.maxBodyBytes()));
+    }
+
+    /**
+     * The device CA ({@code MDM_DEVICE_CA_CERT}/{@code _KEY}), or null when none is set.
+     *
+     * @throws SettingsException when the files cannot be read or the certificate is no CA
+     */
+    public static PemIdentity deviceCa(Settings.Enroll e) {
+        if (e.deviceCaCert() == null) {
+            return null;
+        }
+        PemIdentity ca = load("MDM_DEVICE_CA_CERT", e.deviceCaCert(), e.deviceCaKey());
+        if (ca.certificate().getBasicConstraints() < 0) {
+            throw new SettingsException("MDM_DEVICE_CA_CERT: " + e.deviceCaCert() + " is not a CA certificate ("
+                    + ca.certificate().getSubjectX500Principal().getName() + ")");
+        }
+        return ca;
     }
 
     private static PemIdentity load(String name, java.nio.file.Path cert, java.nio.file.Path key) {

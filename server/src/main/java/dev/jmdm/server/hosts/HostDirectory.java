@@ -293,6 +293,7 @@ final class HostDirectory {
                     WHERE pending = TRUE AND enrollment_id IN (SELECT e.id FROM enrollments e
                         WHERE e.device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h))""")
                     .bind("cleared", QueueEntry.CLEARED).bind("now", now).bind("h", hostId).execute();
+            dev.jmdm.server.scep.IssuedCertificateStore.revokeForHost(h, hostId, now);
             for (String table : List.of("enrollments", "cert_bindings", "cert_rebind_grants")) {
                 h.createUpdate("DELETE FROM " + table + " WHERE device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)")
                         .bind("h", hostId).execute();

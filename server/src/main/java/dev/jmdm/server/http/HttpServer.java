@@ -33,7 +33,7 @@ public final class HttpServer implements AutoCloseable {
             Database database, CheckinService checkins, CommandService commandService, DeviceIdentityResolver identities,
             EnrollmentStore enrollments, CommandStore commands, PushService push, EnqueueAudit enqueueAudit, java.util.List<ApiRoutes> features,
             java.util.function.Supplier<java.util.List<String>> warnings, dev.jmdm.server.metrics.Metrics metrics,
-            javax.net.ssl.SSLContext tls, HttpHandler enroll, dev.jmdm.server.config.Capacity capacity) {
+            javax.net.ssl.SSLContext tls, HttpHandler enroll, dev.jmdm.server.config.Capacity capacity, HttpHandler scep) {
     }
 
     public HttpServer(Wiring w) {
@@ -57,6 +57,10 @@ public final class HttpServer implements AutoCloseable {
                 }));
         if (w.enroll() != null) {
             routes.get("/mdm/enroll", blocking(w.enroll())); // no API auth: users open it on their device
+        }
+        if (w.scep() != null) {
+            // No API auth: devices call it while installing a profile; the one-time challenge is the authorization.
+            routes.get("/scep", blocking(w.scep())).post("/scep", blocking(w.scep()));
         }
         if (!w.apiKeys().isEmpty()) {
             AdminApi api = new AdminApi(w.enrollments(), w.commands(), w.push(), w.enqueueAudit(), w.maxBody());
