@@ -32,6 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import dev.jmdm.certsdev.Pem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +55,8 @@ abstract class ScepScenarios {
     /** Keys of com.apple.security.scep's PayloadContent (apple/device-management mdm/profiles/com.apple.security.scep.yaml). */
     static final Set<String> APPLE_SCEP_KEYS = Set.of("URL", "Name", "Subject", "Challenge", "Keysize", "Key Type", "Key Usage",
             "CAFingerprint", "Retries", "RetryDelay", "SubjectAltName", "KeyIsExtractable", "AllowAllAppsAccess");
+
+    private static final String SCEPCLIENT = "scepclient";
 
     TlsStack tls;
     AdminClient admin;
@@ -264,6 +271,81 @@ abstract class ScepScenarios {
         JsonNode certs = admin.send("GET", "/v1/hosts/" + udid + "/certificates", null).json().get("certificates");
         assertThat(certs).hasSize(2);
         assertThat(certs.findValues("revoked_at")).hasSize(1);
+    }
+
+    /** The README quickstart: the command-line device runs the profile file's SCEP payload, then polls with that identity. */
+    @Test
+    void theQuickstartsCommandLineDeviceEnrollsThroughScepAndPollsLater() throws Exception {
+        java.nio.file.Path file = tls.dir.resolve("scep-" + UUID.randomUUID() + ".mobileconfig");
+        java.nio.file.Files.write(file, download("/mdm/enroll"));
+        String udid = UUID.randomUUID().toString().toUpperCase();
+        String[] common = {"--profile", file.toString(), "--cacert", tls.stack.files().caCert().toString(), "--udid", udid};
+        assertThat(cli("poll", common)).as("poll before enroll has no identity").isNotZero();
+        assertThat(cli("enroll", common)).isZero();
+        assertThat(file.resolveSibling(file.getFileName() + ".identity.pem")).exists();
+        Commands.Built cmd = Commands.of("ProfileList");
+        admin.enqueue(cmd.plist(), List.of(udid), true);
+        assertThat(cli("poll", common, "--auth", "mtls")).isZero();
+        assertThat(admin.command(cmd.commandUuid()).json().get("enrollments").get(0).get("status").asText()).isEqualTo("Acknowledged");
+        assertThat(admin.send("GET", "/v1/hosts/" + udid + "/certificates", null).json().get("certificates")).hasSize(1);
+    }
+
+    private static int cli(String action, String[] common, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(action));
+        args.addAll(List.of(common));
+        args.addAll(List.of(more));
+        return new picocli.CommandLine(new dev.jmdm.sim.ProfileDeviceCli()).execute(args.toArray(String[]::new));
+    }
+
+    /**
+     * An independent SCEP client: micromdm's {@code scepclient} (Debian package {@code scep}), a Go implementation
+     * sharing no code with ours. Not skipped when it is missing: CI installs it ({@code apt-get install scep}).
+     */
+    @Test
+    void micromdmsScepclientEnrollsWithAProfilesChallengeOnceOnly() throws Exception {
+        HttpResponse<byte[]> r = tls.http.send(HttpRequest.newBuilder(tls.base().resolve("/mdm/enroll")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        String challenge = EnrollmentProfile.read(r.body()).scepContent().get("Challenge").toJavaObject().toString();
+
+        Path first = tls.dir.resolve("interop-1");
+        Files.createDirectories(first);
+        Result ok = scepclient(first, challenge, "interop-device");
+        assertThat(ok.exit()).as(ok.output()).isZero();
+        // scepclient writes what the CertRep carried: the issued certificate and the CA.
+        X509Certificate issued = Pem.certificates(Files.readString(first.resolve("cert.pem"))).stream()
+                .filter(c -> c.getBasicConstraints() < 0).findFirst().orElseThrow();
+        assertThat(issued.getSubjectX500Principal().getName()).contains("CN=interop-device");
+        issued.verify(tls.stack.deviceCa().certificate().getPublicKey());
+        assertThat(issued.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.2");
+
+        Path second = tls.dir.resolve("interop-2");
+        Files.createDirectories(second);
+        Result refused = scepclient(second, challenge, "second-device");
+        assertThat(refused.exit()).as(refused.output()).isNotZero();
+        assertThat(refused.output()).containsIgnoringCase("fail");
+        assertThat(second.resolve("cert.pem")).doesNotExist();
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    private Result scepclient(Path dir, String challenge, String cn) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(SCEPCLIENT, "-server-url", tls.base() + "/scep", "-challenge", challenge, "-cn", cn,
+                "-private-key", dir.resolve("key.pem").toString(), "-certificate", dir.resolve("cert.pem").toString())
+                .redirectErrorStream(true);
+        // Go reads extra trust anchors from SSL_CERT_FILE: the dev root that signed the server's TLS certificate.
+        pb.environment().put("SSL_CERT_FILE", tls.stack.files().caCert().toString());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(SCEPCLIENT + " is not installed: apt-get install scep (micromdm's SCEP client)", e);
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(SCEPCLIENT + " did not finish in 60 s");
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     private SimulatedDevice device(EnrollmentProfile installed, String udid) {

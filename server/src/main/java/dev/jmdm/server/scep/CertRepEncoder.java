@@ -30,7 +30,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 /**
  * Writes CertReps (RFC 8894 section 3.3.2): SignedData signed by the CA with messageType 3, pkiStatus, failInfo
  * (and failInfoText) on failure, a fresh senderNonce, the request's nonce as recipientNonce and its transactionID.
- * A SUCCESS carries a certs-only SignedData holding the issued certificate and the CA, encrypted to the requester's
+ * A SUCCESS carries a certs-only SignedData holding the issued certificate, encrypted to the requester's
  * signing certificate with the cipher the requester used (or AES-128 when it used something else).
  */
 final class CertRepEncoder {
@@ -48,7 +48,8 @@ final class CertRepEncoder {
     byte[] success(PkiRequest request, X509Certificate issued) {
         try {
             CMSSignedDataGenerator certsOnly = new CMSSignedDataGenerator();
-            certsOnly.addCertificates(new JcaCertStore(java.util.List.of(issued, ca.certificate())));
+            // The issued certificate alone: a SET is sorted by encoding, and clients such as micromdm's take the first.
+            certsOnly.addCertificates(new JcaCertStore(java.util.List.of(issued)));
             byte[] degenerate = certsOnly.generate(new CMSAbsentContent()).getEncoded("DER");
             CMSEnvelopedDataGenerator envelope = new CMSEnvelopedDataGenerator();
             envelope.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(
