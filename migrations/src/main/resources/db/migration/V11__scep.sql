@@ -18,6 +18,7 @@ CREATE INDEX scep_challenges_expires ON scep_challenges (expires_at);
 
 -- Every certificate the SCEP server issued. udid is filled when a device first Authenticates with it;
 -- ade_device is the seam for Automated Device Enrollment (the ABM device it was minted for).
+-- renewal_queued_at: when the renewal sweep queued an InstallProfile of a fresh enrollment profile for it.
 CREATE TABLE scep_certificates (
     serial              VARCHAR(64)   NOT NULL,
     cert_sha256         CHAR(64)      NOT NULL,
@@ -33,7 +34,9 @@ CREATE TABLE scep_certificates (
     renews_sha256       CHAR(64)      NULL,
     udid                VARCHAR(255)  NULL,
     revoked_at          BIGINT        NULL,
+    renewal_queued_at   BIGINT        NULL,
     PRIMARY KEY (serial)
 );
 CREATE UNIQUE INDEX scep_certificates_sha256 ON scep_certificates (cert_sha256);
 CREATE INDEX scep_certificates_udid ON scep_certificates (udid);
+CREATE INDEX scep_certificates_not_after ON scep_certificates (not_after);

@@ -273,6 +273,49 @@ abstract class ScepScenarios {
         assertThat(certs.findValues("revoked_at")).hasSize(1);
     }
 
+    /**
+     * MDM_RENEW_BEFORE: the server queues an InstallProfile of a fresh profile bound to the device, once per
+     * certificate; the device runs its SCEP payload and Authenticates with the new identity, bound to it
+     * without an admin. Here certificates live an hour and are renewed 59 minutes before their end: two minutes on.
+     */
+    @Test
+    void theServerRenewsACertificateBeforeItExpiresWithAnInstallProfile() throws Exception {
+        try (TlsStack short_ = new TlsStack(engine(), Map.of("MDM_SCEP_VALIDITY", "1h", "MDM_RENEW_BEFORE", "59m"))) {
+            short_.uploadPushCert();
+            String udid = UUID.randomUUID().toString().toUpperCase();
+            HttpResponse<byte[]> r = short_.http.send(HttpRequest.newBuilder(short_.base().resolve("/mdm/enroll")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            EnrollmentProfile first = EnrollmentProfile.install(r.body(), short_.http, udid);
+            java.util.function.Function<Issued, DeviceTransport> transport = id -> new DeviceTransport(
+                    short_.client(id, HttpClient.Version.HTTP_2), short_.base().resolve("/mdm"), short_.base().resolve("/mdm/checkin"));
+            SimulatedDevice mac = new SimulatedDevice(transport.apply(first.identity()), first.identity(),
+                    DeviceFacts.generate(DeviceFacts.Platform.MACOS, udid), first.topic(), null);
+            mac.enroll();
+            mac.channel().poll(); // the inventory queries of a new enrollment
+
+            assertThat(short_.server.scep().renewDue()).as("not due yet: 60 minutes left").isZero();
+            short_.clock.advance(Duration.ofMinutes(2));
+            assertThat(short_.server.scep().renewDue()).isEqualTo(1);
+            assertThat(short_.server.scep().renewDue()).as("one renewal per certificate").isZero();
+            List<HandledCommand> handled = mac.channel().poll();
+            assertThat(handled).extracting(HandledCommand::requestType).containsExactly("InstallProfile");
+            assertThat(handled.get(0).status()).isEqualTo("Acknowledged");
+            byte[] installed = mac.state().profiles().get("dev.jmdm.enroll").raw();
+            EnrollmentProfile renewal = EnrollmentProfile.install(installed, short_.http, udid);
+            assertThat(renewal.identity().certificate()).isNotEqualTo(first.identity().certificate());
+
+            mac.useIdentity(renewal.identity());
+            mac.useTransport(transport.apply(renewal.identity()));
+            assertThat(mac.authenticate().status()).isEqualTo(200);
+            assertThat(mac.channel().tokenUpdate().status()).isEqualTo(200);
+            assertThat(mac.channel().poll()).extracting(HandledCommand::status).containsOnly("Acknowledged");
+            assertThat(short_.admin.certificate(udid).json().get("certificate").get("sha256").asText())
+                    .isEqualTo(dev.jmdm.server.identity.CertificateFingerprint.sha256Hex(renewal.identity().certificate()));
+            JsonNode certs = short_.admin.send("GET", "/v1/hosts/" + udid + "/certificates", null).json().get("certificates");
+            assertThat(certs.findValuesAsText("for_device")).containsExactly(udid);
+        }
+    }
+
     /** The README quickstart: the command-line device runs the profile file's SCEP payload, then polls with that identity. */
     @Test
     void theQuickstartsCommandLineDeviceEnrollsThroughScepAndPollsLater() throws Exception {

@@ -54,6 +54,7 @@ public final class MdmServer implements AutoCloseable {
     private SecretSealingPass sealing;
     private dev.jmdm.server.profiles.ProfileFeature profiles;
     private dev.jmdm.server.policies.PolicyFeature policies;
+    private dev.jmdm.server.scep.ScepFeature scep;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mdm-timers");
         t.setDaemon(true);
@@ -132,6 +133,8 @@ public final class MdmServer implements AutoCloseable {
                     scep.challenges());
             features.add(enrollment.api());
             features.add(scep.api());
+            scep.startRenewals(settings.scep(), jdbi, enrollment.renewalProfiles(), commands, ids -> push.push(ids), clock, timers);
+            this.scep = scep;
             javax.net.ssl.SSLContext tls = settings.tls() == null ? null
                     : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
             http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKeys(),
@@ -250,6 +253,11 @@ public final class MdmServer implements AutoCloseable {
 
     public CommandService commandService() {
         return commandService;
+    }
+
+    /** SCEP: tests run its renewal sweep. */
+    public dev.jmdm.server.scep.ScepFeature scep() {
+        return scep;
     }
 
     @Override

@@ -101,6 +101,20 @@ final class EnrollHandler implements HttpHandler {
         exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
 
+    /**
+     * A fresh signed SCEP enrollment profile for a device already enrolled, whose challenge is bound to it and good
+     * for {@code ttl}: what the renewal sweep sends in an InstallProfile.
+     *
+     * @throws HttpError 503 when the server cannot make a working profile (no device CA or SCEP, no push certificate)
+     */
+    byte[] renewalProfile(String deviceId, java.time.Duration ttl) {
+        if (issuer == null || scep == null) {
+            throw new HttpError(503, "renewal profiles need the device CA and MDM_ENROLL_IDENTITY=scep");
+        }
+        byte[] profile = EnrollmentProfile.scepPlist(baseUrl.get(), topic(), scep.mintForDevice(deviceId, ScepChallenges.RENEWAL, ttl));
+        return signer == null ? profile : signer.sign(profile);
+    }
+
     /** The topic of the newest unexpired push certificate. */
     private String topic() {
         List<PushCertStore.StoredPushCert> all = pushCerts.all();

@@ -93,6 +93,11 @@ public final class EnrollmentModule {
         return handler;
     }
 
+    /** Fresh SCEP enrollment profiles bound to a device, for renewal (see {@link EnrollHandler#renewalProfile}). */
+    public java.util.function.BiFunction<String, java.time.Duration, byte[]> renewalProfiles() {
+        return handler::renewalProfile;
+    }
+
     /** The enrollment-link admin routes. */
     public ApiRoutes api() {
         return api;

@@ -22,7 +22,7 @@ public final class ScepChallenges {
     /** Expired challenges are kept this long (refusals can say "expired") and then purged. */
     static final Duration KEEP_EXPIRED = Duration.ofDays(1);
     static final String ENROLL = "enroll";
-    static final String RENEWAL = "renewal";
+    public static final String RENEWAL = "renewal";
     static final String STATIC = "static";
     private static final int CHALLENGE_BYTES = 24;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -53,17 +53,24 @@ public final class ScepChallenges {
         return mint(ENROLL, linkId, null);
     }
 
-    /** A one-time challenge bound to a device: its renewal profile (and later its ADE enrollment). */
-    public String mintForDevice(String deviceId, String purpose) {
-        return mint(purpose, null, deviceId);
+    /**
+     * A one-time challenge bound to a device: its renewal profile (and later its ADE enrollment), good for
+     * {@code ttl} (a renewal profile waits in the queue while the device is offline).
+     */
+    public String mintForDevice(String deviceId, String purpose, Duration ttl) {
+        return mint(purpose, null, deviceId, ttl);
     }
 
     private String mint(String purpose, String linkId, String device) {
+        return mint(purpose, linkId, device, TTL);
+    }
+
+    private String mint(String purpose, String linkId, String device, Duration ttl) {
         byte[] raw = new byte[CHALLENGE_BYTES];
         RANDOM.nextBytes(raw);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         long now = clock.millis();
-        store.insert(sha256(challenge), new ChallengeStore.Challenge(purpose, linkId, device, now, now + TTL.toMillis(), null));
+        store.insert(sha256(challenge), new ChallengeStore.Challenge(purpose, linkId, device, now, now + ttl.toMillis(), null));
         return challenge;
     }
 

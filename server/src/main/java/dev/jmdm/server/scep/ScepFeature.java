@@ -24,12 +24,44 @@ public final class ScepFeature {
     private final ScepChallenges challenges;
     private final ScepHandler handler;
     private final HostCertificatesApi api;
+    private RenewalSweep renewals;
+
+    /** How often due renewals are looked for: a day's renewals go out within the hour. */
+    static final java.time.Duration RENEWAL_SWEEP = java.time.Duration.ofHours(1);
 
     private ScepFeature(IssuedCertificateStore issued, ScepChallenges challenges, ScepHandler handler, HostCertificatesApi api) {
         this.issued = issued;
         this.challenges = challenges;
         this.handler = handler;
         this.api = api;
+    }
+
+    /**
+     * Starts the renewal sweep (when SCEP is on and MDM_RENEW_BEFORE is not zero): hourly, and once a minute after
+     * start.
+     *
+     * @param profiles a fresh signed enrollment profile bound to a device (enrollment's renewal profiles)
+     * @param push     wakes devices whose renewal was queued
+     */
+    public void startRenewals(Settings.Scep settings, Jdbi jdbi, java.util.function.BiFunction<String, java.time.Duration, byte[]> profiles,
+            dev.jmdm.server.storage.CommandStore commands, java.util.function.Consumer<java.util.List<String>> push, Clock clock,
+            ScheduledExecutorService timers) {
+        if (challenges == null || settings.identity() != Settings.Scep.Identity.SCEP || settings.renewBefore().isZero()) {
+            return;
+        }
+        renewals = new RenewalSweep(jdbi, profiles, commands, push, settings.renewBefore(), clock);
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                renewals.run();
+            } catch (RuntimeException e) {
+                LOG.warn("SCEP renewal sweep failed: {}", e.getMessage(), e);
+            }
+        }, 60, RENEWAL_SWEEP.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Runs the renewal sweep now (tests; operators wait for the timer); returns how many renewals it queued. */
+    public int renewDue() {
+        return renewals == null ? 0 : renewals.run();
     }
 
     /**
