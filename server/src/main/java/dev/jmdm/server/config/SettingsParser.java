@@ -193,9 +193,10 @@ public final class SettingsParser {
         if (!Set.of("scep", "pkcs12").contains(identity)) {
             throw new SettingsException("MDM_ENROLL_IDENTITY: '" + identity + "' is not an identity kind; use scep or pkcs12");
         }
-        java.time.Duration validity = parseDuration("MDM_SCEP_VALIDITY", pick(f.scepValidity, env, "MDM_SCEP_VALIDITY", "365d"));
+        String validityValue = pick(f.scepValidity, env, "MDM_SCEP_VALIDITY", "365d");
+        java.time.Duration validity = parseDuration("MDM_SCEP_VALIDITY", validityValue);
         if (validity.compareTo(java.time.Duration.ofHours(1)) < 0 || validity.compareTo(java.time.Duration.ofDays(3650)) > 0) {
-            throw new SettingsException("MDM_SCEP_VALIDITY: '" + validity + "' is outside 1h to 3650d; use e.g. 365d");
+            throw new SettingsException("MDM_SCEP_VALIDITY: '" + validityValue + "' is outside 1h to 3650d; use e.g. 365d");
         }
         String challenge = pick(f.scepChallenge, env, "MDM_SCEP_CHALLENGE", null);
         if (challenge != null && challenge.length() < 16) {
@@ -203,7 +204,7 @@ public final class SettingsParser {
         }
         java.time.Duration renewBefore = parseDuration("MDM_RENEW_BEFORE", pick(f.renewBefore, env, "MDM_RENEW_BEFORE", "30d"));
         if (renewBefore.compareTo(validity) >= 0) {
-            throw new SettingsException("MDM_RENEW_BEFORE: " + renewBefore + " is not shorter than MDM_SCEP_VALIDITY (" + validity
+            throw new SettingsException("MDM_RENEW_BEFORE: not shorter than MDM_SCEP_VALIDITY (" + validityValue
                     + "); every certificate would be renewed at once");
         }
         return new Settings.Scep(Settings.Scep.Identity.valueOf(identity.toUpperCase(Locale.ROOT)), validity, challenge, renewBefore);
