@@ -281,7 +281,8 @@ final class HostDirectory {
      * command views), and its devices, channels and certificate bindings are deleted, so the server
      * knows the device no more than one that never enrolled: a later TokenUpdate or command poll is
      * refused, and an Authenticate makes it a new, visible host. Its groups, inventory, PINs, profile
-     * state and the profile targets naming it go too. The device itself is told nothing.
+     * state and the profile targets naming it go too; the certificates this server's SCEP issued to its devices are
+     * revoked, so they cannot enroll it again. The device itself is told nothing.
      */
     void forget(long hostId) {
         long now = clock.millis();

@@ -76,6 +76,9 @@ final class ScepAuthority {
         } catch (java.security.GeneralSecurityException e) {
             return refuse(request, ScepAttributes.FailInfo.BAD_ALG, "the request's public key cannot be read: " + e.getMessage());
         }
+        if (cert.getSubjectX500Principal().getName().length() > MAX_SUBJECT) {
+            return refuse(request, ScepAttributes.FailInfo.BAD_REQUEST, "the request's subject is longer than " + MAX_SUBJECT + " characters");
+        }
         String sha = CertificateFingerprint.sha256Hex(cert);
         Optional<IssuedCertificateStore.Row> renewed = renews;
         try {
