@@ -223,6 +223,44 @@ class CliTest {
     }
 
     @Test
+    void profilesLinksHostsAndAuditCommandsDoWhatTheySay() throws Exception {
+        Path file = work.resolve("cli.mobileconfig");
+        Files.write(file, dev.jmdm.sim.Profiles.withOnePayload("com.example.cli", "6B1C2D3E-0000-4000-8000-00000000C1C1", "CLI profile",
+                "com.apple.dock", 32));
+        JsonNode up = JSON.readTree(cli.run("profiles", "upload", file.toString(), "-o", "json").out());
+        assertThat(up.get("outcome").asText()).isEqualTo("created");
+        assertThat(JSON.readTree(cli.run("profiles", "upload", file.toString(), "-o", "json").out()).get("outcome").asText())
+                .isEqualTo("unchanged");
+        assertThat(csv(cli.run("profiles", "list", "-o", "csv").out())).extracting(r -> r.get("identifier")).contains("com.example.cli");
+        assertThat(admin.send("PUT", "/v1/profiles/com.example.cli/targets", ("{\"hosts\": [\"" + mac2.udid() + "\"]}")
+                .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+        CliRunner.Run status = cli.run("profiles", "status", "com.example.cli", "-o", "json");
+        assertThat(JSON.readTree(status.out()).get("hosts")).singleElement()
+                .satisfies(h -> assertThat(h.get("udid").asText()).isEqualTo(mac2.udid()));
+        assertThat(cli.run("profiles", "delete", "com.example.cli").exit()).isEqualTo(0);
+        assertThat(admin.send("GET", "/v1/profiles/com.example.cli", null).status()).isEqualTo(404);
+        mac2.channel().poll();
+
+        JsonNode link = JSON.readTree(cli.run("enrollment-links", "create", "--max-uses", "2", "--note", "alice", "-o", "json").out());
+        assertThat(link.get("url").asText()).contains("/mdm/enroll?token=");
+        String id = link.get("id").asText();
+        assertThat(csv(cli.run("enrollment-links", "list", "-o", "csv").out())).filteredOn(r -> r.get("id").equals(id))
+                .singleElement().satisfies(r -> assertThat(r.get("status") + "/" + r.get("max_uses") + "/" + r.get("note")).isEqualTo("active/2/alice"));
+        assertThat(JSON.readTree(cli.run("enrollment-links", "revoke", id, "-o", "json").out()).get("status").asText()).isEqualTo("revoked");
+
+        JsonNode refetch = JSON.readTree(cli.run("hosts", "refetch", mac1.udid(), "-o", "json").out());
+        assertThat(refetch.get("command_uuids")).hasSize(3);
+        mac1.channel().poll();
+        JsonNode audit = JSON.readTree(cli.run("audit", "--host", mac1.udid(), "--action", "inventory.refetch", "-o", "json").out());
+        assertThat(audit).isNotEmpty();
+        assertThat(audit.get(0).get("command_uuid").asText()).isEqualTo(refetch.get("command_uuids").get(0).asText());
+        assertThat(JSON.readTree(cli.run("pushcert", "list", "-o", "json").out()).isArray()).isTrue();
+        JsonNode version = JSON.readTree(cli.run("version", "-o", "json").out());
+        assertThat(version.get("server").asText()).isNotBlank();
+        assertThat(cli.run("help", "apply").out()).contains("--dry-run", "--prune");
+    }
+
+    @Test
     void completionScriptsCoverTheCommands() {
         CliRunner.Run r = cli.run("generate-completion");
         assertThat(r.exit()).isEqualTo(0);

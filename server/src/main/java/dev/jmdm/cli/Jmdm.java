@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {HostsCommand.class, CommandsCommand.class, ProfilesCommand.class, GroupsCommand.class,
                 PoliciesCommand.class, ComplianceCommand.class, EnrollmentLinksCommand.class, PushCertCommand.class,
                 AuditCommand.class, ApplyCommand.class, ExportCommand.class, ContextCommand.class, VersionCommand.class,
-                AutoComplete.GenerateCompletion.class})
+                AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Jmdm {
     public static final int EXIT_API = 1;
     /** picocli's own exit code for a usage error. */
