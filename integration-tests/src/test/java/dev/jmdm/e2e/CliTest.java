@@ -142,7 +142,7 @@ class CliTest {
         awaitQueued(mac1);
         mac1.channel().poll();
         CliRunner.Run failed = failing.get(60, TimeUnit.SECONDS);
-        mac1.behaviour(null);
+        mac1.behaviour((type, cmd) -> null);
         assertThat(failed.exit()).as(failed.toString()).isEqualTo(4);
         assertThat(failed.err()).contains("(1 failed)").contains(": 0 acknowledged, 1 failed, 1 not answered within 4s");
         List<Map<String, String>> rows = csv(failed.out());
