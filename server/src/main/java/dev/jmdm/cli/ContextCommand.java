@@ -3,7 +3,6 @@ package dev.jmdm.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jmdm context}: named servers in the config file, one of them current. */

@@ -1,7 +1,6 @@
 package dev.jmdm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

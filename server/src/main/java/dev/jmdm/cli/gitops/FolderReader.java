@@ -1,10 +1,6 @@
 package dev.jmdm.cli.gitops;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.jmdm.policies.PolicyDocument;
-import dev.jmdm.policies.PolicyParser;
 import dev.jmdm.profiles.ParsedProfile;
 import dev.jmdm.profiles.ProfileParser;
 import dev.jmdm.profiles.ProfileValidationException;
@@ -16,8 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,14 +35,14 @@ public final class FolderReader {
     private final Secrets secrets;
     private final ServerState server;
     private final boolean prune;
-    private final List<Desired.Problem> problems = new ArrayList<>();
+    final List<Desired.Problem> problems = new ArrayList<>();
     private final ProfileParser profileParser = new ProfileParser();
 
-    private record Ref(String kind, String name, String file, int line) {
+    record Ref(String kind, String name, String file, int line) {
     }
 
     /** References checked once everything is read (a profile may name a group defined in a later file). */
-    private final List<Ref> refs = new ArrayList<>();
+    final List<Ref> refs = new ArrayList<>();
 
     public FolderReader(Path folder, Secrets secrets, ServerState server, boolean prune) {
         this.folder = folder.toAbsolutePath().normalize();
@@ -86,7 +80,7 @@ public final class FolderReader {
             unknownKeys(name, doc, "", root, TOP_KEYS);
             readGroups(name, doc, root.get("groups"), groups);
             readProfiles(name, doc, root.get("profiles"), profiles);
-            readPolicies(name, doc, root.get("policies"), policies);
+            new PolicyEntries(this, secrets).read(name, doc, root.get("policies"), policies);
         }
         checkUnique(groups, profiles, policies);
         checkRefs(groups, profiles);
@@ -115,7 +109,7 @@ public final class FolderReader {
         }
     }
 
-    private Yaml.Located parse(String name, Path f) {
+    Yaml.Located parse(String name, Path f) {
         try {
             if (Files.size(f) > MAX_FILE) {
                 problems.add(new Desired.Problem(name, 1, "larger than " + MAX_FILE + " bytes"));
@@ -231,101 +225,6 @@ public final class FolderReader {
         return head.startsWith("<") || head.startsWith("\uFEFF<");
     }
 
-    // ---- policies ----------------------------------------------------------------------------------
-
-    private void readPolicies(String file, Yaml.Located doc, JsonNode list, List<Desired.Policy> out) {
-        if (list == null || list.isNull()) {
-            return;
-        }
-        if (!list.isArray()) {
-            problem(file, doc, "/policies", "policies must be a list of {path} or inline policy documents");
-            return;
-        }
-        for (int i = 0; i < list.size(); i++) {
-            String at = "/policies/" + i;
-            JsonNode p = list.get(i);
-            if (!p.isObject()) {
-                problem(file, doc, at, "a policy is {path: FILE} or a policy document");
-                continue;
-            }
-            String policyFile = file;
-            Yaml.Located policyDoc = doc;
-            String base = at;
-            JsonNode document = p;
-            if (p.has("path")) {
-                unknownKeys(file, doc, at, p, Set.of("path"));
-                String rel = p.path("path").asText();
-                Path f = inside(file, doc, at + "/path", rel);
-                if (f == null) {
-                    continue;
-                }
-                policyDoc = parse(rel, f);
-                if (policyDoc == null) {
-                    continue;
-                }
-                policyFile = rel;
-                base = "";
-                document = policyDoc.tree();
-            }
-            Set<String> used = new LinkedHashSet<>();
-            List<Secrets.Missing> missing = new ArrayList<>();
-            JsonNode substituted = substituteValues(document == null ? null : document.deepCopy(), used, missing);
-            for (Secrets.Missing m : missing) {
-                problems.add(new Desired.Problem(policyFile, policyDoc.line(base), "the environment variable " + m.name() + " is not set"));
-            }
-            Object root = substituted == null ? null : Yaml.MAPPER.convertValue(substituted, Object.class);
-            PolicyParser.Parsed parsed = PolicyParser.parse(root);
-            if (!parsed.valid()) {
-                for (dev.jmdm.policies.Problem pr : parsed.problems()) {
-                    String ptr = base + Yaml.pointerOf(pr.path());
-                    problems.add(new Desired.Problem(policyFile, policyDoc.line(ptr),
-                            secrets.mask(pr.path() + ": " + pr.message(), used)));
-                }
-                continue;
-            }
-            if (!missing.isEmpty()) {
-                continue;
-            }
-            PolicyDocument d = parsed.document();
-            PolicyDocument.Targets t = d.targets();
-            Desired.Targets targets = new Desired.Targets(t.all(), t.groups(), t.hosts(), t.excludeGroups(), t.excludeHosts());
-            String install = d.remediation() == null ? null : d.remediation().installProfile();
-            int line = policyDoc.line(base);
-            out.add(new Desired.Policy(d.name(), substituted, targets, install, used, new Desired.Source(policyFile, line)));
-            addTargetRefs(targets, policyFile, policyDoc.line(base + "/targets"));
-            if (install != null) {
-                refs.add(new Ref("profile", install, policyFile, policyDoc.line(base + "/remediation/install_profile")));
-            }
-        }
-    }
-
-    /** $ENV{NAME} in every string value of a policy (not in its text, so a value with quotes keeps the YAML valid). */
-    private JsonNode substituteValues(JsonNode n, Set<String> used, List<Secrets.Missing> missing) {
-        if (n == null) {
-            return null;
-        }
-        if (n.isTextual()) {
-            Secrets.Result r = secrets.substitute(n.asText());
-            used.addAll(r.used());
-            missing.addAll(r.missing());
-            return TextNode.valueOf(r.text());
-        }
-        if (n.isObject()) {
-            ObjectNode o = (ObjectNode) n;
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                e.setValue(substituteValues(e.getValue(), used, missing));
-            }
-            return o;
-        }
-        if (n.isArray()) {
-            for (int i = 0; i < n.size(); i++) {
-                ((com.fasterxml.jackson.databind.node.ArrayNode) n).set(i, substituteValues(n.get(i), used, missing));
-            }
-        }
-        return n;
-    }
-
     // ---- targets and references --------------------------------------------------------------------
 
     private Desired.Targets targets(String file, Yaml.Located doc, String at, JsonNode t) {
@@ -348,7 +247,7 @@ public final class FolderReader {
                 strings(file, doc, at + "/exclude_hosts", t.get("exclude_hosts"), "exclude_hosts must be a list of hosts"));
     }
 
-    private void addTargetRefs(Desired.Targets t, String file, int line) {
+    void addTargetRefs(Desired.Targets t, String file, int line) {
         Stream.concat(t.groups().stream(), t.excludeGroups().stream()).forEach(g -> refs.add(new Ref("group", g, file, line)));
         Stream.concat(t.hosts().stream(), t.excludeHosts().stream()).forEach(h -> refs.add(new Ref("host", h, file, line)));
     }
@@ -426,7 +325,7 @@ public final class FolderReader {
     // ---- small checks ------------------------------------------------------------------------------
 
     /** A path inside the folder (no escaping with .. or an absolute path), that exists. */
-    private Path inside(String file, Yaml.Located doc, String at, String rel) {
+    Path inside(String file, Yaml.Located doc, String at, String rel) {
         Path p = folder.resolve(rel).normalize();
         if (!p.startsWith(folder) || Path.of(rel).isAbsolute()) {
             problem(file, doc, at, rel + " is outside the folder (paths are relative to it)");
@@ -468,7 +367,7 @@ public final class FolderReader {
         return out;
     }
 
-    private void unknownKeys(String file, Yaml.Located doc, String at, JsonNode n, Set<String> known) {
+    void unknownKeys(String file, Yaml.Located doc, String at, JsonNode n, Set<String> known) {
         n.fieldNames().forEachRemaining(k -> {
             if (!known.contains(k)) {
                 problem(file, doc, at + "/" + k, "unknown key '" + k + "'; use " + String.join(", ", new java.util.TreeSet<>(known)));
@@ -476,11 +375,7 @@ public final class FolderReader {
         });
     }
 
-    private void problem(String file, Yaml.Located doc, String pointer, String message) {
+    void problem(String file, Yaml.Located doc, String pointer, String message) {
         problems.add(new Desired.Problem(file, doc.line(pointer), message));
-    }
-
-    static Map<String, Object> none() {
-        return new HashMap<>();
     }
 }
