@@ -25,6 +25,10 @@ final class CliRunner {
         env.put("JMDM_CONFIG", config.toString());
     }
 
+    CliRunner(Map<String, String> env) {
+        this.env.putAll(env);
+    }
+
     CliRunner env(String name, String value) {
         if (value == null) {
             env.remove(name);
