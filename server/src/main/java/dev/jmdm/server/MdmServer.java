@@ -11,6 +11,7 @@ import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.hosts.HostsFeature;
 import dev.jmdm.server.http.HttpServer;
+import dev.jmdm.server.http.HttpWiring;
 import dev.jmdm.server.identity.DeviceCertificateValidator;
 import dev.jmdm.server.identity.DeviceIdentityResolver;
 import dev.jmdm.server.metrics.Metrics;
@@ -91,7 +92,7 @@ public final class MdmServer implements AutoCloseable {
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
-            http = new HttpServer(HttpServer.wiring()
+            http = new HttpServer(HttpWiring.builder()
                     .http(settings.http()).api(settings.api()).capacity(settings.capacity()).tls(tls(settings.http(), deviceCas))
                     .database(database).metrics(metrics)
                     .devices(checkins, commandService, identities(deviceCas, settings.http(), clock))
