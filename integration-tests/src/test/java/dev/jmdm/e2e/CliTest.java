@@ -218,6 +218,15 @@ class CliTest {
         assertThat(report.out().lines().findFirst().orElseThrow()).isEqualTo("host_id,serial_number,device_name,policy,result,since,reason");
         assertThat(csv(report.out())).extracting(r -> r.get("policy")).containsOnly("cli-os").hasSize(2);
         assertThat(report.out()).isEqualTo(admin.send("GET", "/v1/compliance?format=csv", null).body());
+        List<Map<String, String>> summary = csv(cli.run("compliance", "--summary", "-o", "csv").out());
+        assertThat(summary).singleElement().satisfies(r -> {
+            assertThat(r.get("policy")).isEqualTo("cli-os");
+            assertThat(Integer.parseInt(r.get("passing")) + Integer.parseInt(r.get("failing")) + Integer.parseInt(r.get("unknown"))).isEqualTo(2);
+        });
+        // The table's columns are the server's field names.
+        JsonNode summaryJson = JSON.readTree(cli.run("compliance", "--summary", "-o", "json").out()).get("policies").get(0);
+        assertThat(summaryJson.has("percent_passing")).isTrue();
+        assertThat(summaryJson.has("passing") && summaryJson.has("failing") && summaryJson.has("unknown")).isTrue();
         JsonNode policies = JSON.readTree(cli.run("policies", "list", "-o", "json").out());
         assertThat(policies.get(0).get("name").asText()).isEqualTo("cli-os");
     }

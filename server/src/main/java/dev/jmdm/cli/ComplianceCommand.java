@@ -17,7 +17,7 @@ final class ComplianceCommand extends ApiCommand {
             if (output().format() == Output.Format.json) {
                 output().json(s);
             } else {
-                output().list(s.path("policies"), Output.columns("policy", "passing", "failing", "unknown", "percent"));
+                output().list(s.path("policies"), Output.columns("policy", "passing", "failing", "unknown", "percent_passing"));
             }
             return 0;
         }
