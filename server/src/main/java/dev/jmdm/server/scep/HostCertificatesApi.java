@@ -28,7 +28,7 @@ final class HostCertificatesApi implements ApiRoutes {
         router.get("/v1/hosts/{id}/certificates", this::list);
     }
 
-    private void list(HttpServerExchange exchange) {
+    void list(HttpServerExchange exchange) {
         String ref = Requests.pathParam(exchange, "id");
         HostRecord host = hosts.resolve(ref).orElseThrow(() -> new HttpError(404, "no host " + ref));
         List<Map<String, Object>> certificates = issued.forHost(host.id()).stream().map(HostCertificatesApi::json).toList();
