@@ -124,7 +124,7 @@ final class SettingsOptions {
     // SCEP (ScepSettings).
     @Option(names = "--enroll-identity", paramLabel = "scep|pkcs12", defaultValue = "${env:MDM_ENROLL_IDENTITY:-scep}",
             converter = Converters.EnrollIdentity.class,
-            description = "MDM_ENROLL_IDENTITY: enrollment profiles carry a SCEP payload (default; the device makes its key) or a PKCS#12 identity")
+            description = "MDM_ENROLL_IDENTITY: scep (default: profiles carry a SCEP payload, the device makes its key) or pkcs12 (a PKCS#12 identity in the profile)")
     ScepSettings.Identity enrollIdentity;
     @Option(names = "--scep-validity", paramLabel = "DURATION", defaultValue = "${env:MDM_SCEP_VALIDITY:-365d}", converter = Converters.AnyDuration.class,
             description = "MDM_SCEP_VALIDITY: how long SCEP-issued device certificates are valid (default 365d, 1h to 3650d)")
