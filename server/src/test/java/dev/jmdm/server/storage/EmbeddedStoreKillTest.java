@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * 2.5.25x lost answered writes (see {@link H2FileSync}). {@code -Djmdm.killRounds=N} runs more rounds.
  */
 class EmbeddedStoreKillTest {
-    static final int ROUNDS = Integer.getInteger("jmdm.killRounds", 4);
+    static final int ROUNDS = Integer.getInteger("jmdm.killRounds", 3);
     static final int THREADS = 16;
 
     @Test
