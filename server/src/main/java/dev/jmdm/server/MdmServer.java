@@ -10,7 +10,7 @@ import dev.jmdm.server.identity.DeviceIdentityResolver;
 import dev.jmdm.apns.PushSender;
 import dev.jmdm.apns.PushSettings;
 import dev.jmdm.server.metrics.Metrics;
-import dev.jmdm.server.push.PushCertApi;
+import dev.jmdm.server.http.PushCertApi;
 import dev.jmdm.server.push.PushCertService;
 import dev.jmdm.server.push.PushHealth;
 import dev.jmdm.server.push.PushService;
