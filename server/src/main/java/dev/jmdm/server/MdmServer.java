@@ -11,6 +11,7 @@ import dev.jmdm.apns.PushSender;
 import dev.jmdm.apns.PushSettings;
 import dev.jmdm.server.metrics.Metrics;
 import dev.jmdm.server.http.PushCertApi;
+import dev.jmdm.server.push.BackgroundPushes;
 import dev.jmdm.server.push.PushCertService;
 import dev.jmdm.server.push.PushHealth;
 import dev.jmdm.server.push.PushService;
@@ -51,6 +52,7 @@ public final class MdmServer implements AutoCloseable {
     private final CommandService commandService;
     private PushSender pushSender;
     private RepushScheduler repush;
+    private BackgroundPushes backgroundPushes;
     private SecretSealingPass sealing;
     private dev.jmdm.server.profiles.ProfileFeature profiles;
     private dev.jmdm.server.policies.PolicyFeature policies;
@@ -106,6 +108,7 @@ public final class MdmServer implements AutoCloseable {
             PushHealth pushHealth = new PushHealth(clock);
             metrics.bindPushHealth(pushHealth);
             PushService push = new PushService(enrollments, pushSender, pushCerts::refresh, settings.apns().timeout(), pushHealth);
+            backgroundPushes = new BackgroundPushes(push::push, metrics.shedCounter("background-push"));
             repush = new RepushScheduler(enrollments, push, clock, settings.apns().repushAfter());
             if (!settings.apns().repushAfter().isZero()) {
                 // Sweep at least twice per interval so a due enrollment waits at most half an interval more.
@@ -118,10 +121,10 @@ public final class MdmServer implements AutoCloseable {
             // Feature modules add their admin API routes here.
             List<ApiRoutes> features = new ArrayList<>();
             features.add(new PushCertApi(pushCerts, settings.maxBodyBytes()));
-            profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers, metrics);
+            profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, backgroundPushes, checkins, commandService, settings, clock, timers);
             features.add(profiles);
             var hostsFeature = dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts,
-                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets, settings.wipeRebind(), metrics);
+                    commands, push, backgroundPushes, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets, settings.wipeRebind(), metrics);
             features.add(hostsFeature);
             policies = dev.jmdm.server.policies.PolicyFeature.start(jdbi, hosts, hostsFeature, profiles, commandService, clock, timers,
                     settings.maxBodyBytes());
@@ -261,8 +264,8 @@ public final class MdmServer implements AutoCloseable {
         if (sealing != null) {
             sealing.stop();
         }
-        if (profiles != null) {
-            profiles.close();
+        if (backgroundPushes != null) {
+            backgroundPushes.close();
         }
         if (policies != null) {
             policies.close();

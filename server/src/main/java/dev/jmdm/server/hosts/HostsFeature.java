@@ -5,6 +5,7 @@ import dev.jmdm.server.device.CommandService;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.ApiRoutes;
 import dev.jmdm.server.http.EnqueueAudit;
+import dev.jmdm.server.push.BackgroundPushes;
 import dev.jmdm.server.push.PushService;
 import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.storage.CertBindingStore;
@@ -62,11 +63,11 @@ public final class HostsFeature implements ApiRoutes {
      * @param wipeRebind        how long a device this server wiped may come back with a new identity; zero: never on its own
      */
     public static HostsFeature install(Jdbi jdbi, Clock clock, Duration inventoryInterval, boolean automatic, HostStore hostStore, CommandStore commandStore,
-            PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody,
+            PushService push, BackgroundPushes background, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody,
             CertBindingStore bindings, StoredSecrets secrets, Duration wipeRebind, dev.jmdm.server.metrics.Metrics metrics) {
         HostDirectory directory = new HostDirectory(jdbi, hostStore, clock, secrets);
         InventoryStore inventory = new InventoryStore(jdbi, hostStore, clock);
-        Wakeups wakeups = new Wakeups(push::push, metrics.shedCounter("hosts-push"));
+        Wakeups wakeups = new Wakeups(push::push, background);
         InventoryCollector collector = new InventoryCollector(inventory, commandStore, wakeups, clock, inventoryInterval);
         if (automatic) {
             checkins.addListener(collector);

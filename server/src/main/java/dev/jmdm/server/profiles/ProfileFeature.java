@@ -1,18 +1,17 @@
 package dev.jmdm.server.profiles;
 
 import dev.jmdm.profiles.HostProfileStateMachine;
-import dev.jmdm.server.concurrent.BoundedExecutor;
 import dev.jmdm.server.config.Settings;
 import dev.jmdm.server.device.CheckinService;
 import dev.jmdm.server.device.CommandService;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.ApiRoutes;
-import dev.jmdm.server.push.PushService;
+import dev.jmdm.server.push.BackgroundPushes;
+import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,70 +24,66 @@ import org.slf4j.LoggerFactory;
  * Configuration profiles wired into a server: the stores, the reconciler, its triggers (device answers,
  * first TokenUpdate, API changes, the periodic sweep and ProfileList schedule) and the admin API.
  */
-public final class ProfileFeature implements ApiRoutes, AutoCloseable {
+public final class ProfileFeature implements ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileFeature.class);
     /** How often the ProfileList schedule looks for hosts that are due. */
     static final Duration PROFILE_LIST_CHECK = Duration.ofMinutes(5);
 
-    private final ProfileReconciler reconciler;
+    private final ProfileSweep sweep;
     private final ProfileApi api;
     private final GroupApi groups;
     private final ScheduledExecutorService executor;
-    private final BoundedExecutor pushes;
-    /**
-     * Push batches waiting at most: a sweep of 256,000 hosts in batches of {@link ProfileReconciler#DEFAULT_BATCH}.
-     * Past it a batch is shed (mdm_work_shed{queue="profile-push"}): its commands stay queued and the re-push sweep or
-     * the devices' next check-in delivers them.
-     */
-    static final int PUSH_QUEUE = 256;
     // What the queued sweep covers: changes arriving before it starts join it.
     private boolean sweepQueued;
     private boolean sweepAll;
     private final Set<String> sweepScope = new HashSet<>();
 
-    private ProfileFeature(ProfileReconciler reconciler, ProfileApi api, GroupApi groups, ScheduledExecutorService executor,
-            BoundedExecutor pushes) {
-        this.reconciler = reconciler;
+    private ProfileFeature(ProfileSweep sweep, ProfileApi api, GroupApi groups, ScheduledExecutorService executor) {
+        this.sweep = sweep;
         this.api = api;
         this.groups = groups;
         this.executor = executor;
-        this.pushes = pushes;
     }
 
     /**
      * @param executor runs sweeps off the request threads (the server's timer thread); it stops with the server
+     * @param pushes    wakes the enrollments a transaction queued commands for, once it commits: a sweep queues its
+     *                  next batch while APNs answers for the last one (waiting for 100,000 pushes would otherwise
+     *                  double an edit's time to reach every queue)
      */
-    public static ProfileFeature start(Jdbi jdbi, HostStore hosts, PushService push, CheckinService checkins,
-            CommandService commands, Settings settings, Clock clock, ScheduledExecutorService executor,
-            dev.jmdm.server.metrics.Metrics metrics) {
-        // Pushes go out on their own thread: a sweep queues its next batch while APNs answers for the last
-        // one (waiting for 100,000 pushes would otherwise double an edit's time to reach every queue).
-        BoundedExecutor pushes = new BoundedExecutor("profile-push", 1, PUSH_QUEUE,
-                "the re-push sweep or the devices' next check-in delivers their commands", metrics.shedCounter("profile-push"));
-        ProfileReconciler reconciler = new ProfileReconciler(jdbi, clock, new HostProfileStateMachine(),
-                ids -> pushLater(pushes, push, List.copyOf(ids)), ProfileReconciler.DEFAULT_BATCH);
+    public static ProfileFeature start(Jdbi jdbi, HostStore hosts, BackgroundPushes pushes, CheckinService checkins,
+            CommandService commands, Settings settings, Clock clock, ScheduledExecutorService executor) {
+        HostProfileStateMachine machine = new HostProfileStateMachine();
+        CommandStore queue = new CommandStore(jdbi, clock);
+        HostProfileStore store = new HostProfileStore(jdbi, queue);
+        HostReconciliation reconciliation = new HostReconciliation(store, machine, clock, pushes::pushLater);
+        ProfileSweep sweep = new ProfileSweep(store, reconciliation, clock, pushes::pushLater, ProfileSweep.DEFAULT_BATCH);
+        ProfileListSchedule lists = new ProfileListSchedule(store, reconciliation, clock, pushes::pushLater, ProfileSweep.DEFAULT_BATCH);
+        ProfileAnswers answers = new ProfileAnswers(store, queue, machine, reconciliation);
         ProfileFeature[] self = new ProfileFeature[1];
-        ProfileApi api = new ProfileApi(new ProfileStore(jdbi, clock), hosts, reconciler, jdbi, settings.maxBodyBytes(),
+        GroupStore groupStore = new GroupStore(jdbi, clock);
+        ProfileApi api = new ProfileApi(new ProfileStore(jdbi, clock), groupStore, hosts, sweep, lists, new StatusQueries(jdbi),
+                settings.maxBodyBytes(),
                 identifier -> self[0].sweepSoon(identifier));
         // Membership decides every profile that targets or excludes a group: a full sweep.
-        GroupApi groups = new GroupApi(new GroupStore(jdbi, clock), hosts, settings.maxBodyBytes(), () -> self[0].sweepSoon(null));
-        self[0] = new ProfileFeature(reconciler, api, groups, executor, pushes);
+        GroupApi groups = new GroupApi(groupStore, hosts, settings.maxBodyBytes(), () -> self[0].sweepSoon(null));
+        self[0] = new ProfileFeature(sweep, api, groups, executor);
         checkins.addListener((id, tally) -> {
             if (tally == 1) {
-                guarded("enrollment of " + id.id(), () -> reconciler.enrolled(id));
+                guarded("enrollment of " + id.id(), () -> lists.enrolled(id));
             }
         });
         commands.addListener((id, report) -> guarded("answer " + report.commandUuid() + " of " + id.id(),
-                () -> reconciler.resultStored(id, report)));
+                () -> answers.resultStored(id, report)));
         Settings.Profiles p = settings.profiles();
         if (!p.sweepEvery().isZero()) {
-            executor.scheduleWithFixedDelay(() -> guarded("profile sweep", reconciler::sweep),
+            executor.scheduleWithFixedDelay(() -> guarded("profile sweep", sweep::sweep),
                     p.sweepEvery().toMillis(), p.sweepEvery().toMillis(), TimeUnit.MILLISECONDS);
         }
         if (!p.profileListEvery().isZero()) {
             long check = Math.min(PROFILE_LIST_CHECK.toMillis(), p.profileListEvery().toMillis());
             executor.scheduleWithFixedDelay(() -> guarded("ProfileList schedule",
-                    () -> reconciler.requestDueProfileLists(p.profileListEvery())), check, check, TimeUnit.MILLISECONDS);
+                    () -> lists.requestDueProfileLists(p.profileListEvery())), check, check, TimeUnit.MILLISECONDS);
         }
         return self[0];
     }
@@ -100,10 +95,6 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("profiles: {} failed: {}", what, e.toString(), e);
         }
-    }
-
-    private static void pushLater(BoundedExecutor pushes, PushService push, List<String> ids) {
-        pushes.execute(() -> guarded("push of " + ids.size() + " enrollments", () -> push.push(ids)));
     }
 
     /** Queues one sweep of the profile's hosts (null: of every profile); changes until it starts share it. */
@@ -128,7 +119,7 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
                     sweepScope.clear();
                     sweepQueued = false;
                 }
-                guarded("profile sweep", () -> reconciler.sweep(scope));
+                guarded("profile sweep", () -> sweep.sweep(scope));
             });
         } catch (RejectedExecutionException e) {
             synchronized (this) {
@@ -140,12 +131,6 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
     /** Reconciles the profile's hosts soon: another feature changed who it targets (a policy's remediation). */
     public void reconcileSoon(String identifier) {
         sweepSoon(identifier);
-    }
-
-    /** Stops the push thread; the server's executor, which runs the sweeps, is the server's to stop. */
-    @Override
-    public void close() {
-        pushes.close();
     }
 
     @Override
