@@ -1,21 +1,19 @@
 package dev.jmdm.server.profiles;
 
 import dev.jmdm.profiles.HostProfileStateMachine;
-import dev.jmdm.server.config.Settings;
-import dev.jmdm.server.device.CheckinService;
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.config.ProfileSettings;
+import dev.jmdm.server.feature.Feature;
+import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiRouter;
-import dev.jmdm.server.http.ApiRoutes;
-import dev.jmdm.server.push.BackgroundPushes;
-import dev.jmdm.server.storage.CommandStore;
-import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,68 +22,65 @@ import org.slf4j.LoggerFactory;
  * Configuration profiles wired into a server: the stores, the reconciler, its triggers (device answers,
  * first TokenUpdate, API changes, the periodic sweep and ProfileList schedule) and the admin API.
  */
-public final class ProfileFeature implements ApiRoutes {
+public final class ProfileFeature implements Feature {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileFeature.class);
     /** How often the ProfileList schedule looks for hosts that are due. */
     static final Duration PROFILE_LIST_CHECK = Duration.ofMinutes(5);
 
+    private final ProfileSettings settings;
+    private final Services services;
     private final ProfileSweep sweep;
+    private final ProfileListSchedule lists;
+    private final ProfileAnswers answers;
     private final ProfileApi api;
     private final GroupApi groups;
-    private final ScheduledExecutorService executor;
     // What the queued sweep covers: changes arriving before it starts join it.
     private boolean sweepQueued;
     private boolean sweepAll;
     private final Set<String> sweepScope = new HashSet<>();
 
-    private ProfileFeature(ProfileSweep sweep, ProfileApi api, GroupApi groups, ScheduledExecutorService executor) {
-        this.sweep = sweep;
-        this.api = api;
-        this.groups = groups;
-        this.executor = executor;
+    /** Sweeps run on the server's timer thread, off the request threads; they stop with it. */
+    public ProfileFeature(ProfileSettings settings, Services services) {
+        this.settings = settings;
+        this.services = services;
+        // Pushes go to the server's background executor once a transaction commits: a sweep queues its next batch
+        // while APNs answers for the last one (waiting for 100,000 pushes would otherwise double an edit's time).
+        Consumer<Collection<String>> pushes = services.backgroundPushes()::pushLater;
+        Jdbi jdbi = services.jdbi();
+        Clock clock = services.clock();
+        HostProfileStateMachine machine = new HostProfileStateMachine();
+        HostProfileStore store = new HostProfileStore(jdbi, services.commands());
+        HostReconciliation reconciliation = new HostReconciliation(store, machine, clock, pushes);
+        sweep = new ProfileSweep(store, reconciliation, clock, pushes, ProfileSweep.DEFAULT_BATCH);
+        lists = new ProfileListSchedule(store, reconciliation, clock, pushes, ProfileSweep.DEFAULT_BATCH);
+        answers = new ProfileAnswers(store, services.commands(), machine, reconciliation);
+        GroupStore groupStore = new GroupStore(jdbi, clock);
+        api = new ProfileApi(new ProfileStore(jdbi, clock), groupStore, services.hosts(), sweep, lists, new StatusQueries(jdbi),
+                services.maxBody(), this::sweepSoon);
+        // Membership decides every profile that targets or excludes a group: a full sweep.
+        groups = new GroupApi(groupStore, services.hosts(), services.maxBody(), () -> sweepSoon(null));
     }
 
-    /**
-     * @param executor runs sweeps off the request threads (the server's timer thread); it stops with the server
-     * @param pushes    wakes the enrollments a transaction queued commands for, once it commits: a sweep queues its
-     *                  next batch while APNs answers for the last one (waiting for 100,000 pushes would otherwise
-     *                  double an edit's time to reach every queue)
-     */
-    public static ProfileFeature start(Jdbi jdbi, HostStore hosts, BackgroundPushes pushes, CheckinService checkins,
-            CommandService commands, Settings settings, Clock clock, ScheduledExecutorService executor) {
-        HostProfileStateMachine machine = new HostProfileStateMachine();
-        CommandStore queue = new CommandStore(jdbi, clock);
-        HostProfileStore store = new HostProfileStore(jdbi, queue);
-        HostReconciliation reconciliation = new HostReconciliation(store, machine, clock, pushes::pushLater);
-        ProfileSweep sweep = new ProfileSweep(store, reconciliation, clock, pushes::pushLater, ProfileSweep.DEFAULT_BATCH);
-        ProfileListSchedule lists = new ProfileListSchedule(store, reconciliation, clock, pushes::pushLater, ProfileSweep.DEFAULT_BATCH);
-        ProfileAnswers answers = new ProfileAnswers(store, queue, machine, reconciliation);
-        ProfileFeature[] self = new ProfileFeature[1];
-        GroupStore groupStore = new GroupStore(jdbi, clock);
-        ProfileApi api = new ProfileApi(new ProfileStore(jdbi, clock), groupStore, hosts, sweep, lists, new StatusQueries(jdbi),
-                settings.maxBodyBytes(),
-                identifier -> self[0].sweepSoon(identifier));
-        // Membership decides every profile that targets or excludes a group: a full sweep.
-        GroupApi groups = new GroupApi(groupStore, hosts, settings.maxBodyBytes(), () -> self[0].sweepSoon(null));
-        self[0] = new ProfileFeature(sweep, api, groups, executor);
-        checkins.addListener((id, tally) -> {
+    /** Triggers: a first TokenUpdate, every command answer, the periodic sweep and the ProfileList schedule. */
+    @Override
+    public void start() {
+        services.checkins().addListener((id, tally) -> {
             if (tally == 1) {
                 guarded("enrollment of " + id.id(), () -> lists.enrolled(id));
             }
         });
-        commands.addListener((id, report) -> guarded("answer " + report.commandUuid() + " of " + id.id(),
+        services.commandService().addListener((id, report) -> guarded("answer " + report.commandUuid() + " of " + id.id(),
                 () -> answers.resultStored(id, report)));
-        Settings.Profiles p = settings.profiles();
-        if (!p.sweepEvery().isZero()) {
-            executor.scheduleWithFixedDelay(() -> guarded("profile sweep", sweep::sweep),
-                    p.sweepEvery().toMillis(), p.sweepEvery().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledExecutorService timers = services.timers();
+        if (!settings.sweepEvery().isZero()) {
+            timers.scheduleWithFixedDelay(() -> guarded("profile sweep", sweep::sweep),
+                    settings.sweepEvery().toMillis(), settings.sweepEvery().toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (!p.profileListEvery().isZero()) {
-            long check = Math.min(PROFILE_LIST_CHECK.toMillis(), p.profileListEvery().toMillis());
-            executor.scheduleWithFixedDelay(() -> guarded("ProfileList schedule",
-                    () -> lists.requestDueProfileLists(p.profileListEvery())), check, check, TimeUnit.MILLISECONDS);
+        if (!settings.profileListEvery().isZero()) {
+            long check = Math.min(PROFILE_LIST_CHECK.toMillis(), settings.profileListEvery().toMillis());
+            timers.scheduleWithFixedDelay(() -> guarded("ProfileList schedule",
+                    () -> lists.requestDueProfileLists(settings.profileListEvery())), check, check, TimeUnit.MILLISECONDS);
         }
-        return self[0];
     }
 
     // Profile bookkeeping never fails a device request or kills a timer: the next ProfileList or sweep repairs it.
@@ -111,7 +106,7 @@ public final class ProfileFeature implements ApiRoutes {
             sweepQueued = true;
         }
         try {
-            executor.execute(() -> {
+            services.timers().execute(() -> {
                 Set<String> scope;
                 synchronized (this) {
                     scope = sweepAll ? null : Set.copyOf(sweepScope);
