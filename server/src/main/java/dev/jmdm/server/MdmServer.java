@@ -89,7 +89,7 @@ public final class MdmServer implements AutoCloseable {
                     settings.http().maxBodyBytes()));
             Services services = Services.builder().jdbi(jdbi).clock(clock).timers(timers).metrics(metrics)
                     .maxBody(settings.http().maxBodyBytes()).stores(enrollments, commands, hosts, bindings).secrets(secrets)
-                    .devices(checkins, commandService).push(push.push()).build();
+                    .devices(checkins, commandService).push(push.push(), push.background()).build();
             ProfileFeature profiles = add(new ProfileFeature(settings.profiles(), services));
             HostsFeature hostsFeature = add(new HostsFeature(settings.hosts(), services));
             add(new PolicyFeature(services, hostsFeature, profiles));

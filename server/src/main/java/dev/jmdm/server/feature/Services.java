@@ -3,6 +3,7 @@ package dev.jmdm.server.feature;
 import dev.jmdm.server.device.CheckinService;
 import dev.jmdm.server.device.CommandService;
 import dev.jmdm.server.metrics.Metrics;
+import dev.jmdm.server.push.BackgroundPushes;
 import dev.jmdm.server.push.PushService;
 import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.storage.CertBindingStore;
@@ -34,7 +35,8 @@ public record Services(
         StoredSecrets secrets,
         CheckinService checkins,
         CommandService commandService,
-        PushService push) {
+        PushService push,
+        BackgroundPushes backgroundPushes) {
 
     public static Builder builder() {
         return new Builder();
@@ -54,6 +56,7 @@ public record Services(
         private CheckinService checkins;
         private CommandService commandService;
         private PushService push;
+        private BackgroundPushes backgroundPushes;
 
         private Builder() {
         }
@@ -102,8 +105,10 @@ public record Services(
             return this;
         }
 
-        public Builder push(PushService push) {
+        /** @param background the one executor for pushes nobody waits for */
+        public Builder push(PushService push, BackgroundPushes background) {
             this.push = push;
+            this.backgroundPushes = background;
             return this;
         }
 
@@ -116,7 +121,8 @@ public record Services(
                     Objects.requireNonNull(enrollments, "enrollments"), Objects.requireNonNull(commands, "commands"),
                     Objects.requireNonNull(hosts, "hosts"), Objects.requireNonNull(bindings, "bindings"),
                     Objects.requireNonNull(secrets, "secrets"), Objects.requireNonNull(checkins, "checkins"),
-                    Objects.requireNonNull(commandService, "commandService"), Objects.requireNonNull(push, "push"));
+                    Objects.requireNonNull(commandService, "commandService"), Objects.requireNonNull(push, "push"),
+                    Objects.requireNonNull(backgroundPushes, "backgroundPushes"));
         }
     }
 }

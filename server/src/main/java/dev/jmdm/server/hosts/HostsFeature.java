@@ -38,7 +38,7 @@ public final class HostsFeature implements Feature {
         Clock clock = services.clock();
         HostDirectory directory = new HostDirectory(services.jdbi(), services.hosts(), clock, services.secrets());
         inventory = new InventoryStore(services.jdbi(), services.hosts(), clock);
-        Wakeups wakeups = new Wakeups(services.push()::push, services.metrics().shedCounter("hosts-push"));
+        Wakeups wakeups = new Wakeups(services.push()::push, services.backgroundPushes());
         collector = new InventoryCollector(inventory, services.commands(), wakeups, clock, settings.inventoryInterval());
         PinStore pins = new PinStore(services.jdbi(), clock, services.secrets());
         AuditLog audit = new AuditLog(services.jdbi(), clock);

@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The profile API: upload (create or edit), read, delete, targets, per-profile and per-host status,
@@ -35,20 +34,23 @@ final class ProfileApi {
 
     private final ProfileStore store;
     private final HostStore hosts;
-    private final ProfileReconciler reconciler;
+    private final ProfileSweep sweep;
+    private final ProfileListSchedule lists;
+    private final GroupStore groupStore;
     private final StatusQueries status;
-    private final Jdbi jdbi;
     private final ProfileParser parser = new ProfileParser();
     private final long maxBody;
     /** Told which profile changed, so its hosts are reconciled soon. */
     private final Consumer<String> changed;
 
-    ProfileApi(ProfileStore store, HostStore hosts, ProfileReconciler reconciler, Jdbi jdbi, long maxBody, Consumer<String> changed) {
+    ProfileApi(ProfileStore store, GroupStore groups, HostStore hosts, ProfileSweep sweep, ProfileListSchedule lists,
+            StatusQueries status, long maxBody, Consumer<String> changed) {
         this.store = store;
         this.hosts = hosts;
-        this.reconciler = reconciler;
-        this.status = new StatusQueries(jdbi);
-        this.jdbi = jdbi;
+        this.sweep = sweep;
+        this.lists = lists;
+        this.groupStore = groups;
+        this.status = status;
         this.maxBody = maxBody;
         this.changed = changed;
     }
@@ -201,9 +203,7 @@ final class ProfileApi {
     private List<String> groups(JsonNode body, String field) {
         List<String> names = strings(body, field);
         for (String n : names) {
-            boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM host_groups WHERE name = :n")
-                    .bind("n", n).mapTo(Integer.class).findOne().isPresent());
-            if (!exists) {
+            if (!groupStore.exists(n)) {
                 throw new HttpError(400, field + ": no group '" + n + "' (create it with PUT /v1/groups/" + n + ")");
             }
         }
@@ -287,13 +287,13 @@ final class ProfileApi {
 
     private void refresh(HttpServerExchange ex) {
         HostRecord host = host(ex);
-        String command = reconciler.requestProfileList(host.id())
+        String command = lists.requestProfileList(host.id())
                 .orElseThrow(() -> new HttpError(409, "host " + host.id() + " is not enrolled (checked out or never enrolled)"));
         Json.send(ex, 202, Map.of("host", host.id(), "command_uuid", command));
     }
 
     private void reconcile(HttpServerExchange ex) {
-        ProfileReconciler.SweepResult r = reconciler.sweep();
+        ProfileSweep.SweepResult r = sweep.sweep();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hosts", r.hosts());
         m.put("hosts_changed", r.hostsChanged());

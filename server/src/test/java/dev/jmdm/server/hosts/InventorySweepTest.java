@@ -44,12 +44,13 @@ class InventorySweepTest {
 
     private InventoryCollector collector(StoreFixture f, Instant now) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        Wakeups wakeups = new Wakeups(ids -> {
+        Wakeups.Pusher pusher = ids -> {
             pushed.addAll(ids);
             Map<String, PushResult> r = new LinkedHashMap<>();
             ids.forEach(id -> r.put(id, PushResult.sent("apns-" + id)));
             return r;
-        }, () -> { });
+        };
+        Wakeups wakeups = new Wakeups(pusher, new dev.jmdm.server.push.BackgroundPushes(pusher::push, () -> { }));
         return new InventoryCollector(new InventoryStore(f.database.jdbi(), new dev.jmdm.server.storage.HostStore(f.database.jdbi(), clock), clock), f.commands, wakeups, clock, INTERVAL);
     }
 
