@@ -171,7 +171,7 @@ public final class CertificateBinder {
         } else if (grant.isPresent()) {
             rebind = "re-bind grant (" + grant.get().reason() + (grant.get().grantedBy() == null ? "" : " by " + grant.get().grantedBy()) + ")";
             outcome = RENEWAL.equals(grant.get().reason()) ? Bind.RENEWED : Bind.NEW_ENROLLMENT;
-        } else if (bound.isPresent() && ours.filter(i -> i.mayRebind(device, bound.get().certSha256())).isPresent()) {
+        } else if (bound.isPresent() && ours.filter(i -> i.mayRebind(device, bound.get().certSha256(), linkOf(h, bound.get()))).isPresent()) {
             boolean renewal = ours.get().renews(device, bound.get().certSha256());
             rebind = "issued here by SCEP " + (renewal ? "to renew the bound certificate" : "for enrollment link " + ours.get().linkId());
             outcome = renewal ? Bind.RENEWED : Bind.NEW_ENROLLMENT;
@@ -198,6 +198,11 @@ public final class CertificateBinder {
             LOG.info("re-bound {} to certificate {}: {}", device, identity.certSha256(), rebind);
         }
         return outcome;
+    }
+
+    /** The enrollment link the bound certificate was issued through by this server's SCEP, or null. */
+    private String linkOf(Handle h, CertBindingStore.Binding binding) {
+        return issued.find(h, binding.certSha256()).map(IssuedIdentities.Issued::linkId).orElse(null);
     }
 
     /** Why the certificate may not be a migrated device's old one, or null when it may. */

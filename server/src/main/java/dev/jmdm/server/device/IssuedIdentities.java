@@ -20,14 +20,16 @@ public interface IssuedIdentities {
     record Issued(String certSha256, String linkId, String forDevice, String renewsSha256, String udid, boolean revoked) {
         /**
          * Whether this certificate may take {@code device} over from {@code boundSha256}, the certificate still bound
-         * to it: it was never used by another device, and it was minted for an enrollment an admin allowed (a link),
-         * for this very device, or as the renewal of the bound certificate.
+         * to it: it was never used by another device, and it was minted for this very device, as the renewal of the
+         * bound certificate, or through the enrollment link the bound certificate itself came from
+         * ({@code boundLinkId}). Any other link is refused: whoever holds a link must not be able to take over a
+         * device that enrolled through another one just by knowing its UDID.
          */
-        public boolean mayRebind(String device, String boundSha256) {
+        public boolean mayRebind(String device, String boundSha256, String boundLinkId) {
             if (revoked || (udid != null && !udid.equals(device))) {
                 return false;
             }
-            return linkId != null || device.equals(forDevice) || boundSha256.equals(renewsSha256);
+            return linkId != null && linkId.equals(boundLinkId) || device.equals(forDevice) || boundSha256.equals(renewsSha256);
         }
 
         /** Whether it continues the same enrollment (a renewal) rather than starting a new one. */
