@@ -87,7 +87,8 @@ class SimCliTest {
         Path state = dir.resolve("sim-1.json");
         Run enroll = sim("enroll", "--identity", identity("SIM-1"), "--server", base(), "--state", state.toString());
         assertThat(enroll.exit()).as(enroll.err()).isZero();
-        assertThat(enroll.out()).contains("enrolled SIM-1");
+        // The device reports the topic of certs-dev's stand-in push certificate, so that uploading it can wake the device.
+        assertThat(enroll.out()).contains("enrolled SIM-1").contains("topic " + DevStack.load(certs).pushTopic());
         assertThat(server.admin.enrollments("id=SIM-1").body()).contains("SIM-1");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rw-------");
         JsonNode before = JSON.readTree(state.toFile());
@@ -159,6 +160,8 @@ class SimCliTest {
             closed = s.getLocalPort();
         }
         sim("poll", "--state", state.toString(), "--server", "http://127.0.0.1:" + closed).failedInOneLine("cannot reach the server");
+        // ... and that failed run's --server did not stick in the state file: the device still finds its server.
+        assertThat(sim("poll", "--state", state.toString()).exit()).isZero();
         // Nothing says who the device is.
         sim("poll", "--state", dir.resolve("nobody.json").toString()).failedInOneLine("who is the device?");
     }

@@ -53,7 +53,8 @@ class StandInApnsCommandTest {
             assertThat(Path.of(m.group(2))).isEqualTo(stack.files().caCert().toAbsolutePath());
 
             try (TestServer server = new TestServer(TestDatabases.Engine.EMBEDDED, dir,
-                    Map.of("MDM_APNS_URL", m.group(1), "MDM_APNS_CA", m.group(2)))) {
+                    // The first push opens the TLS connection to another JVM on two shared cores: give it time.
+                    Map.of("MDM_APNS_URL", m.group(1), "MDM_APNS_CA", m.group(2), "MDM_APNS_TIMEOUT", "30s"))) {
                 String pem = Files.readString(stack.files().pushCert()) + Files.readString(stack.files().pushKey());
                 assertThat(server.admin.send("PUT", "/v1/pushcert", pem.getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
                 SimulatedDevice mac = SimulatedDevice.mac(server.transport, server.identity("pushed"), stack.pushTopic());

@@ -34,7 +34,8 @@ final class DeviceOptions {
     String udid;
 
     @Option(names = "--topic", paramLabel = "TOPIC",
-            description = "the push topic the device reports, with --identity (default " + DeviceSession.DEFAULT_TOPIC + ")")
+            description = "the push topic the device reports, with --identity (default: the topic of certs-dev's push.pem "
+                    + "beside the identity's devices/ folder, else " + DeviceSession.DEFAULT_TOPIC + ")")
     String topic;
 
     @Option(names = "--cacert", paramLabel = "PEM", description = "CA certificates the server's TLS certificate chains to (certs-dev's ca.pem); default: the JDK's")

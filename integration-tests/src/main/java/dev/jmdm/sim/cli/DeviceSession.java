@@ -1,5 +1,6 @@
 package dev.jmdm.sim.cli;
 
+import dev.jmdm.certsdev.DevStack;
 import dev.jmdm.certsdev.Issued;
 import dev.jmdm.certsdev.Pem;
 import dev.jmdm.sim.AuthMode;
@@ -54,7 +55,7 @@ final class DeviceSession {
             identity = IdentityFile.read(o.identity, o.key);
             serverUrl = mdmUrl(o.server != null ? o.server : s != null ? s.serverUrl() : DEFAULT_SERVER);
             checkInUrl = serverUrl;
-            topic = o.topic != null ? o.topic : s != null && s.topic() != null ? s.topic() : DEFAULT_TOPIC;
+            topic = o.topic != null ? o.topic : s != null && s.topic() != null ? s.topic() : certsDevTopic(o.identity);
             if (udid == null && (s == null || s.udid() == null)) {
                 udid = IdentityFile.commonName(identity.certificate());
             }
@@ -116,12 +117,23 @@ final class DeviceSession {
         return serverUrl.startsWith("https:") ? MutualTls.client(roots, null, HttpClient.Version.HTTP_1_1) : DeviceTransport.defaultClient();
     }
 
-    /** Writes the device back to its state file, when it has one. */
-    void save() throws IOException {
+    String serverUrl() {
+        return serverUrl;
+    }
+
+    /**
+     * Writes the device back to its state file, when it has one. What it holds is kept whatever happened (it may have
+     * installed a profile before the server went away); a {@code --server} given for this run is kept only when the run
+     * completed, so a mistyped URL does not stick.
+     */
+    void save(boolean completed) throws IOException {
         if (stateFile == null) {
             return;
         }
-        new SimState(device.udid(), platform.name(), serverUrl, checkInUrl, device.topic(), auth.name(), cacert,
+        boolean keepOld = !completed && loaded != null && loaded.serverUrl() != null;
+        String server = keepOld ? loaded.serverUrl() : serverUrl;
+        String checkIn = keepOld ? loaded.checkInUrl() : checkInUrl;
+        new SimState(device.udid(), platform.name(), server, checkIn, device.topic(), auth.name(), cacert,
                 IdentityFile.toPem(device.identity()), device.channel().token(), device.channel().pushMagic(), enrolled,
                 device.state().snapshot()).write(stateFile);
     }
@@ -129,6 +141,22 @@ final class DeviceSession {
     /** Whether a state file was read (the device may have been enrolled in an earlier run). */
     boolean hadState() {
         return loaded != null;
+    }
+
+    /**
+     * The topic of the certs-dev stand-in push certificate beside an identity from {@code issue-device}
+     * ({@code DIR/devices/UDID.pem} → {@code DIR/push.pem}), so that the device can be pushed once that certificate is
+     * uploaded; {@link #DEFAULT_TOPIC} for an identity from elsewhere.
+     */
+    static String certsDevTopic(Path identity) throws IOException {
+        Path devices = identity.toAbsolutePath().getParent();
+        Path push = devices == null || devices.getParent() == null ? null : devices.getParent().resolve("push.pem");
+        if (push == null || !Files.isRegularFile(push)) {
+            return DEFAULT_TOPIC;
+        }
+        List<X509Certificate> certs = Pem.certificates(Files.readString(push));
+        String topic = certs.isEmpty() ? null : DevStack.pushTopic(certs.get(0));
+        return topic != null ? topic : DEFAULT_TOPIC;
     }
 
     private static EnrollmentProfile readProfile(Path file) throws IOException {

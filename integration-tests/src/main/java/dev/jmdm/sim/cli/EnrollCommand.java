@@ -1,5 +1,6 @@
 package dev.jmdm.sim.cli;
 
+import dev.jmdm.sim.DeviceFacts;
 import dev.jmdm.sim.SimulatedDevice;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -20,16 +21,19 @@ final class EnrollCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DeviceSession session = DeviceSession.open(options);
+        boolean completed = false;
         PrintWriter out = spec.commandLine().getOut();
         try {
             SimulatedDevice d = session.device;
             d.enroll();
             session.enrolled(true);
-            out.printf("enrolled %s (%s %s, serial %s) at %s, topic %s%n", d.udid(), d.facts().model(), d.facts().osVersion(),
-                    d.facts().serialNumber(), d.identity().certificate().getSubjectX500Principal().getName(), d.topic());
+            out.printf("enrolled %s (%s, %s %s, serial %s) at %s as %s, topic %s%n", d.udid(), d.facts().model(),
+                    d.facts().platform() == DeviceFacts.Platform.IOS ? "iOS" : "macOS", d.facts().osVersion(), d.facts().serialNumber(), session.serverUrl(),
+                    d.identity().certificate().getSubjectX500Principal().getName(), d.topic());
             PollCommand.pollAndPrint(d, out);
+            completed = true;
         } finally {
-            session.save();
+            session.save(completed);
         }
         return 0;
     }

@@ -22,10 +22,12 @@ final class PollCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DeviceSession session = DeviceSession.open(options);
+        boolean completed = false;
         try {
             pollAndPrint(session.device, spec.commandLine().getOut());
+            completed = true;
         } finally {
-            session.save();
+            session.save(completed);
         }
         return 0;
     }

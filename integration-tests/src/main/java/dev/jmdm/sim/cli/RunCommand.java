@@ -45,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CliFailure("run needs the admin API key: --api-key KEY or MDM_API_KEY");
         }
         DeviceSession session = DeviceSession.open(options);
+        boolean completed = false;
         try {
             AdminClient admin = new AdminClient(session.adminClient(), session.adminBase(), apiUser, apiKey);
             Commands.Built command = Commands.of(requestType);
@@ -58,8 +59,9 @@ final class RunCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.json()));
             out.flush();
+            completed = true;
         } finally {
-            session.save();
+            session.save(completed);
         }
         return 0;
     }
