@@ -31,10 +31,12 @@ public final class TestServer implements AutoCloseable {
     public static final String TOPIC = "com.apple.mgmt.External." + UUID.randomUUID();
     public static final String PROXY_HEADER = "X-Client-Cert";
     /**
-     * Where a test server pushes unless the test gives it a stand-in APNs: a loopback port nothing listens on, so a
-     * push fails at once instead of going to Apple (the default, api.push.apple.com).
+     * Where a test server pushes unless the test gives it a stand-in APNs: a reserved name (RFC 2606) that the
+     * tests' loopback-only resolver refuses at once, so a push fails fast instead of going to Apple (the default,
+     * api.push.apple.com). Not a closed loopback port: Pushy waits out MDM_APNS_TIMEOUT reconnecting to one, which
+     * slows every push-after-change the suites do.
      */
-    public static final String NO_APNS = "https://127.0.0.1:9";
+    public static final String NO_APNS = "https://apns.invalid:443";
 
     public final CertificateAuthority deviceCa;
     public final HttpClient http = DeviceTransport.defaultClient();
