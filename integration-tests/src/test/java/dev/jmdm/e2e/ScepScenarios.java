@@ -324,19 +324,23 @@ abstract class ScepScenarios {
         }
     }
 
-    /** The README quickstart: the command-line device runs the profile file's SCEP payload, then polls with that identity. */
+    /** The README walkthrough: {@code mdm-sim enroll --profile} runs the profile file's SCEP payload, later runs poll with that identity. */
     @Test
-    void theQuickstartsCommandLineDeviceEnrollsThroughScepAndPollsLater() throws Exception {
+    void theCommandLineDeviceEnrollsThroughScepAndPollsLater() throws Exception {
         java.nio.file.Path file = tls.dir.resolve("scep-" + UUID.randomUUID() + ".mobileconfig");
         java.nio.file.Files.write(file, download("/mdm/enroll"));
+        java.nio.file.Path state = tls.dir.resolve("scep-" + UUID.randomUUID() + ".json");
         String udid = UUID.randomUUID().toString().toUpperCase();
-        String[] common = {"--profile", file.toString(), "--cacert", tls.stack.files().caCert().toString(), "--udid", udid};
-        assertThat(cli("poll", common)).as("poll before enroll has no identity").isNotZero();
+        String[] common = {"--profile", file.toString(), "--cacert", tls.stack.files().caCert().toString(), "--udid", udid,
+                "--state", state.toString()};
+        assertThat(cli("poll", common)).as("poll before enroll: the SCEP payload is enroll's to run").isNotZero();
+        assertThat(state).as("nothing kept by a refused poll").doesNotExist();
         assertThat(cli("enroll", common)).isZero();
-        assertThat(file.resolveSibling(file.getFileName() + ".identity.pem")).exists();
+        assertThat(state).exists();
         Commands.Built cmd = Commands.of("ProfileList");
         admin.enqueue(cmd.plist(), List.of(udid), true);
-        assertThat(cli("poll", common, "--auth", "mtls")).isZero();
+        // The profile's challenge is spent: the identity comes from the state file now.
+        assertThat(cli("poll", new String[] {"--state", state.toString()}, "--auth", "mtls")).isZero();
         assertThat(admin.command(cmd.commandUuid()).json().get("enrollments").get(0).get("status").asText()).isEqualTo("Acknowledged");
         assertThat(admin.send("GET", "/v1/hosts/" + udid + "/certificates", null).json().get("certificates")).hasSize(1);
     }
@@ -345,7 +349,8 @@ abstract class ScepScenarios {
         List<String> args = new java.util.ArrayList<>(List.of(action));
         args.addAll(List.of(common));
         args.addAll(List.of(more));
-        return new picocli.CommandLine(new dev.jmdm.sim.ProfileDeviceCli()).execute(args.toArray(String[]::new));
+        java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+        return dev.jmdm.sim.cli.SimCli.run(out, out, args.toArray(String[]::new));
     }
 
     /**

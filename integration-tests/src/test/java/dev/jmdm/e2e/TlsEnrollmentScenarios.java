@@ -15,7 +15,6 @@ import dev.jmdm.sim.Commands;
 import dev.jmdm.sim.DeviceTransport;
 import dev.jmdm.sim.EnrollmentProfile;
 import dev.jmdm.sim.HandledCommand;
-import dev.jmdm.sim.ProfileDeviceCli;
 import dev.jmdm.sim.ServerReply;
 import dev.jmdm.sim.SimulatedDevice;
 import java.net.http.HttpClient;
@@ -172,7 +171,8 @@ abstract class TlsEnrollmentScenarios {
         List<String> args = new java.util.ArrayList<>(List.of(action));
         args.addAll(List.of(common));
         args.addAll(List.of(more));
-        return new picocli.CommandLine(new ProfileDeviceCli()).execute(args.toArray(String[]::new));
+        java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+        return dev.jmdm.sim.cli.SimCli.run(out, out, args.toArray(String[]::new));
     }
 
     @Test
