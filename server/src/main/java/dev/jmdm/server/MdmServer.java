@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.jmdm.server.storage.AuthenticateStore;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.Database;
@@ -87,7 +88,7 @@ public final class MdmServer implements AutoCloseable {
                     : PemIdentity.certificates(settings.enroll().deviceCaCert()).stream().findFirst().orElse(null);
             CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa, clock);
             HostStore hosts = new HostStore(jdbi, clock);
-            checkins = new CheckinService(jdbi, enrollments, commands, bindings, binder, hosts);
+            checkins = new CheckinService(new AuthenticateStore(jdbi, enrollments, bindings, hosts, commands), enrollments, bindings, binder);
             commandService = new CommandService(commands, enrollments, binder, clock);
             // MDM_CA plus the server's own device CA, which issues the identities in enrollment profiles.
             List<java.security.cert.X509Certificate> deviceCas = TrustedDeviceCas.of(settings.caFile(), settings.enroll().deviceCaCert());

@@ -9,12 +9,12 @@ import org.jdbi.v3.core.Handle;
  * hand out a stale secret. Queued commands are closed separately ({@link CommandStore#clearDevice}).
  * PINs stay: a Mac's wipe PIN is what unlocks it after the erase.
  */
-public final class EnrollmentReset {
+final class EnrollmentReset {
     private EnrollmentReset() {
     }
 
     /** Clears the device's stored bootstrap token and UnlockToken inside the caller's transaction. */
-    public static void clearEscrowedSecrets(Handle h, String deviceId) {
+    static void clearEscrowedSecrets(Handle h, String deviceId) {
         // Plain NULLs, so this works whatever form (sealed or not) the columns hold their values in.
         h.createUpdate("""
                 UPDATE devices SET bootstrap_token = NULL, bootstrap_token_at = NULL, unlock_token = NULL, unlock_token_at = NULL

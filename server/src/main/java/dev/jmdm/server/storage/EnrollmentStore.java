@@ -46,7 +46,7 @@ public final class EnrollmentStore {
      * message), and since Authenticate means a fresh enrollment, disables every channel of the
      * device and resets its TokenUpdate tally until the next TokenUpdate.
      */
-    public void storeAuthenticate(Handle h, EnrollmentId id, CheckinMessage.Authenticate msg) {
+    void storeAuthenticate(Handle h, EnrollmentId id, CheckinMessage.Authenticate msg) {
         long now = clock.millis();
         h.createUpdate("""
                 INSERT INTO devices (id, serial_number, authenticate, authenticate_at, created_at, updated_at)
