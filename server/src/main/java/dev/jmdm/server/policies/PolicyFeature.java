@@ -5,6 +5,7 @@ import dev.jmdm.server.hosts.HostCommands;
 import dev.jmdm.server.hosts.HostsFeature;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.ApiRoutes;
+import dev.jmdm.server.profiles.ProfileCatalog;
 import dev.jmdm.server.profiles.ProfileFeature;
 import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
@@ -53,7 +54,8 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
         PolicyStore store = new PolicyStore(jdbi, clock);
         ResultStore results = new ResultStore(jdbi, clock);
         Reports reports = new Reports(jdbi, clock);
-        Remediator remediator = remediator(jdbi, hostsFeature.hostCommands(), profiles);
+        ProfileCatalog catalog = new ProfileCatalog(jdbi);
+        Remediator remediator = remediator(catalog, hostsFeature.hostCommands(), profiles);
         PolicyEvaluator evaluator = new PolicyEvaluator(store, results, new HostFactsReader(clock), remediator, clock);
         Scheduler scheduler = policy -> run(executor, "evaluation of policy " + policy.name(), () -> {
             store.evaluation(policy.name(), policy.version(), StoredPolicy.RUNNING, 0);
@@ -76,16 +78,16 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
         commands.addListener((id, report) -> answerEvaluations.request(id.deviceId()));
         timers.scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
                 HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
-        PolicyApi api = new PolicyApi(store, new PolicyDocuments(jdbi, hosts), reports, results, hosts, scheduler, maxBody);
+        PolicyApi api = new PolicyApi(store, new PolicyDocuments(catalog, hosts), reports, results, hosts, scheduler, maxBody);
         return new PolicyFeature(executor, api, new ComplianceApi(reports, store));
     }
 
-    private static Remediator remediator(Jdbi jdbi, HostCommands commands, ProfileFeature profiles) {
+    private static Remediator remediator(ProfileCatalog catalog, HostCommands commands, ProfileFeature profiles) {
         return (policy, r, hostId) -> {
             String actor = "policy:" + policy;
             Map<String, Object> detail = Map.of("policy", policy, "action", r.kind());
             if (r.installProfile() != null) {
-                joinProfile(jdbi, r.installProfile(), hostId);
+                catalog.addTargetHost(r.installProfile(), hostId);
                 profiles.reconcileSoon(r.installProfile());
                 commands.audit(actor, "policies.remediation", hostId, Map.of("policy", policy, "action", r.kind(), "profile", r.installProfile()));
                 return "profile " + r.installProfile();
@@ -95,19 +97,6 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
             }
             return "refetch " + commands.refetch(hostId, actor, detail);
         };
-    }
-
-    /** Adds the host to the profile's targets, so reconciliation installs it and keeps it installed. */
-    private static void joinProfile(Jdbi jdbi, String identifier, long hostId) {
-        jdbi.useHandle(h -> {
-            boolean present = h.createQuery("""
-                            SELECT COUNT(*) FROM profile_target_hosts WHERE identifier = :i AND excluded = FALSE AND host_id = :h""")
-                    .bind("i", identifier).bind("h", hostId).mapTo(Integer.class).one() > 0;
-            if (!present) {
-                h.createUpdate("INSERT INTO profile_target_hosts (identifier, excluded, host_id) VALUES (:i, FALSE, :h)")
-                        .bind("i", identifier).bind("h", hostId).execute();
-            }
-        });
     }
 
     /** Runs the task on the policy thread; a failure is logged, never thrown at a device request. */
