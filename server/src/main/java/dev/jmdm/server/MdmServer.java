@@ -4,6 +4,7 @@ import dev.jmdm.server.config.Settings;
 import dev.jmdm.server.device.CertificateBinder;
 import dev.jmdm.server.device.CheckinService;
 import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.http.HttpServer;
 import dev.jmdm.server.identity.DeviceCertificateValidator;
 import dev.jmdm.server.identity.DeviceIdentityResolver;
@@ -50,6 +51,7 @@ public final class MdmServer implements AutoCloseable {
     private final HttpServer http;
     private final CheckinService checkins;
     private final CommandService commandService;
+    private DeviceEvents events;
     private PushSender pushSender;
     private RepushScheduler repush;
     private SecretSealingPass sealing;
@@ -88,8 +90,11 @@ public final class MdmServer implements AutoCloseable {
                     : PemIdentity.certificates(settings.enroll().deviceCaCert()).stream().findFirst().orElse(null);
             CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa, clock);
             HostStore hosts = new HostStore(jdbi, clock);
-            checkins = new CheckinService(new AuthenticateStore(jdbi, enrollments, bindings, hosts, commands), enrollments, bindings, binder);
-            commandService = new CommandService(commands, enrollments, binder, clock);
+            // What follows a device's stored messages; the features add their steps below.
+            events = new DeviceEvents(metrics.shedCounter("device-events"));
+            checkins = new CheckinService(new AuthenticateStore(jdbi, enrollments, bindings, hosts, commands), enrollments, bindings, binder,
+                    events);
+            commandService = new CommandService(commands, enrollments, binder, clock, events);
             // MDM_CA plus the server's own device CA, which issues the identities in enrollment profiles.
             List<java.security.cert.X509Certificate> deviceCas = TrustedDeviceCas.of(settings.caFile(), settings.enroll().deviceCaCert());
             DeviceIdentityResolver identities = null;
@@ -119,12 +124,12 @@ public final class MdmServer implements AutoCloseable {
             // Feature modules add their admin API routes here.
             List<ApiRoutes> features = new ArrayList<>();
             features.add(new PushCertApi(pushCerts, settings.maxBodyBytes()));
-            profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers, metrics);
+            profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, events, settings, clock, timers, metrics);
             features.add(profiles);
             var hostsFeature = dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts,
-                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets, settings.wipeRebind(), metrics);
+                    commands, push, events, timers, settings.maxBodyBytes(), bindings, storedSecrets, settings.wipeRebind(), metrics);
             features.add(hostsFeature);
-            policies = dev.jmdm.server.policies.PolicyFeature.start(jdbi, hosts, hostsFeature, profiles, commandService, clock, timers,
+            policies = dev.jmdm.server.policies.PolicyFeature.start(jdbi, hosts, hostsFeature, profiles, events, clock, timers,
                     settings.maxBodyBytes());
             features.add(policies);
             EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port, metrics.shedCounter("enroll"));
@@ -267,6 +272,9 @@ public final class MdmServer implements AutoCloseable {
         }
         if (policies != null) {
             policies.close();
+        }
+        if (events != null) {
+            events.close();
         }
         if (repush != null) {
             repush.close();

@@ -9,8 +9,6 @@ import dev.jmdm.server.protocol.ProtocolException;
 import dev.jmdm.server.storage.AuthenticateStore;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.EnrollmentStore;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,24 +20,15 @@ public final class CheckinService {
     private final EnrollmentStore enrollments;
     private final CertBindingStore bindings;
     private final CertificateBinder binder;
-    private final List<EnrollmentListener> listeners = new CopyOnWriteArrayList<>();
+    private final DeviceEvents events;
 
     public CheckinService(AuthenticateStore authentications, EnrollmentStore enrollments, CertBindingStore bindings,
-            CertificateBinder binder) {
+            CertificateBinder binder, DeviceEvents events) {
         this.authentications = authentications;
+        this.events = events;
         this.enrollments = enrollments;
         this.bindings = bindings;
         this.binder = binder;
-    }
-
-    /** Told about enrollment events, after they are stored. */
-    public interface EnrollmentListener {
-        /** A channel's TokenUpdate was stored; tally 1 is the first since Authenticate. */
-        void tokenUpdated(EnrollmentId id, int tally);
-    }
-
-    public void addListener(EnrollmentListener listener) {
-        listeners.add(listener);
     }
 
     /**
@@ -72,7 +61,7 @@ public final class CheckinService {
             }
             int tally = enrollments.storeTokenUpdate(id, t);
             LOG.info("TokenUpdate {} ({}) tally {}", id.id(), id.type().label(), tally);
-            listeners.forEach(l -> l.tokenUpdated(id, tally));
+            events.tokenUpdated(id, tally);
             return DeviceResponse.ok();
         }
         if (message instanceof CheckinMessage.CheckOut) {

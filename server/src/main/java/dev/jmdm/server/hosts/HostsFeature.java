@@ -1,7 +1,6 @@
 package dev.jmdm.server.hosts;
 
-import dev.jmdm.server.device.CheckinService;
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.ApiRoutes;
 import dev.jmdm.server.http.EnqueueAudit;
@@ -62,22 +61,22 @@ public final class HostsFeature implements ApiRoutes {
      * @param wipeRebind        how long a device this server wiped may come back with a new identity; zero: never on its own
      */
     public static HostsFeature install(Jdbi jdbi, Clock clock, Duration inventoryInterval, boolean automatic, HostStore hostStore, CommandStore commandStore,
-            PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody,
+            PushService push, DeviceEvents events, ScheduledExecutorService timers, long maxBody,
             CertBindingStore bindings, StoredSecrets secrets, Duration wipeRebind, dev.jmdm.server.metrics.Metrics metrics) {
         HostDirectory directory = new HostDirectory(jdbi, hostStore, clock, secrets);
         InventoryStore inventory = new InventoryStore(jdbi, hostStore, clock);
         Wakeups wakeups = new Wakeups(push::push, metrics.shedCounter("hosts-push"));
         InventoryCollector collector = new InventoryCollector(inventory, commandStore, wakeups, clock, inventoryInterval);
         if (automatic) {
-            checkins.addListener(collector);
+            events.onTokenUpdate("inventory on enrollment", DeviceEvents.Lane.INLINE, collector);
         }
-        commandService.addListener(collector);
+        events.onAnswer("inventory", DeviceEvents.Lane.INLINE, collector);
         PinStore pins = new PinStore(jdbi, clock, secrets);
         AuditLog audit = new AuditLog(jdbi, clock);
         if (!wipeRebind.isZero()) {
             WipeRebind wipes = new WipeRebind(bindings, commandStore, hostStore, audit, wipeRebind, clock);
-            commandService.addDeliveryListener(wipes);
-            commandService.addListener(wipes);
+            events.onDelivery("wipe re-bind grant", DeviceEvents.Lane.INLINE, wipes);
+            events.onAnswer("wipe re-bind grant", DeviceEvents.Lane.INLINE, wipes);
         }
         HostsApi api = new HostsApi(hostStore, directory, inventory, collector, pins, audit, wakeups, clock, maxBody);
         if (automatic && !inventoryInterval.isZero()) {

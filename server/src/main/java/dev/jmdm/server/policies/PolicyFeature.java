@@ -1,6 +1,6 @@
 package dev.jmdm.server.policies;
 
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.hosts.HostCommands;
 import dev.jmdm.server.hosts.HostsFeature;
 import dev.jmdm.server.http.ApiRouter;
@@ -45,7 +45,7 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
     }
 
     public static PolicyFeature start(Jdbi jdbi, HostStore hosts, HostsFeature hostsFeature, ProfileFeature profiles,
-            CommandService commands, Clock clock, ScheduledExecutorService timers, long maxBody) {
+            DeviceEvents events, Clock clock, ScheduledExecutorService timers, long maxBody) {
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "policy-eval");
             t.setDaemon(true);
@@ -75,7 +75,7 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
         hostsFeature.addInventoryListener(hostEvaluations::request);
         // Profile status moves on InstallProfile and ProfileList answers; the profile feature's listener, added
         // before this one, has already stored it.
-        commands.addListener((id, report) -> answerEvaluations.request(id.deviceId()));
+        events.onAnswer("policy evaluation", DeviceEvents.Lane.BACKGROUND, (id, report) -> answerEvaluations.request(id.deviceId()));
         timers.scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
                 HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
         PolicyApi api = new PolicyApi(store, new PolicyDocuments(catalog, hosts), reports, results, hosts, scheduler, maxBody);

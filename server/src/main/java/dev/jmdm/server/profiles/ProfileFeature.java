@@ -3,8 +3,7 @@ package dev.jmdm.server.profiles;
 import dev.jmdm.profiles.HostProfileStateMachine;
 import dev.jmdm.server.concurrent.BoundedExecutor;
 import dev.jmdm.server.config.Settings;
-import dev.jmdm.server.device.CheckinService;
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.ApiRoutes;
 import dev.jmdm.server.push.PushService;
@@ -58,8 +57,8 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
     /**
      * @param executor runs sweeps off the request threads (the server's timer thread); it stops with the server
      */
-    public static ProfileFeature start(Jdbi jdbi, HostStore hosts, PushService push, CheckinService checkins,
-            CommandService commands, Settings settings, Clock clock, ScheduledExecutorService executor,
+    public static ProfileFeature start(Jdbi jdbi, HostStore hosts, PushService push, DeviceEvents events,
+            Settings settings, Clock clock, ScheduledExecutorService executor,
             dev.jmdm.server.metrics.Metrics metrics) {
         // Pushes go out on their own thread: a sweep queues its next batch while APNs answers for the last
         // one (waiting for 100,000 pushes would otherwise double an edit's time to reach every queue).
@@ -73,12 +72,12 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
         // Membership decides every profile that targets or excludes a group: a full sweep.
         GroupApi groups = new GroupApi(new GroupStore(jdbi, clock), hosts, settings.maxBodyBytes(), () -> self[0].sweepSoon(null));
         self[0] = new ProfileFeature(reconciler, api, groups, executor, pushes);
-        checkins.addListener((id, tally) -> {
+        events.onTokenUpdate("profiles on enrollment", DeviceEvents.Lane.INLINE, (id, tally) -> {
             if (tally == 1) {
                 guarded("enrollment of " + id.id(), () -> reconciler.enrolled(id));
             }
         });
-        commands.addListener((id, report) -> guarded("answer " + report.commandUuid() + " of " + id.id(),
+        events.onAnswer("profiles", DeviceEvents.Lane.INLINE, (id, report) -> guarded("answer " + report.commandUuid() + " of " + id.id(),
                 () -> reconciler.resultStored(id, report)));
         Settings.Profiles p = settings.profiles();
         if (!p.sweepEvery().isZero()) {
