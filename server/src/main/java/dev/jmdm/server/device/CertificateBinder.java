@@ -111,7 +111,7 @@ public final class CertificateBinder {
 
     /** Binds the certificate to a device moved in without one, or says why it may not. */
     private String claimMigrated(EnrollmentId id, RequestIdentity identity) {
-        return bindings.inTransaction(tx -> {
+        return bindings.inBindingTransaction(tx -> {
             long now = clock.millis();
             if (tx.binding(id.deviceId()).isPresent()) {
                 return "certificate is not bound to enrollment " + id.id() + ", which is bound to another certificate";

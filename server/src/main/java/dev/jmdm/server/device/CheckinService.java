@@ -8,7 +8,7 @@ import dev.jmdm.server.protocol.EnrollmentId;
 import dev.jmdm.server.protocol.ProtocolException;
 import dev.jmdm.server.storage.AuthenticateStore;
 import dev.jmdm.server.storage.CertBindingStore;
-import dev.jmdm.server.storage.EnrollmentStore;
+import dev.jmdm.server.storage.CheckinStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,12 +17,12 @@ public final class CheckinService {
     private static final Logger LOG = LoggerFactory.getLogger(CheckinService.class);
 
     private final AuthenticateStore authentications;
-    private final EnrollmentStore enrollments;
+    private final CheckinStore enrollments;
     private final CertBindingStore bindings;
     private final CertificateBinder binder;
     private final DeviceEvents events;
 
-    public CheckinService(AuthenticateStore authentications, EnrollmentStore enrollments, CertBindingStore bindings,
+    public CheckinService(AuthenticateStore authentications, CheckinStore enrollments, CertBindingStore bindings,
             CertificateBinder binder, DeviceEvents events) {
         this.authentications = authentications;
         this.events = events;

@@ -2,8 +2,8 @@ package dev.jmdm.server.device;
 
 import dev.jmdm.server.protocol.CommandReport;
 import dev.jmdm.server.protocol.EnrollmentId;
+import dev.jmdm.server.storage.CheckinStore;
 import dev.jmdm.server.storage.CommandStore;
-import dev.jmdm.server.storage.EnrollmentStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,12 +22,12 @@ public final class CommandService {
     static final Duration LAST_SEEN_GRANULARITY = Duration.ofMinutes(1);
 
     private final CommandStore commands;
-    private final EnrollmentStore enrollments;
+    private final CheckinStore enrollments;
     private final CertificateBinder binder;
     private final Clock clock;
     private final DeviceEvents events;
 
-    public CommandService(CommandStore commands, EnrollmentStore enrollments, CertificateBinder binder, Clock clock, DeviceEvents events) {
+    public CommandService(CommandStore commands, CheckinStore enrollments, CertificateBinder binder, Clock clock, DeviceEvents events) {
         this.commands = commands;
         this.events = events;
         this.enrollments = enrollments;

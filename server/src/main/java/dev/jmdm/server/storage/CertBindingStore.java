@@ -36,7 +36,7 @@ public final class CertBindingStore {
     }
 
     /** Runs the decisions of one request against the tables here in one transaction. */
-    public <T> T inTransaction(Function<BindingTransaction, T> work) {
+    public <T> T inBindingTransaction(Function<BindingTransaction, T> work) {
         return jdbi.inTransaction(h -> work.apply(on(h)));
     }
 
