@@ -73,8 +73,8 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
         CoalescingRunner<String> answerEvaluations = new CoalescingRunner<>(executor,
                 device -> guarded("evaluation after an answer of " + device, () -> hosts.hostOfEnrollment(device).ifPresent(evaluator::evaluateHost)));
         hostsFeature.addInventoryListener(hostEvaluations::request);
-        // Profile status moves on InstallProfile and ProfileList answers; the profile feature's listener, added
-        // before this one, has already stored it.
+        // Profile status moves on InstallProfile and ProfileList answers; the profile feature's inline step has
+        // stored it before any background step runs.
         events.onAnswer("policy evaluation", DeviceEvents.Lane.BACKGROUND, (id, report) -> answerEvaluations.request(id.deviceId()));
         timers.scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
                 HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
