@@ -53,7 +53,7 @@ public final class AuthenticateStore {
                     long hostId = hosts.attach(h, id, auth);
                     commands.clearDevice(h, id.deviceId());
                     if (newEnrollment) {
-                        EnrollmentReset.clearEscrowedSecrets(h, id.deviceId());
+                        enrollments.clearEscrowedSecrets(h, id.deviceId());
                     }
                     return hostId;
                 });
