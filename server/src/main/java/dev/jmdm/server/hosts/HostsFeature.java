@@ -111,6 +111,7 @@ public final class HostsFeature implements Feature {
         }
         r.post("/v1/commands", commands::create);
         r.get("/v1/audit", hosts::audit);
+        r.post("/v1/audit", hosts::note);
         r.get("/v1/enrollments/{id}/certificate", certificates::show);
         r.delete("/v1/enrollments/{id}/certificate", certificates::release);
         r.post("/v1/enrollments/{id}/certificate/renewal", certificates::allowRenewal);
