@@ -6,6 +6,7 @@ import dev.jmdm.server.config.Settings;
 import dev.jmdm.server.device.CertificateBinder;
 import dev.jmdm.server.device.CheckinService;
 import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.enroll.EnrollmentFeature;
 import dev.jmdm.server.scep.ScepFeature;
 import dev.jmdm.server.feature.Feature;
@@ -21,6 +22,7 @@ import dev.jmdm.server.profiles.ProfileFeature;
 import dev.jmdm.server.push.PushFeature;
 import dev.jmdm.server.secrets.SecretBox;
 import dev.jmdm.server.secrets.StoredSecrets;
+import dev.jmdm.server.storage.AuthenticateStore;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.Database;
@@ -60,6 +62,8 @@ public final class MdmServer implements AutoCloseable {
     private final List<Feature> features = new ArrayList<>();
     private final CheckinService checkins;
     private final CommandService commandService;
+    /** What follows a device's stored messages; the features add their steps when they start. */
+    private DeviceEvents events;
     private final HttpServer http;
     private final ScepFeature scep;
 
@@ -82,14 +86,16 @@ public final class MdmServer implements AutoCloseable {
             ScepFeature scep = new ScepFeature(settings.scep(), EnrollmentFeature.deviceCa(settings.enroll()), jdbi, hosts, clock, timers);
             this.scep = scep;
             CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa(settings.enroll()), clock, scep.identities());
-            checkins = new CheckinService(jdbi, enrollments, commands, bindings, binder, hosts);
-            commandService = new CommandService(commands, enrollments, binder, clock);
+            events = new DeviceEvents(metrics.shedCounter("device-events"));
+            checkins = new CheckinService(new AuthenticateStore(jdbi, enrollments, bindings, hosts, commands), enrollments, bindings, binder,
+                    events);
+            commandService = new CommandService(commands, enrollments, binder, clock, events);
 
             PushFeature push = add(new PushFeature(settings.apns(), jdbi, enrollments, secretBox, clock, timers, metrics,
                     settings.http().maxBodyBytes()));
             Services services = Services.builder().jdbi(jdbi).clock(clock).timers(timers).metrics(metrics)
                     .maxBody(settings.http().maxBodyBytes()).stores(enrollments, commands, hosts, bindings).secrets(secrets)
-                    .devices(checkins, commandService).push(push.push(), push.background()).build();
+                    .events(events).push(push.push(), push.background()).build();
             ProfileFeature profiles = add(new ProfileFeature(settings.profiles(), services));
             HostsFeature hostsFeature = add(new HostsFeature(settings.hosts(), services));
             add(new PolicyFeature(services, hostsFeature, profiles));
@@ -205,6 +211,9 @@ public final class MdmServer implements AutoCloseable {
         timers.shutdownNow();
         for (int i = features.size() - 1; i >= 0; i--) {
             features.get(i).close();
+        }
+        if (events != null) {
+            events.close();
         }
         database.close();
     }

@@ -1,7 +1,7 @@
 package dev.jmdm.server.device;
 
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
+import dev.jmdm.server.storage.BindingTransaction;
 
 /**
  * What this server's own SCEP issued: the seam through which {@link CertificateBinder} learns that a certificate
@@ -38,21 +38,21 @@ public interface IssuedIdentities {
         }
     }
 
-    /** The certificate, when this server's SCEP issued it. */
-    Optional<Issued> find(Handle h, String certSha256);
+    /** The certificate, when this server's SCEP issued it; read inside the binding decision's transaction. */
+    Optional<Issued> find(BindingTransaction tx, String certSha256);
 
     /** Records the device that authenticated with the certificate (once: the first device keeps it). */
-    void attach(Handle h, String certSha256, String deviceId);
+    void attach(BindingTransaction tx, String certSha256, String deviceId);
 
     /** A server without SCEP. */
     IssuedIdentities NONE = new IssuedIdentities() {
         @Override
-        public Optional<Issued> find(Handle h, String certSha256) {
+        public Optional<Issued> find(BindingTransaction tx, String certSha256) {
             return Optional.empty();
         }
 
         @Override
-        public void attach(Handle h, String certSha256, String deviceId) {
+        public void attach(BindingTransaction tx, String certSha256, String deviceId) {
         }
     };
 }

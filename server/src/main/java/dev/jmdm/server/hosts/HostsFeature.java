@@ -1,6 +1,7 @@
 package dev.jmdm.server.hosts;
 
 import dev.jmdm.server.config.HostsSettings;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiRouter;
@@ -68,13 +69,14 @@ public final class HostsFeature implements Feature {
      */
     @Override
     public void start() {
+        DeviceEvents events = services.events();
         if (settings.inventory()) {
-            services.checkins().addListener(collector);
+            events.onTokenUpdate("inventory on enrollment", DeviceEvents.Lane.INLINE, collector);
         }
-        services.commandService().addListener(collector);
+        events.onAnswer("inventory", DeviceEvents.Lane.INLINE, collector);
         if (wipes != null) {
-            services.commandService().addDeliveryListener(wipes);
-            services.commandService().addListener(wipes);
+            events.onDelivery("wipe re-bind grant", DeviceEvents.Lane.INLINE, wipes);
+            events.onAnswer("wipe re-bind grant", DeviceEvents.Lane.INLINE, wipes);
         }
         if (settings.inventory() && !settings.inventoryInterval().isZero()) {
             services.timers().scheduleWithFixedDelay(() -> {

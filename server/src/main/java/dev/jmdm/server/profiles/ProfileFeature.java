@@ -2,6 +2,7 @@ package dev.jmdm.server.profiles;
 
 import dev.jmdm.profiles.HostProfileStateMachine;
 import dev.jmdm.server.config.ProfileSettings;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiRouter;
@@ -64,12 +65,12 @@ public final class ProfileFeature implements Feature {
     /** Triggers: a first TokenUpdate, every command answer, the periodic sweep and the ProfileList schedule. */
     @Override
     public void start() {
-        services.checkins().addListener((id, tally) -> {
+        services.events().onTokenUpdate("profiles on enrollment", DeviceEvents.Lane.INLINE, (id, tally) -> {
             if (tally == 1) {
                 guarded("enrollment of " + id.id(), () -> lists.enrolled(id));
             }
         });
-        services.commandService().addListener((id, report) -> guarded("answer " + report.commandUuid() + " of " + id.id(),
+        services.events().onAnswer("profiles", DeviceEvents.Lane.INLINE, (id, report) -> guarded("answer " + report.commandUuid() + " of " + id.id(),
                 () -> answers.resultStored(id, report)));
         ScheduledExecutorService timers = services.timers();
         if (!settings.sweepEvery().isZero()) {

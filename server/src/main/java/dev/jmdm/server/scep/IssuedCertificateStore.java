@@ -3,6 +3,8 @@ package dev.jmdm.server.scep;
 import dev.jmdm.server.device.IssuedIdentities;
 import java.util.List;
 import java.util.Optional;
+import dev.jmdm.server.storage.BindingTransaction;
+import dev.jmdm.server.storage.CertBindingStore;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -48,13 +50,15 @@ public final class IssuedCertificateStore implements IssuedIdentities {
     }
 
     @Override
-    public Optional<Issued> find(Handle h, String certSha256) {
+    public Optional<Issued> find(BindingTransaction tx, String certSha256) {
+        Handle h = CertBindingStore.handleOf(tx);
         return bySha256(h, certSha256).map(r -> new Issued(r.certSha256(), r.linkId(), r.forDevice(), r.renewsSha256(), r.udid(),
                 r.revokedAt() != null));
     }
 
     @Override
-    public void attach(Handle h, String certSha256, String deviceId) {
+    public void attach(BindingTransaction tx, String certSha256, String deviceId) {
+        Handle h = CertBindingStore.handleOf(tx);
         h.createUpdate("UPDATE scep_certificates SET udid = :d WHERE cert_sha256 = :sha AND udid IS NULL")
                 .bind("d", deviceId).bind("sha", certSha256).execute();
     }

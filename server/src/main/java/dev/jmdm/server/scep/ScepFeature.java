@@ -49,6 +49,8 @@ public final class ScepFeature implements Feature {
         this.timers = timers;
         this.issued = new IssuedCertificateStore(jdbi);
         this.api = new HostCertificatesApi(hosts, issued);
+        // Forgetting a host revokes what SCEP issued to its devices, in the same transaction.
+        hosts.onForget(IssuedCertificateStore::revokeForHost);
         if (ca == null) {
             this.challenges = null;
             this.handler = null;

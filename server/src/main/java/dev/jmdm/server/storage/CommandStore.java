@@ -185,7 +185,7 @@ public final class CommandStore {
      * Authenticate starts a new enrollment: what was queued for the old one (on every channel of
      * the device) will never be answered, so it is closed as Cleared rather than deleted.
      */
-    public void clearDevice(Handle h, String deviceId) {
+    void clearDevice(Handle h, String deviceId) {
         long now = clock.millis();
         h.createUpdate("""
                 UPDATE enrollment_queue SET pending = FALSE, status = :cleared, updated_at = :now

@@ -60,10 +60,7 @@ class InventorySweepTest {
         var auth = (CheckinMessage.Authenticate) Messages.checkin(plist("<key>MessageType</key><string>Authenticate</string>" + keys
                 + "<key>SerialNumber</key><string>S" + udid.substring(0, 8) + "</string><key>ProductName</key><string>Mac14,2</string>"));
         EnrollmentId id = auth.enrollment().resolve();
-        f.database.jdbi().useTransaction(h -> {
-            f.enrollments.storeAuthenticate(h, id, auth);
-            f.hosts.attach(h, id, auth);
-        });
+        f.authentications.authenticate(id, auth, bindings -> false);
         var token = (CheckinMessage.TokenUpdate) Messages.checkin(plist("<key>MessageType</key><string>TokenUpdate</string>" + keys
                 + "<key>Token</key><data>AAECAw==</data><key>PushMagic</key><string>" + UUID.randomUUID() + "</string>"));
         f.enrollments.storeTokenUpdate(id, token);
