@@ -2,15 +2,13 @@ package dev.jmdm.server.storage;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import dev.jmdm.server.profiles.ProfileHostTables;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Update;
 
 /**
  * The tables that hang rows off a host by host_id, kept in one list so that forgetting a host
- * ({@link HostStore#forget}) and merging two hosts cannot miss one. The profiles feature lists its
- * own tables ({@link ProfileHostTables}); the audit log is not here on purpose: it records what was
+ * ({@link HostStore#forget}) and merging two hosts cannot miss one: a new table keyed by host_id, of
+ * any feature, belongs in this list. The audit log is not here on purpose: it records what was
  * done to a host id and is never rewritten.
  */
 public final class HostRows {
@@ -18,13 +16,16 @@ public final class HostRows {
     public record Table(String name, List<String> keys) {
     }
 
-    private static final List<Table> TABLES = Stream.of(
-                    Stream.of(new Table("host_inventory", List.of("source")),
-                            new Table("host_inventory_schedule", List.of()),
-                            new Table("host_pins", List.of("command_uuid"))),
-                    ProfileHostTables.TABLES.stream(),
-                    Stream.of(new Table("policy_results", List.of("policy"))))
-            .flatMap(t -> t).toList();
+    private static final List<Table> TABLES = List.of(
+            new Table("host_inventory", List.of("source")),
+            new Table("host_inventory_schedule", List.of()),
+            new Table("host_pins", List.of("command_uuid")),
+            // The profiles feature's per-host rows: group membership, profile state, ProfileList bookkeeping, targets.
+            new Table("host_group_members", List.of("group_name")),
+            new Table("host_profiles", List.of("identifier")),
+            new Table("host_profile_lists", List.of()),
+            new Table("profile_target_hosts", List.of("identifier", "excluded")),
+            new Table("policy_results", List.of("policy")));
 
     private HostRows() {
     }
