@@ -90,16 +90,12 @@ final class EnrollmentLinkApi implements ApiRoutes {
             note = n.textValue();
         }
         EnrollmentLinks.Created created = links.create(expiresAt, maxUses, note);
-        Map<String, Object> json = json(created.link());
-        json.put("token", created.token());
-        json.put("url", baseUrl.get() + "/mdm/enroll?token=" + URLEncoder.encode(created.token(), StandardCharsets.UTF_8));
-        Json.send(exchange, 201, json);
+        Json.send(exchange, 201, json(created.link(), created.token(),
+                baseUrl.get() + "/mdm/enroll?token=" + URLEncoder.encode(created.token(), StandardCharsets.UTF_8)));
     }
 
     private void list(HttpServerExchange exchange) {
-        List<Object> all = new ArrayList<>();
-        links.all().forEach(l -> all.add(json(l)));
-        Json.send(exchange, 200, Map.of("enrollment_links", all));
+        Json.send(exchange, 200, new Links(links.all().stream().map(this::json).toList()));
     }
 
     private void get(HttpServerExchange exchange) {
@@ -116,21 +112,25 @@ final class EnrollmentLinkApi implements ApiRoutes {
         return new HttpError(404, "no enrollment link " + id);
     }
 
-    private Map<String, Object> json(EnrollmentLinkStore.Link l) {
+    private Link json(EnrollmentLinkStore.Link l) {
+        return json(l, null, null);
+    }
+
+    private Link json(EnrollmentLinkStore.Link l, String token, String url) {
         long now = links.now();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", l.id());
-        m.put("status", l.revokedAt() != null ? "revoked"
+        String status = l.revokedAt() != null ? "revoked"
                 : l.expiresAt() != null && l.expiresAt() <= now ? "expired"
-                : l.maxUses() != null && l.uses() >= l.maxUses() ? "used_up" : "active");
-        m.put("note", l.note());
-        m.put("created_at", time(l.createdAt()));
-        m.put("expires_at", time(l.expiresAt()));
-        m.put("max_uses", l.maxUses());
-        m.put("uses", l.uses());
-        m.put("last_used_at", time(l.lastUsedAt()));
-        m.put("revoked_at", time(l.revokedAt()));
-        return m;
+                : l.maxUses() != null && l.uses() >= l.maxUses() ? "used_up" : "active";
+        return new Link(l.id(), status, l.note(), time(l.createdAt()), time(l.expiresAt()), l.maxUses(), l.uses(), time(l.lastUsedAt()),
+                time(l.revokedAt()), token, url);
+    }
+
+    /** An enrollment link; the token and its URL are shown once, in the answer that creates it. */
+    record Link(String id, String status, String note, String createdAt, String expiresAt, Integer maxUses, int uses, String lastUsedAt,
+            String revokedAt, String token, String url) {
+    }
+
+    record Links(List<Link> enrollmentLinks) {
     }
 
     private static String time(Long millis) {

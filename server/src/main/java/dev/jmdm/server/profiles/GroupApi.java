@@ -60,9 +60,7 @@ final class GroupApi {
     }
 
     private void list(HttpServerExchange ex) {
-        List<Object> all = new ArrayList<>();
-        groups.list().forEach(g -> all.add(json(g, null)));
-        Json.send(ex, 200, Map.of("groups", all));
+        Json.send(ex, 200, new ProfileAnswers.Groups(groups.list().stream().map(g -> json(g, null)).toList()));
     }
 
     private void get(HttpServerExchange ex) {
@@ -81,15 +79,8 @@ final class GroupApi {
         ex.endExchange();
     }
 
-    private static Map<String, Object> json(GroupStore.Group g, List<Long> members) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", g.name());
-        m.put("member_count", g.members());
-        if (members != null) {
-            m.put("hosts", members);
-        }
-        m.put("created_at", Instant.ofEpochMilli(g.createdAt()).toString());
-        m.put("updated_at", Instant.ofEpochMilli(g.updatedAt()).toString());
-        return m;
+    private static ProfileAnswers.Group json(GroupStore.Group g, List<Long> members) {
+        return new ProfileAnswers.Group(g.name(), g.members(), members, ProfileAnswers.time(g.createdAt()),
+                ProfileAnswers.time(g.updatedAt()));
     }
 }

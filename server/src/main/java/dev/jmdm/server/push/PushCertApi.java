@@ -52,11 +52,7 @@ public final class PushCertApi implements ApiRoutes {
         } catch (PushCertificateException e) {
             throw new HttpError(400, e.getMessage());
         } catch (PushCertService.TopicChangeRefused e) {
-            Map<String, Object> refusal = new LinkedHashMap<>();
-            refusal.put("error", e.getMessage());
-            refusal.put("topic", e.topic());
-            refusal.put("devices_by_topic", new java.util.TreeMap<>(e.devicesByTopic()));
-            Json.send(exchange, 409, refusal);
+            Json.send(exchange, 409, new TopicChangeRefusal(e.getMessage(), e.topic(), new java.util.TreeMap<>(e.devicesByTopic())));
             return;
         }
         Json.send(exchange, 200, json(status));
@@ -76,9 +72,7 @@ public final class PushCertApi implements ApiRoutes {
     private void get(HttpServerExchange exchange) {
         String topic = Requests.query(exchange, "topic");
         if (topic == null) {
-            List<Object> all = new ArrayList<>();
-            certs.all().forEach(s -> all.add(json(s)));
-            Json.send(exchange, 200, Map.of("push_certs", all));
+            Json.send(exchange, 200, new PushCerts(certs.all().stream().map(PushCertApi::json).toList()));
             return;
         }
         PushCertService.Status status = certs.status(topic)
@@ -86,13 +80,17 @@ public final class PushCertApi implements ApiRoutes {
         Json.send(exchange, 200, json(status));
     }
 
-    private static Map<String, Object> json(PushCertService.Status s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("topic", s.topic());
-        m.put("not_after", s.notAfter().toString());
-        if (s.warning() != null) {
-            m.put("warning", s.warning());
-        }
-        return m;
+    private static PushCert json(PushCertService.Status s) {
+        return new PushCert(s.topic(), s.notAfter().toString(), s.warning());
+    }
+
+    record PushCert(String topic, String notAfter, String warning) {
+    }
+
+    record PushCerts(List<PushCert> pushCerts) {
+    }
+
+    /** A new certificate for another topic would strand the devices enrolled under the old one. */
+    record TopicChangeRefusal(String error, String topic, Map<String, Long> devicesByTopic) {
     }
 }
