@@ -95,7 +95,7 @@ final class EnrollmentLinkApi implements ApiRoutes {
     }
 
     private void list(HttpServerExchange exchange) {
-        Json.send(exchange, 200, new Links(links.all().stream().map(this::json).toList()));
+        Json.send(exchange, 200, new EnrollmentLinkAnswers.EnrollmentLinks(links.all().stream().map(this::json).toList()));
     }
 
     private void get(HttpServerExchange exchange) {
@@ -112,25 +112,17 @@ final class EnrollmentLinkApi implements ApiRoutes {
         return new HttpError(404, "no enrollment link " + id);
     }
 
-    private Link json(EnrollmentLinkStore.Link l) {
+    private EnrollmentLinkAnswers.EnrollmentLink json(EnrollmentLinkStore.Link l) {
         return json(l, null, null);
     }
 
-    private Link json(EnrollmentLinkStore.Link l, String token, String url) {
+    private EnrollmentLinkAnswers.EnrollmentLink json(EnrollmentLinkStore.Link l, String token, String url) {
         long now = links.now();
         String status = l.revokedAt() != null ? "revoked"
                 : l.expiresAt() != null && l.expiresAt() <= now ? "expired"
                 : l.maxUses() != null && l.uses() >= l.maxUses() ? "used_up" : "active";
-        return new Link(l.id(), status, l.note(), time(l.createdAt()), time(l.expiresAt()), l.maxUses(), l.uses(), time(l.lastUsedAt()),
+        return new EnrollmentLinkAnswers.EnrollmentLink(l.id(), status, l.note(), time(l.createdAt()), time(l.expiresAt()), l.maxUses(), l.uses(), time(l.lastUsedAt()),
                 time(l.revokedAt()), token, url);
-    }
-
-    /** An enrollment link; the token and its URL are shown once, in the answer that creates it. */
-    record Link(String id, String status, String note, String createdAt, String expiresAt, Integer maxUses, int uses, String lastUsedAt,
-            String revokedAt, String token, String url) {
-    }
-
-    record Links(List<Link> enrollmentLinks) {
     }
 
     private static String time(Long millis) {

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The host API's answers (hosts, inventory, apps, history, PINs, audit, commands, actions), as records. */
-final class HostAnswers {
+public final class HostAnswers {
     private HostAnswers() {
     }
 
-    record Host(long id, String serialNumber, String udid, String enrollmentId, String status, String enrollmentType, String platform,
+    public record Host(long id, String serialNumber, String udid, String enrollmentId, String status, String enrollmentType, String platform,
             String productName, String osVersion, String deviceName, String enrolledAt, String lastSeenAt, String createdAt,
             List<String> groups) {
         static Host of(HostView v, List<String> groups) {
@@ -23,82 +23,82 @@ final class HostAnswers {
         }
     }
 
-    record Hosts(List<Host> hosts, String nextCursor) {
+    public record Hosts(List<Host> hosts, String nextCursor) {
     }
 
     /** One enrollment channel of a host's devices. */
-    record Channel(String id, String type, boolean enabled, String lastSeenAt, String userShortName, String createdAt) {
+    public record Channel(String id, String type, boolean enabled, String lastSeenAt, String userShortName, String createdAt) {
     }
 
-    record HostDetail(@JsonUnwrapped Host host, boolean unlockTokenPresent, List<Channel> enrollments, InventorySummary inventory) {
+    public record HostDetail(@JsonUnwrapped Host host, boolean unlockTokenPresent, List<Channel> enrollments, InventorySummary inventory) {
     }
 
-    record Forgotten(long id, boolean deleted) {
+    public record Forgotten(long id, boolean deleted) {
     }
 
-    record Failure(String reason, String at) {
+    public record Failure(String reason, String at) {
     }
 
     /** When inventory was last asked for and is next due; unwrapped into the inventory answers. */
-    record Schedule(String lastRequestedAt, String nextRefreshAt, Failure lastFailure) {
+    public record Schedule(String lastRequestedAt, String nextRefreshAt, Failure lastFailure) {
         static final Schedule NONE = new Schedule(null, null, null);
     }
 
     /** The few facts a host page shows at a glance, each source with its age. */
-    record InventorySummary(String model, String osVersion, String osBuild, Number capacityGb, Number availableGb, Number batteryPercent,
+    public record InventorySummary(String model, String osVersion, String osBuild, Number capacityGb, Number availableGb, Number batteryPercent,
             Boolean supervised, String deviceCollectedAt, Long deviceAgeSeconds, Boolean passcodePresent, Boolean filevaultEnabled,
             Boolean sipEnabled, Boolean firewallEnabled, String securityCollectedAt, Long securityAgeSeconds, Integer appCount,
             String appsCollectedAt, Long appsAgeSeconds, @JsonUnwrapped Schedule schedule) {
     }
 
     /** One inventory source: its facts, or for apps only how many (GET …/apps lists them). */
-    record Source(String collectedAt, long ageSeconds, String commandUuid, Integer count, Map<String, Object> facts) {
+    public record Source(String collectedAt, long ageSeconds, String commandUuid, Integer count, Map<String, Object> facts) {
     }
 
-    record Inventory(long hostId, Source device, Source security, Source apps, @JsonUnwrapped Schedule schedule) {
+    public record Inventory(long hostId, Source device, Source security, Source apps, @JsonUnwrapped Schedule schedule) {
     }
 
-    record Apps(long hostId, String collectedAt, Long ageSeconds, List<?> apps) {
+    public record Apps(long hostId, String collectedAt, Long ageSeconds, List<?> apps) {
     }
 
-    record Refetch(long hostId, List<String> commandUuids, @JsonUnwrapped PushOutcome push) {
+    public record Refetch(long hostId, List<String> commandUuids, @JsonUnwrapped PushOutcome push) {
     }
 
-    record History(long hostId, List<QueueEntryJson> commands, String nextCursor) {
+    public record History(long hostId, List<QueueEntryJson> commands, String nextCursor) {
     }
 
-    record Pin(String commandUuid, String requestType, String pin, String pinError, String actor, String createdAt) {
+    public record Pin(String commandUuid, String requestType, String pin, String pinError, String actor, String createdAt) {
     }
 
-    record Pins(long hostId, List<Pin> pins) {
+    public record Pins(long hostId, List<Pin> pins) {
     }
 
-    record AuditEntry(long id, String at, String actor, String action, Long hostId, String target, String commandUuid,
+    public record AuditEntry(long id, String at, String actor, String action, Long hostId, String target, String commandUuid,
             Map<String, Object> detail) {
     }
 
-    record AuditEntries(List<AuditEntry> entries, String nextCursor) {
+    public record AuditEntries(List<AuditEntry> entries, String nextCursor) {
     }
 
-    record Target(long hostId, String enrollmentId) {
+    public record Target(long hostId, String enrollmentId) {
     }
 
     /** POST /v1/commands. */
-    record CommandQueued(String commandUuid, String requestType, List<Target> hosts, @JsonUnwrapped PushOutcome push) {
+    public record CommandQueued(String commandUuid, String requestType, List<Target> hosts, @JsonUnwrapped PushOutcome push) {
     }
 
     /** POST /v1/hosts/{id}/{action}: lock, wipe, restart, … */
-    record ActionQueued(String commandUuid, String requestType, long hostId, String enrollmentId, String pin,
+    public record ActionQueued(String commandUuid, String requestType, long hostId, String enrollmentId, String pin,
             @JsonUnwrapped PushOutcome push) {
     }
 
-    record Certificate(String sha256, String notAfter, String boundAt) {
+    public record Certificate(String sha256, String notAfter, String boundAt) {
     }
 
-    record RebindGrant(String reason, String grantedBy, String grantedAt, String expiresAt) {
+    public record RebindGrant(String reason, String grantedBy, String grantedAt, String expiresAt) {
     }
 
     /** An enrollment's certificate binding; {@code released_sha256} only in the answer to a release. */
-    record CertificateState(String deviceId, Certificate certificate, RebindGrant rebindGrant, String releasedSha256) {
+    public record CertificateState(String deviceId, Certificate certificate, RebindGrant rebindGrant, String releasedSha256) {
     }
 }

@@ -29,7 +29,7 @@ public final class AdminAnswers {
     }
 
     /** nanomdm's enqueue and push result. */
-    record EnqueueResult(String commandUuid, String requestType, Map<String, IdStatus> status, Boolean noPush, String pushError,
+    public record EnqueueResult(String commandUuid, String requestType, Map<String, IdStatus> status, Boolean noPush, String pushError,
             String commandError) {
     }
 
@@ -38,7 +38,7 @@ public final class AdminAnswers {
         public static final PushOutcome NOT_PUSHED = new PushOutcome(true, null, null);
     }
 
-    record Enrollment(String id, String type, String deviceId, String serialNumber, String userId, String userShortName,
+    public record Enrollment(String id, String type, String deviceId, String serialNumber, String userId, String userShortName,
             String userLongName, String topic, boolean enabled, long tokenUpdateTally, String lastSeenAt, String createdAt) {
         static Enrollment of(EnrollmentRecord e) {
             return new Enrollment(e.id(), e.type(), e.deviceId(), e.serialNumber(), e.userId(), e.userShortName(), e.userLongName(),
@@ -46,31 +46,31 @@ public final class AdminAnswers {
         }
     }
 
-    record Enrollments(List<Enrollment> enrollments, String nextCursor) {
+    public record Enrollments(List<Enrollment> enrollments, String nextCursor) {
     }
 
-    record Queue(String id, List<QueueEntryJson> commands) {
+    public record Queue(String id, List<QueueEntryJson> commands) {
     }
 
-    record Canceled(String id, String commandUuid, String status) {
+    public record Canceled(String id, String commandUuid, String status) {
     }
 
-    record CommandStatus(String commandUuid, String requestType, String createdAt, List<QueueEntryJson> enrollments) {
+    public record CommandStatus(String commandUuid, String requestType, String createdAt, List<QueueEntryJson> enrollments) {
     }
 
-    record Version(String version) {
+    public record ServerVersion(String version) {
     }
 
-    record Health(String status) {
+    public record Health(String status) {
     }
 
-    record Readiness(String status, String database, List<String> warnings) {
+    public record Readiness(String status, String database, List<String> warnings) {
     }
 
     /**
      * Apple's ErrorUnrecognizedDevice body: {@code code} makes the device unenroll, {@code description}
      * is for its logs. {@code error} repeats the reason so the body has this server's usual shape.
      */
-    record UnrecognizedDevice(String code, String description, String error) {
+    public record UnrecognizedDevice(String code, String description, String error) {
     }
 }

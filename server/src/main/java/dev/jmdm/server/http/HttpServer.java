@@ -44,8 +44,9 @@ public final class HttpServer implements AutoCloseable {
                 .put("/mdm", blocking(device::mdm))
                 .put("/mdm/checkin", blocking(device::checkin))
                 .put("/mdm/connect", blocking(device::connect))
-                .get("/version", ex -> Json.send(ex, 200, new AdminAnswers.Version(Version.current())))
+                .get("/version", ex -> Json.send(ex, 200, new AdminAnswers.ServerVersion(Version.current())))
                 .get("/healthz", ex -> Json.send(ex, 200, new AdminAnswers.Health("ok")))
+                .get("/openapi.json", new OpenApiEndpoint())
                 .get("/readyz", blocking(ex -> {
                     boolean up = w.database().ping(Duration.ofSeconds(2));
                     // Expiring push certificates do not make the server unready, but operators should see them here.

@@ -91,7 +91,7 @@ final class PolicyApi {
             throw new HttpError(404, "no policy named " + name);
         }
         results.event("policy.deleted", null, name, Map.of("actor", actor(ex)));
-        Json.send(ex, 200, new Views.Deleted(name));
+        Json.send(ex, 200, new Views.PolicyDeleted(name));
     }
 
     /** GET /v1/policies/{name}/results?result=pass|fail|unknown&platform=&q=&limit=&cursor= (host id order). */

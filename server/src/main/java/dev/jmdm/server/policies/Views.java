@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The policy API's answers, written by the one answer mapper ({@link dev.jmdm.server.http.Json}): snake_case, nulls left out. */
-final class Views {
+public final class Views {
     private Views() {
     }
 
-    record Counts(int passing, int failing, int unknown) {
+    public record Counts(int passing, int failing, int unknown) {
         static final Counts NONE = new Counts(0, 0, 0);
 
         int total() {
@@ -21,51 +21,51 @@ final class Views {
         }
     }
 
-    record Evaluation(String status, int hosts, String startedAt, String finishedAt) {
+    public record Evaluation(String status, int hosts, String startedAt, String finishedAt) {
     }
 
-    record Policy(String name, int version, String description, String severity, List<String> platforms, boolean remediationEnabled,
+    public record Policy(String name, int version, String description, String severity, List<String> platforms, boolean remediationEnabled,
             String remediation, Map<String, Object> document, Counts counts, Evaluation evaluation, String createdAt, String updatedAt,
             List<Map<String, Object>> versions) {
     }
 
-    record Policies(List<Policy> policies) {
+    public record Policies(List<Policy> policies) {
     }
 
-    record Remediation(String state, String remediatedAt) {
+    public record Remediation(String state, String remediatedAt) {
     }
 
-    record HostResult(long hostId, String serialNumber, String deviceName, String policy, String result, String since, String reason,
+    public record HostResult(long hostId, String serialNumber, String deviceName, String policy, String result, String since, String reason,
             Map<String, Object> facts, String updatedAt, Remediation remediation, List<Map<String, Object>> transitions) {
     }
 
-    record Results(List<HostResult> results, Counts counts, String nextCursor) {
+    public record Results(List<HostResult> results, Counts counts, String nextCursor) {
     }
 
-    record PolicySummary(String policy, int passing, int failing, int unknown, Double percentPassing) {
+    public record PolicySummary(String policy, int passing, int failing, int unknown, Double percentPassing) {
         static PolicySummary of(String policy, Counts c) {
             return new PolicySummary(policy, c.passing(), c.failing(), c.unknown(), c.percentPassing());
         }
     }
 
-    record HistoryPoint(String hour, int passing, int failing, int unknown, Double percentPassing) {
+    public record HistoryPoint(String hour, int passing, int failing, int unknown, Double percentPassing) {
     }
 
-    record Summary(PolicySummary overall, List<PolicySummary> policies, Map<String, List<HistoryPoint>> history) {
+    public record Summary(PolicySummary overall, List<PolicySummary> policies, Map<String, List<HistoryPoint>> history) {
     }
 
-    record Event(long id, String kind, Long hostId, String policy, String at, Map<String, Object> detail) {
+    public record Event(long id, String kind, Long hostId, String policy, String at, Map<String, Object> detail) {
     }
 
-    record Events(List<Event> events, String nextCursor) {
+    public record Events(List<Event> events, String nextCursor) {
     }
 
-    record Problem(String path, String message) {
+    public record Problem(String path, String message) {
     }
 
-    record Refusal(String error, List<Problem> problems) {
+    public record Refusal(String error, List<Problem> problems) {
     }
 
-    record Deleted(String deleted) {
+    public record PolicyDeleted(String deleted) {
     }
 }

@@ -98,7 +98,7 @@ final class ProfileApi {
 
     private void get(HttpServerExchange ex) throws Exception {
         ProfileStore.Profile p = profile(ex);
-        List<ProfileAnswers.Version> versions = store.versions(p.identifier()).stream().map(ProfileAnswers.Version::of).toList();
+        List<ProfileAnswers.ProfileVersion> versions = store.versions(p.identifier()).stream().map(ProfileAnswers.ProfileVersion::of).toList();
         byte[] raw = store.raw(p.identifier()).orElseThrow(() -> new HttpError(404, "no profile " + p.identifier()));
         List<ProfileAnswers.Payload> payloads = parser.parse(raw).payloads().stream().map(ProfileAnswers.Payload::of).toList();
         Json.send(ex, 200, new ProfileAnswers.ProfileDetail(ProfileAnswers.Profile.of(p), versions, payloads,

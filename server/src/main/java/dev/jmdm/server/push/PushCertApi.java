@@ -52,7 +52,7 @@ public final class PushCertApi implements ApiRoutes {
         } catch (PushCertificateException e) {
             throw new HttpError(400, e.getMessage());
         } catch (PushCertService.TopicChangeRefused e) {
-            Json.send(exchange, 409, new TopicChangeRefusal(e.getMessage(), e.topic(), new java.util.TreeMap<>(e.devicesByTopic())));
+            Json.send(exchange, 409, new PushCertAnswers.TopicChangeRefusal(e.getMessage(), e.topic(), new java.util.TreeMap<>(e.devicesByTopic())));
             return;
         }
         Json.send(exchange, 200, json(status));
@@ -72,7 +72,7 @@ public final class PushCertApi implements ApiRoutes {
     private void get(HttpServerExchange exchange) {
         String topic = Requests.query(exchange, "topic");
         if (topic == null) {
-            Json.send(exchange, 200, new PushCerts(certs.all().stream().map(PushCertApi::json).toList()));
+            Json.send(exchange, 200, new PushCertAnswers.PushCerts(certs.all().stream().map(PushCertApi::json).toList()));
             return;
         }
         PushCertService.Status status = certs.status(topic)
@@ -80,17 +80,7 @@ public final class PushCertApi implements ApiRoutes {
         Json.send(exchange, 200, json(status));
     }
 
-    private static PushCert json(PushCertService.Status s) {
-        return new PushCert(s.topic(), s.notAfter().toString(), s.warning());
-    }
-
-    record PushCert(String topic, String notAfter, String warning) {
-    }
-
-    record PushCerts(List<PushCert> pushCerts) {
-    }
-
-    /** A new certificate for another topic would strand the devices enrolled under the old one. */
-    record TopicChangeRefusal(String error, String topic, Map<String, Long> devicesByTopic) {
+    private static PushCertAnswers.PushCert json(PushCertService.Status s) {
+        return new PushCertAnswers.PushCert(s.topic(), s.notAfter().toString(), s.warning());
     }
 }
