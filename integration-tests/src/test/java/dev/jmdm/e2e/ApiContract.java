@@ -27,10 +27,9 @@ import java.util.regex.Pattern;
  * document. A route not in the document must still refuse in the documented error shape.
  */
 final class ApiContract implements AdminClient.Observer {
-    static final ApiContract INSTANCE = new ApiContract(load());
-
     private static final Pattern PARAM = Pattern.compile("\\{[a-z_]+}");
     private static final String ERROR_REF = "#/components/schemas/Error";
+    static final ApiContract INSTANCE = new ApiContract(load());
 
     private final JsonNode document;
     private final List<Route> routes = new ArrayList<>();
