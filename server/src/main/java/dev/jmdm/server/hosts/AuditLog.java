@@ -1,7 +1,6 @@
 package dev.jmdm.server.hosts;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;

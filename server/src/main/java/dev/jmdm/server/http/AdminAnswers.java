@@ -1,7 +1,6 @@
 package dev.jmdm.server.http;
 
 import dev.jmdm.server.storage.EnrollmentRecord;
-import dev.jmdm.server.storage.QueueEntry;
 import java.util.List;
 import java.util.Map;
 

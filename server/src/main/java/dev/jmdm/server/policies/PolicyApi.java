@@ -156,7 +156,7 @@ final class PolicyApi {
         }
     }
 
-    static Views.Policy view(StoredPolicy p, Views.Counts counts, List<Map<String, Object>> versions) {
+    static Views.Policy view(StoredPolicy p, Views.Counts counts, List<Views.PolicyVersion> versions) {
         PolicyDocument d = p.document();
         return new Views.Policy(p.name(), p.version(), d.description(), d.severity().name().toLowerCase(Locale.ROOT), d.platforms(),
                 d.remediationEnabled(), d.remediation() == null ? null : d.remediation().kind(), d.source(), counts,

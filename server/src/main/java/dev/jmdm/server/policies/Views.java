@@ -26,7 +26,7 @@ public final class Views {
 
     public record Policy(String name, int version, String description, String severity, List<String> platforms, boolean remediationEnabled,
             String remediation, Map<String, Object> document, Counts counts, Evaluation evaluation, String createdAt, String updatedAt,
-            List<Map<String, Object>> versions) {
+            List<PolicyVersion> versions) {
     }
 
     public record Policies(List<Policy> policies) {
@@ -36,7 +36,7 @@ public final class Views {
     }
 
     public record HostResult(long hostId, String serialNumber, String deviceName, String policy, String result, String since, String reason,
-            Map<String, Object> facts, String updatedAt, Remediation remediation, List<Map<String, Object>> transitions) {
+            Map<String, Object> facts, String updatedAt, Remediation remediation, List<Transition> transitions) {
     }
 
     public record Results(List<HostResult> results, Counts counts, String nextCursor) {
@@ -64,6 +64,13 @@ public final class Views {
     }
 
     public record Refusal(String error, List<Problem> problems) {
+    }
+
+    public record PolicyVersion(int version, String actor, String createdAt) {
+    }
+
+    /** A host's result changing; {@code from} is left out for the first result. */
+    public record Transition(String from, String to, String reason, Map<String, Object> facts, String at) {
     }
 
     public record PolicyDeleted(String deleted) {

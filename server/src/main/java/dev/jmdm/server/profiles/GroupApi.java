@@ -7,11 +7,8 @@ import dev.jmdm.server.http.Json;
 import dev.jmdm.server.http.Requests;
 import dev.jmdm.server.storage.HostStore;
 import io.undertow.server.HttpServerExchange;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Host groups: {@code PUT /v1/groups/{name}} with {"hosts": [host id, UDID or serial, …]} creates the group

@@ -9,10 +9,6 @@ import dev.jmdm.server.http.Requests;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@code PUT /v1/pushcert}: PEM certificate + unencrypted key (as nanomdm), or a PKCS#12 file
