@@ -68,7 +68,9 @@ public final class OpenApiRoutes {
                 List.of(other(200, "the OpenAPI document", JSON))));
         op("GET", "/metrics", "health", "Prometheus metrics", NONE, null, other(200, "Prometheus text format", "text/plain"));
         op("POST", "/migration", "enrollments", "nanomdm's migration endpoint: a check-in message as if the device sent it "
-                + "(only with MDM_MIGRATION)", NONE, "application/x-apple-plist", other(200, "the check-in answer", "application/xml"));
+                + "(only with MDM_MIGRATION)", NONE, "application/x-apple-plist", other(200, "the check-in answer", "application/xml"),
+                json(403, "refused for the device; Apple's unenroll code when the server does not know it",
+                        AdminAnswers.UnrecognizedDevice.class, Json.Error.class));
 
         // nanomdm-compatible raw API
         op("PUT", "/v1/enqueue/{ids}", "commands", "Queue a raw command plist for comma-separated enrollment ids (nanomdm's shape)", NOPUSH,
