@@ -842,6 +842,29 @@ abstract class HostScenarios {
     }
 
     @Test
+    void aClientNoteIsAuditedUnderTheCallersNameInTheGitopsNamespaceOnly() {
+        AdminClient helpdesk = new AdminClient(server.http, server.baseUri(), HELPDESK, HELPDESK_KEY);
+        String note = "apply " + tag();
+        AdminClient.Reply r = helpdesk.send("POST", "/v1/audit", ("{\"action\": \"gitops.apply\", \"note\": \"" + note
+                + "\", \"detail\": {\"changes\": [\"update profile com.example.wifi\"], \"actor\": \"someone-else\"}}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        List<JsonNode> entries = new ArrayList<>();
+        ok(get("/v1/audit?action=gitops.apply&limit=1000")).get("entries").forEach(entries::add);
+        JsonNode entry = entries.stream().filter(e -> note.equals(e.get("detail").get("note").asText())).findFirst().orElseThrow();
+        assertThat(entry.get("actor").asText()).isEqualTo(HELPDESK);
+        assertThat(entry.get("detail").get("changes").get(0).asText()).isEqualTo("update profile com.example.wifi");
+
+        int before = ok(get("/v1/audit?limit=1000")).get("entries").size();
+        refused(post("/v1/audit", "{\"action\": \"hosts.delete\"}"), 400, "gitops.");
+        refused(post("/v1/audit", "{\"action\": \"gitops.apply\", \"note\": \"" + "x".repeat(1025) + "\"}"), 400, "1024");
+        refused(post("/v1/audit", "{\"action\": \"gitops.apply\", \"detail\": [1]}"), 400, "object");
+        refused(post("/v1/audit", "{\"action\": \"gitops.apply\", \"who\": \"x\"}"), 400, "unknown field");
+        refused(post("/v1/audit", "{\"action\": \"gitops.apply\", \"detail\": {\"d\": \"" + "y".repeat(16_001) + "\"}}"), 400, "16000");
+        assertThat(ok(get("/v1/audit?limit=1000")).get("entries").size()).isEqualTo(before);
+    }
+
+    @Test
     void tamperedCursorsAndOverlongTextAreRefused() {
         SimulatedDevice mac = enrolled(DeviceFacts.Platform.MACOS);
         java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();

@@ -127,7 +127,7 @@ public final class TestServer implements AutoCloseable {
 
     /** The server's database, for tests that hold locks or read rows beside it. */
     public String jdbcUrl() {
-        return server.settings().jdbcUrl();
+        return server.settings().storage().jdbcUrl();
     }
 
     /** The admin API's routes, "METHOD template". */
@@ -144,7 +144,7 @@ public final class TestServer implements AutoCloseable {
      * versions or edited by hand). An embedded database is shared within this JVM.
      */
     public int sql(String statement, Object... args) {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.settings().jdbcUrl());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.settings().storage().jdbcUrl());
                 java.sql.PreparedStatement s = c.prepareStatement(statement)) {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);
@@ -170,7 +170,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     private <T> T queryOne(String query, Object[] args, Column<T> column) {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.settings().jdbcUrl());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.settings().storage().jdbcUrl());
                 java.sql.PreparedStatement s = c.prepareStatement(query)) {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);

@@ -1,211 +1,142 @@
 package dev.jmdm.server;
 
+import dev.jmdm.server.config.EnrollSettings;
+import dev.jmdm.server.config.HttpSettings;
 import dev.jmdm.server.config.Settings;
 import dev.jmdm.server.device.CertificateBinder;
 import dev.jmdm.server.device.CheckinService;
 import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.enroll.EnrollmentFeature;
+import dev.jmdm.server.feature.Feature;
+import dev.jmdm.server.feature.Services;
+import dev.jmdm.server.hosts.HostsFeature;
 import dev.jmdm.server.http.HttpServer;
+import dev.jmdm.server.http.HttpWiring;
 import dev.jmdm.server.identity.DeviceCertificateValidator;
 import dev.jmdm.server.identity.DeviceIdentityResolver;
-import dev.jmdm.apns.PushSender;
-import dev.jmdm.apns.PushSettings;
 import dev.jmdm.server.metrics.Metrics;
-import dev.jmdm.server.push.PushCertApi;
-import dev.jmdm.server.push.PushCertService;
-import dev.jmdm.server.push.PushHealth;
-import dev.jmdm.server.push.PushService;
-import dev.jmdm.server.push.RepushScheduler;
+import dev.jmdm.server.policies.PolicyFeature;
+import dev.jmdm.server.profiles.ProfileFeature;
+import dev.jmdm.server.push.PushFeature;
 import dev.jmdm.server.secrets.SecretBox;
 import dev.jmdm.server.secrets.StoredSecrets;
-import dev.jmdm.server.storage.SecretSealingPass;
-import dev.jmdm.server.storage.PushCertStore;
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.Database;
 import dev.jmdm.server.storage.EnrollmentStore;
 import dev.jmdm.server.storage.HostStore;
-import dev.jmdm.server.http.ApiRoutes;
-import dev.jmdm.server.enroll.EnrollmentModule;
+import dev.jmdm.server.storage.SecretSealingPass;
 import dev.jmdm.server.tls.PemIdentity;
 import dev.jmdm.server.tls.ServerTls;
 import dev.jmdm.server.tls.TrustedDeviceCas;
 import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import javax.net.ssl.SSLContext;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The whole server wired from settings: storage, services, HTTP. Tests start it in-process. */
+/**
+ * The whole server wired from settings, in order: the store, the device services, the features (built, then started in
+ * one place), the HTTP listener. Tests start it in-process.
+ */
 public final class MdmServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MdmServer.class);
 
     private final Settings settings;
     private final Database database;
-    private final HttpServer http;
-    private final CheckinService checkins;
-    private final CommandService commandService;
-    private PushSender pushSender;
-    private RepushScheduler repush;
-    private SecretSealingPass sealing;
-    private dev.jmdm.server.profiles.ProfileFeature profiles;
-    private dev.jmdm.server.policies.PolicyFeature policies;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mdm-timers");
         t.setDaemon(true);
         return t;
     });
-    /** How often a server looks for push certificates uploaded through another server. */
-    static final Duration PUSH_CERT_RELOAD = Duration.ofSeconds(30);
-    static final Duration REPUSH_SWEEP = Duration.ofMinutes(1);
+    /** Started in this order (listeners on device events run in it), closed in the reverse. */
+    private final List<Feature> features = new ArrayList<>();
+    private final CheckinService checkins;
+    private final CommandService commandService;
+    private final HttpServer http;
 
     private MdmServer(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
         applyLogLevel(settings.logLevel());
-        Metrics metrics = new Metrics();
-        this.database = openStore(settings, metrics);
         this.settings = settings;
+        Metrics metrics = new Metrics();
+        this.database = StoreOpener.open(settings.storage(), settings.capacity(), metrics);
         try {
-            var jdbi = database.jdbi();
-            SecretBox secrets = secretBox(settings);
-            StoredSecrets storedSecrets = new StoredSecrets(secrets);
-            // The key check is quick and feeds /readyz from the start; sealing what an earlier version wrote in
-            // plaintext may take minutes on a large fleet, so it runs beside the server (reads accept plaintext).
-            sealing = new SecretSealingPass(jdbi, storedSecrets);
-            sealing.probe();
-            Thread sealer = new Thread(guard(sealing::seal), "secret-sealing");
-            sealer.setDaemon(true);
-            sealer.start();
-            EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock, storedSecrets);
+            Jdbi jdbi = database.jdbi();
+            SecretBox secretBox = StoreOpener.secretBox(settings.storage());
+            StoredSecrets secrets = new StoredSecrets(secretBox);
+            add(new SecretSealing(new SecretSealingPass(jdbi, secrets)));
+
+            EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock, secrets);
             CommandStore commands = new CommandStore(jdbi, clock, probe);
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
-            // A bad file is reported, with its setting's name, where the enrollment module loads it.
-            java.security.cert.X509Certificate enrollmentCa = settings.enroll().deviceCaCert() == null ? null
-                    : PemIdentity.certificates(settings.enroll().deviceCaCert()).stream().findFirst().orElse(null);
-            CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa, clock);
             HostStore hosts = new HostStore(jdbi, clock);
+            CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa(settings.enroll()), clock);
             checkins = new CheckinService(jdbi, enrollments, commands, bindings, binder, hosts);
             commandService = new CommandService(commands, enrollments, binder, clock);
-            // MDM_CA plus the server's own device CA, which issues the identities in enrollment profiles.
-            List<java.security.cert.X509Certificate> deviceCas = TrustedDeviceCas.of(settings.caFile(), settings.enroll().deviceCaCert());
-            DeviceIdentityResolver identities = null;
-            if (!deviceCas.isEmpty()) {
-                identities = new DeviceIdentityResolver(new DeviceCertificateValidator(deviceCas, clock), settings.certHeader());
-            } else {
-                LOG.warn("MDM_CA is not set: every device request will be refused until the server trusts a device CA");
-            }
-            pushSender = new PushSender(pushSettings(settings, clock));
-            metrics.bindPushStats(pushSender.stats());
-            PushCertService pushCerts = new PushCertService(new PushCertStore(jdbi, clock), secrets, pushSender, clock,
-                    settings.apns().certWarnBefore());
-            pushCerts.reload();
-            pushCerts.logWarnings();
-            PushHealth pushHealth = new PushHealth(clock);
-            metrics.bindPushHealth(pushHealth);
-            PushService push = new PushService(enrollments, pushSender, pushCerts::refresh, settings.apns().timeout(), pushHealth);
-            repush = new RepushScheduler(enrollments, push, clock, settings.apns().repushAfter());
-            if (!settings.apns().repushAfter().isZero()) {
-                // Sweep at least twice per interval so a due enrollment waits at most half an interval more.
-                Duration half = settings.apns().repushAfter().dividedBy(2);
-                repush.start(half.compareTo(REPUSH_SWEEP) < 0 ? half : REPUSH_SWEEP);
-            }
-            // Uploads through other servers sharing the database, and the daily expiry warning.
-            timers.scheduleWithFixedDelay(guard(pushCerts::reload), PUSH_CERT_RELOAD.toSeconds(), PUSH_CERT_RELOAD.toSeconds(), TimeUnit.SECONDS);
-            timers.scheduleWithFixedDelay(guard(pushCerts::logWarnings), 1, 1, TimeUnit.DAYS);
-            // Feature modules add their admin API routes here.
-            List<ApiRoutes> features = new ArrayList<>();
-            features.add(new PushCertApi(pushCerts, settings.maxBodyBytes()));
-            profiles = dev.jmdm.server.profiles.ProfileFeature.start(jdbi, hosts, push, checkins, commandService, settings, clock, timers, metrics);
-            features.add(profiles);
-            var hostsFeature = dev.jmdm.server.hosts.HostsFeature.install(jdbi, clock, settings.inventoryInterval(), settings.inventory(), hosts,
-                    commands, push, checkins, commandService, timers, settings.maxBodyBytes(), bindings, storedSecrets, settings.wipeRebind(), metrics);
-            features.add(hostsFeature);
-            policies = dev.jmdm.server.policies.PolicyFeature.start(jdbi, hosts, hostsFeature, profiles, commandService, clock, timers,
-                    settings.maxBodyBytes());
-            features.add(policies);
-            EnrollmentModule enrollment = EnrollmentModule.create(settings, jdbi, clock, this::port, metrics.shedCounter("enroll"));
-            features.add(enrollment.api());
-            javax.net.ssl.SSLContext tls = settings.tls() == null ? null
-                    : ServerTls.context(PemIdentity.load(settings.tls().certFile(), settings.tls().keyFile()), deviceCas);
-            http = new HttpServer(new HttpServer.Wiring(settings.listen(), settings.maxBodyBytes(), settings.apiKeys(),
-                    settings.migration(), settings.certHeader(), database, checkins, commandService, identities,
-                    enrollments, commands, push, hostsFeature.enqueueAudit(), features, () -> readyzWarnings(pushCerts, pushHealth, storedSecrets), metrics, tls,
-                    enrollment.handler(), settings.capacity()));
+
+            PushFeature push = add(new PushFeature(settings.apns(), jdbi, enrollments, secretBox, clock, timers, metrics,
+                    settings.http().maxBodyBytes()));
+            Services services = Services.builder().jdbi(jdbi).clock(clock).timers(timers).metrics(metrics)
+                    .maxBody(settings.http().maxBodyBytes()).stores(enrollments, commands, hosts, bindings).secrets(secrets)
+                    .devices(checkins, commandService).push(push.push()).build();
+            ProfileFeature profiles = add(new ProfileFeature(settings.profiles(), services));
+            HostsFeature hostsFeature = add(new HostsFeature(settings.hosts(), services));
+            add(new PolicyFeature(services, hostsFeature, profiles));
+            EnrollmentFeature enrollment = add(new EnrollmentFeature(settings.enroll(), settings.http(), services, this::port));
+            features.forEach(Feature::start);
+
+            List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
+            http = new HttpServer(HttpWiring.builder()
+                    .http(settings.http()).api(settings.api()).capacity(settings.capacity()).tls(tls(settings.http(), deviceCas))
+                    .database(database).metrics(metrics)
+                    .devices(checkins, commandService, identities(deviceCas, settings.http(), clock))
+                    .queue(enrollments, commands, push.push(), hostsFeature.enqueueAudit())
+                    .features(features)
+                    .warnings(() -> {
+                        List<String> warnings = new ArrayList<>(push.warnings());
+                        warnings.addAll(secrets.warnings());
+                        return warnings;
+                    })
+                    .enroll(enrollment.handler())
+                    .build());
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
         LOG.info("listening on {} port {} with {} storage (schema {}, {} connections, {} workers); admin API {}",
-                settings.listen().getHostString(), port(), settings.storage().name().toLowerCase(), database.schemaVersion(),
-                settings.capacity().dbPool(), settings.capacity().workers(), settings.apiEnabled() ? "on (" + settings.apiKeys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+                settings.http().listen().getHostString(), port(), settings.storage().engine().name().toLowerCase(),
+                database.schemaVersion(), settings.capacity().dbPool(), settings.capacity().workers(),
+                settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
     }
 
-    /** What /readyz lists: expiring or unloadable push certificates, secrets this key does not open. */
-    /**
-     * The store, or a {@link dev.jmdm.server.config.SettingsException} naming the setting that points at it
-     * and why it cannot be opened, in one line; the driver's stack trace only at debug.
-     */
-    private static Database openStore(Settings settings, Metrics metrics) {
-        boolean mysql = settings.storage() == Settings.Storage.MYSQL;
-        String where = mysql ? "MDM_DSN: cannot open the database " + settings.dsn().replaceFirst("\\?.*", "")
-                : "MDM_DATA_DIR: cannot open the embedded database in " + settings.dataDir().toAbsolutePath();
-        if (!mysql) {
-            DataDir.requireWritable(settings.dataDir());
-        }
-        try {
-            return Database.open(settings.jdbcUrl(), settings.capacity().dbPool(), metrics.databasePool());
-        } catch (dev.jmdm.server.storage.StoreUnavailableException e) {
-            LOG.debug("{}", where, e);
-            throw new dev.jmdm.server.config.SettingsException(where + ": " + e.reason());
-        }
+    private <F extends Feature> F add(F feature) {
+        features.add(feature);
+        return feature;
     }
 
-    /** Push certificates this server cannot use or that expire, and pushes that fail: neither makes it unready. */
-    private static List<String> readyzWarnings(PushCertService certs, PushHealth health, StoredSecrets secrets) {
-        List<String> warnings = new ArrayList<>(certs.warnings());
-        warnings.addAll(health.warnings());
-        warnings.addAll(secrets.warnings());
-        return warnings;
+    /** The CA that issues enrollment profiles' identities; a bad file is reported, with its setting, by the enrollment feature. */
+    private static X509Certificate enrollmentCa(EnrollSettings enroll) {
+        return enroll.deviceCaCert() == null ? null
+                : PemIdentity.certificates(enroll.deviceCaCert()).stream().findFirst().orElse(null);
     }
 
-    private static Runnable guard(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("background task failed: {}", e.getMessage(), e);
-            }
-        };
+    /** Who a device request comes from; null (every device refused) without a device CA. */
+    private static DeviceIdentityResolver identities(List<X509Certificate> deviceCas, HttpSettings http, Clock clock) {
+        if (deviceCas.isEmpty()) {
+            LOG.warn("MDM_CA is not set: every device request will be refused until the server trusts a device CA");
+            return null;
+        }
+        return new DeviceIdentityResolver(new DeviceCertificateValidator(deviceCas, clock), http.certHeader());
     }
 
-    static PushSettings pushSettings(Settings settings, Clock clock) {
-        PushSettings.Builder b = PushSettings.builder().server(settings.apns().host(), settings.apns().port()).clock(clock);
-        if (settings.apns().caFile() != null) {
-            try (var in = java.nio.file.Files.newInputStream(settings.apns().caFile())) {
-                List<java.security.cert.X509Certificate> anchors = new ArrayList<>();
-                for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    anchors.add((java.security.cert.X509Certificate) c);
-                }
-                b.trustedServerCertificates(anchors);
-            } catch (java.io.IOException | java.security.cert.CertificateException e) {
-                throw new dev.jmdm.server.config.SettingsException("MDM_APNS_CA: cannot read " + settings.apns().caFile() + ": " + e.getMessage());
-            }
-        }
-        return b.build();
-    }
-
-    private static SecretBox secretBox(Settings settings) {
-        if (settings.secretKey() != null) {
-            return SecretBox.fromSecret(settings.secretKey());
-        }
-        if (settings.storage() == Settings.Storage.MYSQL) {
-            LOG.warn("MDM_SECRET_KEY is not set: push certificate keys, bootstrap tokens, UnlockTokens and PINs are sealed with a key file in {}; "
-                    + "servers sharing this database need the same MDM_SECRET_KEY", settings.dataDir().toAbsolutePath());
-        }
-        return SecretBox.fromKeyFile(settings.dataDir());
+    private static SSLContext tls(HttpSettings http, List<X509Certificate> deviceCas) {
+        return http.tls() == null ? null : ServerTls.context(PemIdentity.load(http.tls().certFile(), http.tls().keyFile()), deviceCas);
     }
 
     private static void applyLogLevel(String level) {
@@ -232,7 +163,7 @@ public final class MdmServer implements AutoCloseable {
     }
 
     public URI baseUri() {
-        return URI.create((settings.tls() != null ? "https" : "http") + "://127.0.0.1:" + port());
+        return URI.create((settings.http().tls() != null ? "https" : "http") + "://127.0.0.1:" + port());
     }
 
     /** The admin API's routes, "METHOD template". */
@@ -258,20 +189,8 @@ public final class MdmServer implements AutoCloseable {
 
     private void closeQuietly() {
         timers.shutdownNow();
-        if (sealing != null) {
-            sealing.stop();
-        }
-        if (profiles != null) {
-            profiles.close();
-        }
-        if (policies != null) {
-            policies.close();
-        }
-        if (repush != null) {
-            repush.close();
-        }
-        if (pushSender != null) {
-            pushSender.close();
+        for (int i = features.size() - 1; i >= 0; i--) {
+            features.get(i).close();
         }
         database.close();
     }

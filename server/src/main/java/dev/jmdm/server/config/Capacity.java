@@ -25,13 +25,33 @@ public record Capacity(int dbPool, int workers, Duration headerTimeout, Duration
     public static final int WORKERS_PER_CONNECTION = 4;
     /** Past this many workers per connection the extra threads can only wait on the pool: refused at start. */
     public static final int MAX_WORKERS_PER_CONNECTION = 16;
+    public static final int MIN_DB_POOL = 2;
+    public static final int MAX_DB_POOL = 500;
+    public static final int MIN_WORKERS = 2;
+    public static final int MAX_WORKERS = 2000;
+    /** Zero would turn a bound off, which is what the timeouts are for. */
+    public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(30);
     /** Long enough for a large InstalledApplicationList over a slow cellular link, short enough to free the worker. */
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    public Capacity {
+        if (workers > dbPool * MAX_WORKERS_PER_CONNECTION) {
+            throw new SettingsException("MDM_WORKERS: " + workers + " workers for " + dbPool + " database connections (MDM_DB_POOL) would"
+                    + " mostly wait on the pool; use at most " + dbPool * MAX_WORKERS_PER_CONNECTION
+                    + " or raise MDM_DB_POOL (the default is " + WORKERS_PER_CONNECTION + " per connection)");
+        }
+    }
+
     public static Capacity defaults() {
-        return new Capacity(DEFAULT_DB_POOL, DEFAULT_DB_POOL * WORKERS_PER_CONNECTION, DEFAULT_HEADER_TIMEOUT,
+        return new Capacity(DEFAULT_DB_POOL, defaultWorkers(DEFAULT_DB_POOL), DEFAULT_HEADER_TIMEOUT,
                 DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /** The workers for a pool of this size when MDM_WORKERS is not set. */
+    public static int defaultWorkers(int dbPool) {
+        return Math.min(MAX_WORKERS, dbPool * WORKERS_PER_CONNECTION);
     }
 }

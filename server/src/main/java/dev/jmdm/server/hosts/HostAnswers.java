@@ -80,6 +80,10 @@ public final class HostAnswers {
     public record AuditEntries(List<AuditEntry> entries, String nextCursor) {
     }
 
+    /** POST /v1/audit: the entry a client wrote, with the actor the server took from its key. */
+    public record AuditNoted(String action, String actor) {
+    }
+
     public record Target(long hostId, String enrollmentId) {
     }
 

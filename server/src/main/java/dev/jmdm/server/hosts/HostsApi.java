@@ -41,6 +41,9 @@ final class HostsApi {
     static final int DEFAULT_PAGE = 100;
     static final int MAX_PAGE = 1000;
     static final int MAX_SERIALS = 10_000;
+    static final int MAX_NOTE = 1024;
+    /** The audit row's detail is a TEXT column: 64 KiB of bytes, so 16,000 characters even if all are 4-byte. */
+    static final int MAX_NOTE_DETAIL = 16_000;
 
     private final HostStore hosts;
     private final HostDirectory directory;
@@ -233,6 +236,45 @@ final class HostsApi {
         List<AuditLog.Entry> rows = audit.list(hostId, Requests.query(exchange, "action"), before, limit + 1);
         List<AuditEntry> items = rows.subList(0, Math.min(limit, rows.size())).stream().map(AuditLog::answer).toList();
         Json.send(exchange, 200, new AuditEntries(items, rows.size() > limit ? String.valueOf(rows.get(limit - 1).id()) : null));
+    }
+
+    /**
+     * POST /v1/audit — a note a client writes about work it did through other calls (a GitOps apply: what it
+     * changed and why). The actor is the caller's key name, never the body's; actions are limited to the
+     * {@code gitops.} namespace so a client cannot write an entry that looks like one the server wrote.
+     */
+    void note(HttpServerExchange exchange) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode body = Requests.jsonBody(exchange, maxBody);
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!java.util.Set.of("action", "note", "detail").contains(f)) {
+                throw new HttpError(400, "unknown field '" + f + "'; use action, note, detail");
+            }
+        }
+        com.fasterxml.jackson.databind.JsonNode action = body.get("action");
+        if (action == null || !action.isTextual() || !action.asText().matches("gitops\\.[a-z][a-z0-9_.-]{0,55}")) {
+            throw new HttpError(400, "action must be gitops.<name> (lower-case letters, digits, '_', '.', '-'; up to 63 characters)");
+        }
+        com.fasterxml.jackson.databind.JsonNode note = body.get("note");
+        if (note != null && !note.isNull() && (!note.isTextual() || note.asText().length() > MAX_NOTE)) {
+            throw new HttpError(400, "note must be a string of at most " + MAX_NOTE + " characters");
+        }
+        com.fasterxml.jackson.databind.JsonNode detail = body.get("detail");
+        if (detail != null && !detail.isNull() && !detail.isObject()) {
+            throw new HttpError(400, "detail must be a JSON object");
+        }
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        if (detail != null && detail.isObject()) {
+            d.putAll(ApiJson.MAPPER.convertValue(detail, Map.class));
+        }
+        if (note != null && note.isTextual()) {
+            d.put("note", note.asText());
+        }
+        if (ApiJson.write(d).length() > MAX_NOTE_DETAIL) {
+            throw new HttpError(400, "detail and note together are at most " + MAX_NOTE_DETAIL + " characters of JSON");
+        }
+        audit.record(ApiJson.actor(exchange), action.asText(), null, null, null, d);
+        Json.send(exchange, 201, new HostAnswers.AuditNoted(action.asText(), ApiJson.actor(exchange)));
     }
 
     private static Long parseLong(String s) {

@@ -1,20 +1,13 @@
 package dev.jmdm.server.hosts;
 
-import dev.jmdm.server.device.CheckinService;
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.config.HostsSettings;
+import dev.jmdm.server.feature.Feature;
+import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiRouter;
-import dev.jmdm.server.http.ApiRoutes;
 import dev.jmdm.server.http.EnqueueAudit;
-import dev.jmdm.server.push.PushService;
-import dev.jmdm.server.secrets.StoredSecrets;
-import dev.jmdm.server.storage.CertBindingStore;
-import dev.jmdm.server.storage.CommandStore;
-import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,26 +15,41 @@ import org.slf4j.LoggerFactory;
  * Wires the hosts feature into a server: its API routes, the inventory listeners on check-ins
  * and command results, and the inventory sweep on the server's timer.
  */
-public final class HostsFeature implements ApiRoutes {
+public final class HostsFeature implements Feature {
     private static final Logger LOG = LoggerFactory.getLogger(HostsFeature.class);
     /** How often a server looks for hosts whose inventory is due. */
     static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
+    private final HostsSettings settings;
+    private final Services services;
     private final HostsApi hosts;
     private final RemoteActions actions;
     private final CommandsApi commands;
     private final CertificateBindingApi certificates;
     private final InventoryStore inventory;
+    private final InventoryCollector collector;
+    private final WipeRebind wipes;
     private final HostCommands hostCommands;
 
-    private HostsFeature(HostsApi hosts, RemoteActions actions, CommandsApi commands, CertificateBindingApi certificates,
-            InventoryStore inventory, HostCommands hostCommands) {
-        this.hosts = hosts;
-        this.actions = actions;
-        this.commands = commands;
-        this.certificates = certificates;
-        this.inventory = inventory;
-        this.hostCommands = hostCommands;
+    /** The feature built on the shared services; {@link #start()} hooks it into check-ins, answers and the timer. */
+    public HostsFeature(HostsSettings settings, Services services) {
+        this.settings = settings;
+        this.services = services;
+        Clock clock = services.clock();
+        HostDirectory directory = new HostDirectory(services.jdbi(), services.hosts(), clock, services.secrets());
+        inventory = new InventoryStore(services.jdbi(), services.hosts(), clock);
+        Wakeups wakeups = new Wakeups(services.push()::push, services.metrics().shedCounter("hosts-push"));
+        collector = new InventoryCollector(inventory, services.commands(), wakeups, clock, settings.inventoryInterval());
+        PinStore pins = new PinStore(services.jdbi(), clock, services.secrets());
+        AuditLog audit = new AuditLog(services.jdbi(), clock);
+        wipes = settings.wipeRebind().isZero() ? null
+                : new WipeRebind(services.bindings(), services.commands(), services.hosts(), audit, settings.wipeRebind(), clock);
+        long maxBody = services.maxBody();
+        hosts = new HostsApi(services.hosts(), directory, inventory, collector, pins, audit, wakeups, clock, maxBody);
+        actions = new RemoteActions(directory, inventory, services.commands(), pins, audit, hosts, maxBody);
+        commands = new CommandsApi(directory, services.hosts(), services.commands(), audit, hosts, maxBody);
+        certificates = new CertificateBindingApi(services.bindings(), services.hosts(), audit, clock);
+        hostCommands = new HostCommands(services.hosts(), services.commands(), collector, audit, wakeups);
     }
 
     /** Told after each host's inventory facts are stored. */
@@ -55,33 +63,21 @@ public final class HostsFeature implements ApiRoutes {
     }
 
     /**
-     * @param inventoryInterval how often each host's inventory is refreshed; zero turns periodic refresh off
-     * @param automatic         whether inventory is queued on enrollment and periodically at all (false: refetch only)
-     * @param timers            the server's timer thread, shut down with the server
-     * @param secrets           seals the lock/wipe PINs and opens UnlockTokens for ClearPasscode
-     * @param wipeRebind        how long a device this server wiped may come back with a new identity; zero: never on its own
+     * Inventory on enrollment and answers (unless MDM_INVENTORY is off: then refetch only), wipe re-bind grants, and
+     * the inventory sweep on the server's timer.
      */
-    public static HostsFeature install(Jdbi jdbi, Clock clock, Duration inventoryInterval, boolean automatic, HostStore hostStore, CommandStore commandStore,
-            PushService push, CheckinService checkins, CommandService commandService, ScheduledExecutorService timers, long maxBody,
-            CertBindingStore bindings, StoredSecrets secrets, Duration wipeRebind, dev.jmdm.server.metrics.Metrics metrics) {
-        HostDirectory directory = new HostDirectory(jdbi, hostStore, clock, secrets);
-        InventoryStore inventory = new InventoryStore(jdbi, hostStore, clock);
-        Wakeups wakeups = new Wakeups(push::push, metrics.shedCounter("hosts-push"));
-        InventoryCollector collector = new InventoryCollector(inventory, commandStore, wakeups, clock, inventoryInterval);
-        if (automatic) {
-            checkins.addListener(collector);
+    @Override
+    public void start() {
+        if (settings.inventory()) {
+            services.checkins().addListener(collector);
         }
-        commandService.addListener(collector);
-        PinStore pins = new PinStore(jdbi, clock, secrets);
-        AuditLog audit = new AuditLog(jdbi, clock);
-        if (!wipeRebind.isZero()) {
-            WipeRebind wipes = new WipeRebind(bindings, commandStore, hostStore, audit, wipeRebind, clock);
-            commandService.addDeliveryListener(wipes);
-            commandService.addListener(wipes);
+        services.commandService().addListener(collector);
+        if (wipes != null) {
+            services.commandService().addDeliveryListener(wipes);
+            services.commandService().addListener(wipes);
         }
-        HostsApi api = new HostsApi(hostStore, directory, inventory, collector, pins, audit, wakeups, clock, maxBody);
-        if (automatic && !inventoryInterval.isZero()) {
-            timers.scheduleWithFixedDelay(() -> {
+        if (settings.inventory() && !settings.inventoryInterval().isZero()) {
+            services.timers().scheduleWithFixedDelay(() -> {
                 try {
                     collector.sweep();
                 } catch (RuntimeException e) {
@@ -89,10 +85,6 @@ public final class HostsFeature implements ApiRoutes {
                 }
             }, SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
         }
-        return new HostsFeature(api, new RemoteActions(directory, inventory, commandStore, pins, audit, api, maxBody),
-                new CommandsApi(directory, hostStore, commandStore, audit, api, maxBody),
-                new CertificateBindingApi(bindings, hostStore, audit, clock), inventory,
-                new HostCommands(hostStore, commandStore, collector, audit, wakeups));
     }
 
     /** Audits commands queued through the raw enqueue API as the structured API audits its own. */
@@ -117,6 +109,7 @@ public final class HostsFeature implements ApiRoutes {
         }
         r.post("/v1/commands", commands::create);
         r.get("/v1/audit", hosts::audit);
+        r.post("/v1/audit", hosts::note);
         r.get("/v1/enrollments/{id}/certificate", certificates::show);
         r.delete("/v1/enrollments/{id}/certificate", certificates::release);
         r.post("/v1/enrollments/{id}/certificate/renewal", certificates::allowRenewal);

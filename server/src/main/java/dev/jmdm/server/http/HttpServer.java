@@ -1,13 +1,7 @@
 package dev.jmdm.server.http;
 
+import dev.jmdm.server.config.Capacity;
 import dev.jmdm.server.config.Version;
-import dev.jmdm.server.device.CheckinService;
-import dev.jmdm.server.device.CommandService;
-import dev.jmdm.server.identity.DeviceIdentityResolver;
-import dev.jmdm.server.push.PushService;
-import dev.jmdm.server.storage.CommandStore;
-import dev.jmdm.server.storage.Database;
-import dev.jmdm.server.storage.EnrollmentStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -28,16 +22,8 @@ public final class HttpServer implements AutoCloseable {
     private final io.undertow.server.handlers.GracefulShutdownHandler inFlight;
     private java.util.List<String> adminRoutes = java.util.List.of();
 
-    /** Everything the routes need. No apiKeys turns the admin API (and /migration) off. */
-    public record Wiring(InetSocketAddress listen, long maxBody, Map<String, String> apiKeys, boolean migration, String certHeader,
-            Database database, CheckinService checkins, CommandService commandService, DeviceIdentityResolver identities,
-            EnrollmentStore enrollments, CommandStore commands, PushService push, EnqueueAudit enqueueAudit, java.util.List<ApiRoutes> features,
-            java.util.function.Supplier<java.util.List<String>> warnings, dev.jmdm.server.metrics.Metrics metrics,
-            javax.net.ssl.SSLContext tls, HttpHandler enroll, dev.jmdm.server.config.Capacity capacity) {
-    }
-
-    public HttpServer(Wiring w) {
-        DeviceHandler device = new DeviceHandler(w.checkins(), w.commandService(), w.identities(), w.certHeader(), w.maxBody(), w.metrics());
+    public HttpServer(HttpWiring w) {
+        DeviceHandler device = new DeviceHandler(w.checkins, w.commandService, w.identities, w.http.certHeader(), w.http.maxBodyBytes(), w.metrics);
         // false: path parameters stay out of the query parameters (a client's ?id= must not stand in for {id});
         // handlers read them from the template match (Requests.pathParam).
         RoutingHandler routes = new RoutingHandler(false)
@@ -48,17 +34,17 @@ public final class HttpServer implements AutoCloseable {
                 .get("/healthz", ex -> Json.send(ex, 200, new AdminAnswers.Health("ok")))
                 .get("/openapi.json", new OpenApiEndpoint())
                 .get("/readyz", blocking(ex -> {
-                    boolean up = w.database().ping(Duration.ofSeconds(2));
+                    boolean up = w.database.ping(Duration.ofSeconds(2));
                     // Expiring push certificates do not make the server unready, but operators should see them here.
                     Json.send(ex, up ? 200 : 503, new AdminAnswers.Readiness(up ? "ok" : "unavailable", up ? "ok" : "unreachable",
-                            up ? w.warnings().get() : java.util.List.of()));
+                            up ? w.warnings.get() : java.util.List.of()));
                 }));
-        if (w.enroll() != null) {
-            routes.get("/mdm/enroll", blocking(w.enroll())); // no API auth: users open it on their device
+        if (w.enroll != null) {
+            routes.get("/mdm/enroll", blocking(w.enroll)); // no API auth: users open it on their device
         }
-        if (!w.apiKeys().isEmpty()) {
-            AdminApi api = new AdminApi(w.enrollments(), w.commands(), w.push(), w.enqueueAudit(), w.maxBody());
-            ApiRouter router = new ApiRouter(routes, w.apiKeys());
+        if (w.api.enabled()) {
+            AdminApi api = new AdminApi(w.enrollments, w.commands, w.push, w.enqueueAudit, w.http.maxBodyBytes());
+            ApiRouter router = new ApiRouter(routes, w.api.keys());
             router.put("/v1/enqueue/{ids}", api::enqueue)
                     .get("/v1/push/{ids}", api::push)
                     .get("/v1/enrollments", api::listEnrollments)
@@ -67,12 +53,12 @@ public final class HttpServer implements AutoCloseable {
                     .get("/v1/commands/{uuid}", api::command)
                     .get("/metrics", ex -> {
                         ex.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                        ex.getResponseSender().send(w.metrics().scrape());
+                        ex.getResponseSender().send(w.metrics.scrape());
                     });
-            if (w.migration()) {
+            if (w.api.migration()) {
                 router.post("/migration", device::migration);
             }
-            w.features().forEach(f -> f.register(router));
+            w.features.forEach(f -> f.register(router));
             adminRoutes = router.registered();
         } else {
             for (var method : java.util.List.of(Methods.GET, Methods.PUT, Methods.POST, Methods.DELETE)) {
@@ -82,8 +68,8 @@ public final class HttpServer implements AutoCloseable {
         routes.setFallbackHandler(ex -> Json.error(ex, 404, "no such endpoint: " + ex.getRequestMethod() + " " + ex.getRequestPath()));
         routes.setInvalidMethodHandler(ex -> Json.error(ex, 405, "method " + ex.getRequestMethod() + " not allowed on " + ex.getRequestPath()));
 
-        dev.jmdm.server.config.Capacity c = w.capacity();
-        inFlight = io.undertow.Handlers.gracefulShutdown(new RequestTiming(w.metrics(), new BodyDeadline(c.bodyTimeout(), new ErrorHandler(routes))));
+        Capacity c = w.capacity;
+        inFlight = io.undertow.Handlers.gracefulShutdown(new RequestTiming(w.metrics, new BodyDeadline(c.bodyTimeout(), new ErrorHandler(routes))));
         undertow = listener(Undertow.builder(), w)
                 // Device requests block on the database: MDM_WORKERS, sized with the pool (see Capacity).
                 .setWorkerThreads(c.workers())
@@ -102,8 +88,8 @@ public final class HttpServer implements AutoCloseable {
             undertow.start();
         } catch (RuntimeException e) {
             undertow.stop();
-            throw new dev.jmdm.server.config.SettingsException("MDM_LISTEN: cannot listen on " + w.listen().getHostString() + ":"
-                    + w.listen().getPort() + ": " + why(e) + "; is another server on that port, or is the address not this machine's?");
+            throw new dev.jmdm.server.config.SettingsException("MDM_LISTEN: cannot listen on " + w.http.listen().getHostString() + ":"
+                    + w.http.listen().getPort() + ": " + why(e) + "; is another server on that port, or is the address not this machine's?");
         }
     }
 
@@ -123,11 +109,11 @@ public final class HttpServer implements AutoCloseable {
      * HTTPS (HTTP/1.1 and, through ALPN, HTTP/2) when a TLS context is given, plain HTTP otherwise. The client
      * certificate is requested, not required: devices present their identity, browsers and API clients need none.
      */
-    private static Undertow.Builder listener(Undertow.Builder builder, Wiring w) {
-        if (w.tls() == null) {
-            return builder.addHttpListener(w.listen().getPort(), w.listen().getHostString());
+    private static Undertow.Builder listener(Undertow.Builder builder, HttpWiring w) {
+        if (w.tls == null) {
+            return builder.addHttpListener(w.http.listen().getPort(), w.http.listen().getHostString());
         }
-        return builder.addHttpsListener(w.listen().getPort(), w.listen().getHostString(), w.tls())
+        return builder.addHttpsListener(w.http.listen().getPort(), w.http.listen().getHostString(), w.tls)
                 .setSocketOption(org.xnio.Options.SSL_CLIENT_AUTH_MODE, org.xnio.SslClientAuthMode.REQUESTED);
     }
 

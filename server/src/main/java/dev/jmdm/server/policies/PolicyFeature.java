@@ -1,10 +1,10 @@
 package dev.jmdm.server.policies;
 
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.feature.Feature;
+import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.hosts.HostCommands;
 import dev.jmdm.server.hosts.HostsFeature;
 import dev.jmdm.server.http.ApiRouter;
-import dev.jmdm.server.http.ApiRoutes;
 import dev.jmdm.server.profiles.ProfileFeature;
 import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * and policy edits (all on one background thread, so evaluations of one server never race each
  * other), remediation through the hosts and profiles features, and the hourly history point.
  */
-public final class PolicyFeature implements ApiRoutes, AutoCloseable {
+public final class PolicyFeature implements Feature {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFeature.class);
     static final Duration HISTORY_EVERY = Duration.ofHours(1);
 
@@ -33,26 +32,29 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
         void evaluateSoon(StoredPolicy policy);
     }
 
+    private final Services services;
+    private final HostsFeature hostsFeature;
     private final ExecutorService executor;
+    private final Reports reports;
+    private final CoalescingRunner<Long> hostEvaluations;
+    private final CoalescingRunner<String> answerEvaluations;
     private final PolicyApi api;
     private final ComplianceApi compliance;
 
-    private PolicyFeature(ExecutorService executor, PolicyApi api, ComplianceApi compliance) {
-        this.executor = executor;
-        this.api = api;
-        this.compliance = compliance;
-    }
-
-    public static PolicyFeature start(Jdbi jdbi, HostStore hosts, HostsFeature hostsFeature, ProfileFeature profiles,
-            CommandService commands, Clock clock, ScheduledExecutorService timers, long maxBody) {
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    /** Remediates through the hosts feature's commands and the profile feature's reconciliation. */
+    public PolicyFeature(Services services, HostsFeature hostsFeature, ProfileFeature profiles) {
+        this.services = services;
+        this.hostsFeature = hostsFeature;
+        executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "policy-eval");
             t.setDaemon(true);
             return t;
         });
+        Jdbi jdbi = services.jdbi();
+        Clock clock = services.clock();
         PolicyStore store = new PolicyStore(jdbi, clock);
         ResultStore results = new ResultStore(jdbi, clock);
-        Reports reports = new Reports(jdbi, clock);
+        reports = new Reports(jdbi, clock);
         Remediator remediator = remediator(jdbi, hostsFeature.hostCommands(), profiles);
         PolicyEvaluator evaluator = new PolicyEvaluator(store, results, new HostFactsReader(clock), remediator, clock);
         Scheduler scheduler = policy -> run(executor, "evaluation of policy " + policy.name(), () -> {
@@ -66,18 +68,24 @@ public final class PolicyFeature implements ApiRoutes, AutoCloseable {
                 throw e;
             }
         });
-        CoalescingRunner<Long> hostEvaluations = new CoalescingRunner<>(executor,
+        HostStore hosts = services.hosts();
+        hostEvaluations = new CoalescingRunner<>(executor,
                 hostId -> guarded("evaluation of host " + hostId, () -> evaluator.evaluateHost(hostId)));
-        CoalescingRunner<String> answerEvaluations = new CoalescingRunner<>(executor,
+        answerEvaluations = new CoalescingRunner<>(executor,
                 device -> guarded("evaluation after an answer of " + device, () -> hosts.hostOfEnrollment(device).ifPresent(evaluator::evaluateHost)));
+        api = new PolicyApi(store, new PolicyDocuments(jdbi, hosts), reports, results, hosts, scheduler, services.maxBody());
+        compliance = new ComplianceApi(reports, store);
+    }
+
+    /** Evaluations on inventory changes and command answers, and the hourly history point. */
+    @Override
+    public void start() {
         hostsFeature.addInventoryListener(hostEvaluations::request);
         // Profile status moves on InstallProfile and ProfileList answers; the profile feature's listener, added
         // before this one, has already stored it.
-        commands.addListener((id, report) -> answerEvaluations.request(id.deviceId()));
-        timers.scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
+        services.commandService().addListener((id, report) -> answerEvaluations.request(id.deviceId()));
+        services.timers().scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
                 HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
-        PolicyApi api = new PolicyApi(store, new PolicyDocuments(jdbi, hosts), reports, results, hosts, scheduler, maxBody);
-        return new PolicyFeature(executor, api, new ComplianceApi(reports, store));
     }
 
     private static Remediator remediator(Jdbi jdbi, HostCommands commands, ProfileFeature profiles) {

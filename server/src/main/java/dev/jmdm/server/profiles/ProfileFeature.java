@@ -2,14 +2,11 @@ package dev.jmdm.server.profiles;
 
 import dev.jmdm.profiles.HostProfileStateMachine;
 import dev.jmdm.server.concurrent.BoundedExecutor;
-import dev.jmdm.server.config.Settings;
-import dev.jmdm.server.device.CheckinService;
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.config.ProfileSettings;
+import dev.jmdm.server.feature.Feature;
+import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiRouter;
-import dev.jmdm.server.http.ApiRoutes;
 import dev.jmdm.server.push.PushService;
-import dev.jmdm.server.storage.HostStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -25,15 +22,16 @@ import org.slf4j.LoggerFactory;
  * Configuration profiles wired into a server: the stores, the reconciler, its triggers (device answers,
  * first TokenUpdate, API changes, the periodic sweep and ProfileList schedule) and the admin API.
  */
-public final class ProfileFeature implements ApiRoutes, AutoCloseable {
+public final class ProfileFeature implements Feature {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileFeature.class);
     /** How often the ProfileList schedule looks for hosts that are due. */
     static final Duration PROFILE_LIST_CHECK = Duration.ofMinutes(5);
 
+    private final ProfileSettings settings;
+    private final Services services;
     private final ProfileReconciler reconciler;
     private final ProfileApi api;
     private final GroupApi groups;
-    private final ScheduledExecutorService executor;
     private final BoundedExecutor pushes;
     /**
      * Push batches waiting at most: a sweep of 256,000 hosts in batches of {@link ProfileReconciler#DEFAULT_BATCH}.
@@ -46,51 +44,44 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
     private boolean sweepAll;
     private final Set<String> sweepScope = new HashSet<>();
 
-    private ProfileFeature(ProfileReconciler reconciler, ProfileApi api, GroupApi groups, ScheduledExecutorService executor,
-            BoundedExecutor pushes) {
-        this.reconciler = reconciler;
-        this.api = api;
-        this.groups = groups;
-        this.executor = executor;
-        this.pushes = pushes;
-    }
-
-    /**
-     * @param executor runs sweeps off the request threads (the server's timer thread); it stops with the server
-     */
-    public static ProfileFeature start(Jdbi jdbi, HostStore hosts, PushService push, CheckinService checkins,
-            CommandService commands, Settings settings, Clock clock, ScheduledExecutorService executor,
-            dev.jmdm.server.metrics.Metrics metrics) {
+    /** Sweeps run on the server's timer thread, off the request threads; they stop with it. */
+    public ProfileFeature(ProfileSettings settings, Services services) {
+        this.settings = settings;
+        this.services = services;
         // Pushes go out on their own thread: a sweep queues its next batch while APNs answers for the last
         // one (waiting for 100,000 pushes would otherwise double an edit's time to reach every queue).
-        BoundedExecutor pushes = new BoundedExecutor("profile-push", 1, PUSH_QUEUE,
-                "the re-push sweep or the devices' next check-in delivers their commands", metrics.shedCounter("profile-push"));
-        ProfileReconciler reconciler = new ProfileReconciler(jdbi, clock, new HostProfileStateMachine(),
+        pushes = new BoundedExecutor("profile-push", 1, PUSH_QUEUE,
+                "the re-push sweep or the devices' next check-in delivers their commands", services.metrics().shedCounter("profile-push"));
+        PushService push = services.push();
+        Jdbi jdbi = services.jdbi();
+        reconciler = new ProfileReconciler(jdbi, services.clock(), new HostProfileStateMachine(),
                 ids -> pushLater(pushes, push, List.copyOf(ids)), ProfileReconciler.DEFAULT_BATCH);
-        ProfileFeature[] self = new ProfileFeature[1];
-        ProfileApi api = new ProfileApi(new ProfileStore(jdbi, clock), hosts, reconciler, jdbi, settings.maxBodyBytes(),
-                identifier -> self[0].sweepSoon(identifier));
+        api = new ProfileApi(new ProfileStore(jdbi, services.clock()), services.hosts(), reconciler, jdbi, services.maxBody(),
+                this::sweepSoon);
         // Membership decides every profile that targets or excludes a group: a full sweep.
-        GroupApi groups = new GroupApi(new GroupStore(jdbi, clock), hosts, settings.maxBodyBytes(), () -> self[0].sweepSoon(null));
-        self[0] = new ProfileFeature(reconciler, api, groups, executor, pushes);
-        checkins.addListener((id, tally) -> {
+        groups = new GroupApi(new GroupStore(jdbi, services.clock()), services.hosts(), services.maxBody(), () -> sweepSoon(null));
+    }
+
+    /** Triggers: a first TokenUpdate, every command answer, the periodic sweep and the ProfileList schedule. */
+    @Override
+    public void start() {
+        services.checkins().addListener((id, tally) -> {
             if (tally == 1) {
                 guarded("enrollment of " + id.id(), () -> reconciler.enrolled(id));
             }
         });
-        commands.addListener((id, report) -> guarded("answer " + report.commandUuid() + " of " + id.id(),
+        services.commandService().addListener((id, report) -> guarded("answer " + report.commandUuid() + " of " + id.id(),
                 () -> reconciler.resultStored(id, report)));
-        Settings.Profiles p = settings.profiles();
-        if (!p.sweepEvery().isZero()) {
-            executor.scheduleWithFixedDelay(() -> guarded("profile sweep", reconciler::sweep),
-                    p.sweepEvery().toMillis(), p.sweepEvery().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledExecutorService timers = services.timers();
+        if (!settings.sweepEvery().isZero()) {
+            timers.scheduleWithFixedDelay(() -> guarded("profile sweep", reconciler::sweep),
+                    settings.sweepEvery().toMillis(), settings.sweepEvery().toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (!p.profileListEvery().isZero()) {
-            long check = Math.min(PROFILE_LIST_CHECK.toMillis(), p.profileListEvery().toMillis());
-            executor.scheduleWithFixedDelay(() -> guarded("ProfileList schedule",
-                    () -> reconciler.requestDueProfileLists(p.profileListEvery())), check, check, TimeUnit.MILLISECONDS);
+        if (!settings.profileListEvery().isZero()) {
+            long check = Math.min(PROFILE_LIST_CHECK.toMillis(), settings.profileListEvery().toMillis());
+            timers.scheduleWithFixedDelay(() -> guarded("ProfileList schedule",
+                    () -> reconciler.requestDueProfileLists(settings.profileListEvery())), check, check, TimeUnit.MILLISECONDS);
         }
-        return self[0];
     }
 
     // Profile bookkeeping never fails a device request or kills a timer: the next ProfileList or sweep repairs it.
@@ -120,7 +111,7 @@ public final class ProfileFeature implements ApiRoutes, AutoCloseable {
             sweepQueued = true;
         }
         try {
-            executor.execute(() -> {
+            services.timers().execute(() -> {
                 Set<String> scope;
                 synchronized (this) {
                     scope = sweepAll ? null : Set.copyOf(sweepScope);

@@ -16,23 +16,23 @@ class SettingsParserTest {
     @Test
     void defaultsRunTheEmbeddedStoreOnPort9000WithTheApiOff() {
         Settings s = SettingsParser.parse(new String[0], Map.of());
-        assertThat(s.listen().getPort()).isEqualTo(9000);
-        assertThat(s.storage()).isEqualTo(Settings.Storage.EMBEDDED);
-        assertThat(s.jdbcUrl()).startsWith("jdbc:h2:file:").contains("MODE=MySQL");
-        assertThat(s.apiEnabled()).isFalse();
-        assertThat(s.maxBodyBytes()).isEqualTo(Settings.DEFAULT_MAX_BODY);
-        assertThat(s.migration()).isFalse();
+        assertThat(s.http().listen().getPort()).isEqualTo(9000);
+        assertThat(s.storage().engine()).isEqualTo(StorageSettings.Engine.EMBEDDED);
+        assertThat(s.storage().jdbcUrl()).startsWith("jdbc:h2:file:").contains("MODE=MySQL");
+        assertThat(s.api().enabled()).isFalse();
+        assertThat(s.http().maxBodyBytes()).isEqualTo(HttpSettings.DEFAULT_MAX_BODY);
+        assertThat(s.api().migration()).isFalse();
     }
 
     @Test
     void aFlagWinsOverItsEnvironmentVariable() {
         Settings s = SettingsParser.parse(new String[] {"--listen", "127.0.0.1:9100", "--max-body", "512KiB"},
                 Map.of("MDM_LISTEN", ":9200", "MDM_API_KEY", "secret", "MDM_MAX_BODY", "1MiB", "MDM_MIGRATION", "true"));
-        assertThat(s.listen().getPort()).isEqualTo(9100);
-        assertThat(s.listen().getHostString()).isEqualTo("127.0.0.1");
-        assertThat(s.maxBodyBytes()).isEqualTo(512 * 1024);
-        assertThat(s.apiKey()).isEqualTo("secret");
-        assertThat(s.migration()).isTrue();
+        assertThat(s.http().listen().getPort()).isEqualTo(9100);
+        assertThat(s.http().listen().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(s.http().maxBodyBytes()).isEqualTo(512 * 1024);
+        assertThat(s.api().keys()).containsEntry("nanomdm", "secret");
+        assertThat(s.api().migration()).isTrue();
     }
 
     @Test
@@ -56,11 +56,11 @@ class SettingsParserTest {
     void namedApiKeysSitBesideNanomdmsKeyAndAreValidated() {
         Settings s = SettingsParser.parse(new String[0], Map.of("MDM_API_KEY", "secret",
                 "MDM_API_KEYS", "alice:alice-key-0123456789, ci-bot@example:ci-key-0123456789abc"));
-        assertThat(s.apiKeys()).containsExactlyInAnyOrderEntriesOf(Map.of("nanomdm", "secret",
+        assertThat(s.api().keys()).containsExactlyInAnyOrderEntriesOf(Map.of("nanomdm", "secret",
                 "alice", "alice-key-0123456789", "ci-bot@example", "ci-key-0123456789abc"));
-        assertThat(s.apiEnabled()).isTrue();
+        assertThat(s.api().enabled()).isTrue();
         // Named keys alone turn the API on.
-        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_API_KEYS", "alice:alice-key-0123456789")).apiEnabled()).isTrue();
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_API_KEYS", "alice:alice-key-0123456789")).api().enabled()).isTrue();
 
         assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_API_KEYS", "alice")))
                 .hasMessageStartingWith("MDM_API_KEYS").hasMessageContaining("NAME:KEY");
@@ -93,14 +93,14 @@ class SettingsParserTest {
             // A key followed by the certificate is fine: the certificate is what counts.
             Path good = Files.writeString(dir.resolve("good-" + setting + ".pem"), Pem.encode(ca.privateKey(), ca.certificate()));
             Settings s = SettingsParser.parse(new String[0], Map.of(setting, good.toString()));
-            assertThat("MDM_CA".equals(setting) ? s.caFile() : s.apns().caFile()).isEqualTo(good);
+            assertThat("MDM_CA".equals(setting) ? s.http().caFile() : s.apns().caFile()).isEqualTo(good);
         }
     }
 
     @Test
     void theCertHeaderMustBeAnHttpHeaderName() {
-        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_CERT_HEADER", "X-Client-Cert")).certHeader()).isEqualTo("X-Client-Cert");
-        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_CERT_HEADER", "ssl_client_escaped_cert")).certHeader())
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_CERT_HEADER", "X-Client-Cert")).http().certHeader()).isEqualTo("X-Client-Cert");
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_CERT_HEADER", "ssl_client_escaped_cert")).http().certHeader())
                 .isEqualTo("ssl_client_escaped_cert");
         for (String bad : new String[] {"X Client Cert", "X-Client-Cert:", "Client(Cert)", "X-Cl\u00efent", "a/b"}) {
             assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_CERT_HEADER", bad))).as(bad)
@@ -114,14 +114,14 @@ class SettingsParserTest {
                 .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_MIGRATION").hasMessageContaining("MDM_API_KEY");
         assertThatThrownBy(() -> SettingsParser.parse(new String[] {"--migration"}, Map.of())).hasMessageStartingWith("MDM_MIGRATION");
         assertThat(SettingsParser.parse(new String[0], Map.of("MDM_MIGRATION", "true", "MDM_API_KEYS", "alice:alice-key-0123456789"))
-                .migration()).isTrue();
+                .api().migration()).isTrue();
     }
 
     @Test
     void wipeRebindDefaultsTo30DaysMayBeTurnedOffAndIsBounded() {
-        assertThat(SettingsParser.parse(new String[0], Map.of()).wipeRebind()).isEqualTo(Duration.ofDays(30));
-        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_WIPE_REBIND", "0")).wipeRebind()).isZero();
-        assertThat(SettingsParser.parse(new String[] {"--wipe-rebind", "7d"}, Map.of("MDM_WIPE_REBIND", "2d")).wipeRebind())
+        assertThat(SettingsParser.parse(new String[0], Map.of()).hosts().wipeRebind()).isEqualTo(Duration.ofDays(30));
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_WIPE_REBIND", "0")).hosts().wipeRebind()).isZero();
+        assertThat(SettingsParser.parse(new String[] {"--wipe-rebind", "7d"}, Map.of("MDM_WIPE_REBIND", "2d")).hosts().wipeRebind())
                 .isEqualTo(Duration.ofDays(7));
         assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_WIPE_REBIND", "soon")))
                 .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_WIPE_REBIND");
@@ -171,7 +171,7 @@ class SettingsParserTest {
                 .hasMessageContaining("names no database");
         assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_DSN", "jdbc:mysql://db:3306/mdm")))
                 .hasMessageStartingWith("MDM_DSN: set, but MDM_STORAGE is embedded");
-        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_STORAGE", "mysql", "MDM_DSN", "jdbc:mysql://a:3306,b:3306/mdm?user=x")).dsn())
+        assertThat(SettingsParser.parse(new String[0], Map.of("MDM_STORAGE", "mysql", "MDM_DSN", "jdbc:mysql://a:3306,b:3306/mdm?user=x")).storage().dsn())
                 .endsWith("/mdm?user=x");
     }
 
@@ -185,6 +185,61 @@ class SettingsParserTest {
         for (String bad : new String[] {"0", "61s", "2h", "soon", "-1s"}) {
             assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_APNS_TIMEOUT", bad))).as(bad)
                     .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_APNS_TIMEOUT: ");
+        }
+    }
+
+    @Test
+    void withNothingSetEveryPartHasItsNamedDefaults() {
+        Settings s = SettingsParser.parse(new String[0], Map.of());
+        assertThat(s.http()).isEqualTo(HttpSettings.builder().build());
+        assertThat(s.api()).isEqualTo(ApiSettings.OFF);
+        assertThat(s.storage()).isEqualTo(StorageSettings.builder().build());
+        assertThat(s.capacity()).isEqualTo(Capacity.defaults());
+        assertThat(s.apns()).isEqualTo(ApnsSettings.builder().build());
+        assertThat(s.enroll()).isEqualTo(EnrollSettings.NONE);
+        assertThat(s.profiles()).isEqualTo(ProfileSettings.DEFAULTS);
+        assertThat(s.hosts()).isEqualTo(HostsSettings.DEFAULTS);
+        assertThat(s.logLevel()).isEqualTo(Settings.DEFAULT_LOG_LEVEL);
+    }
+
+    @Test
+    void aFlagWinsEvenOverAVariableThatWouldBeRefusedAndABlankVariableCountsAsUnset() {
+        Settings s = SettingsParser.parse(new String[] {"--wipe-rebind=7d", "--listen", ":9100", "--inventory"},
+                Map.of("MDM_WIPE_REBIND", "soon", "MDM_LISTEN", "nowhere", "MDM_INVENTORY", "maybe", "MDM_PROFILE_SWEEP", "  "));
+        assertThat(s.hosts().wipeRebind()).isEqualTo(Duration.ofDays(7));
+        assertThat(s.http().listen().getPort()).isEqualTo(9100);
+        assertThat(s.hosts().inventory()).isTrue();
+        assertThat(s.profiles().sweepEvery()).isEqualTo(ProfileSettings.DEFAULT_SWEEP);
+        // A refused flag is named by its variable, as a refused variable is.
+        assertThatThrownBy(() -> SettingsParser.parse(new String[] {"--wipe-rebind", "soon"}, Map.of()))
+                .isInstanceOf(SettingsException.class).hasMessage("MDM_WIPE_REBIND: 'soon' is not a duration; use e.g. 30d, 2h, 15m, 45s or 0");
+    }
+
+    @Test
+    void valuesAreTakenAsGivenWithoutExpandingVariablesOrProperties() {
+        String key = "${env:PATH}-${sys:user.home}-${user.dir}-0123456789";
+        Settings s = SettingsParser.parse(new String[] {"--api-key", key}, Map.of("MDM_SECRET_KEY", key, "MDM_API_KEYS", "ci:" + key + "x"));
+        assertThat(s.api().keys()).containsEntry("nanomdm", key).containsEntry("ci", key + "x");
+        assertThat(s.storage().secretKey()).isEqualTo(key);
+    }
+
+    @Test
+    void everyFlagHasAVariableAndTheHelpNamesItWithItsDefault() {
+        picocli.CommandLine cl = new picocli.CommandLine(new SettingsOptions());
+        cl.setInterpolateVariables(false);
+        String help = cl.getUsageMessage();
+        for (picocli.CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+            if (o.usageHelp() || o.versionHelp()) {
+                continue;
+            }
+            String variable = EnvironmentDefaults.variable(o);
+            assertThat(variable).as(o.longestName()).startsWith("MDM_");
+            assertThat(o.description()[0]).as(o.longestName()).startsWith(variable + ": ");
+            String fallback = EnvironmentDefaults.fallback(o);
+            if (fallback != null) {
+                assertThat(o.description()[0]).as(o.longestName()).contains(fallback.replace("./", ""));
+            }
+            assertThat(help).contains(o.longestName()).contains(variable + ":");
         }
     }
 }

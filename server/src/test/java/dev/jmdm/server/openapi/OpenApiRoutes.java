@@ -111,6 +111,8 @@ public final class OpenApiRoutes {
                 ok(HostAnswers.CommandQueued.class), json(207, PUSH_207, HostAnswers.CommandQueued.class));
         op("GET", "/v1/audit", "hosts", "The audit log, newest first", List.of("host", "action", "limit", "cursor"), null,
                 ok(HostAnswers.AuditEntries.class));
+        op("POST", "/v1/audit", "hosts", "Write a client's entry: {\"action\": \"gitops.<name>\", \"note\", \"detail\": {}}", NONE, JSON,
+                json(201, "written", HostAnswers.AuditNoted.class));
         op("GET", "/v1/enrollments/{id}/certificate", "enrollments", "The certificate an enrollment is bound to", NONE, null,
                 ok(HostAnswers.CertificateState.class));
         op("DELETE", "/v1/enrollments/{id}/certificate", "enrollments", "Release the binding", NONE, null,

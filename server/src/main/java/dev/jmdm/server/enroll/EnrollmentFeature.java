@@ -1,8 +1,11 @@
 package dev.jmdm.server.enroll;
 
-import dev.jmdm.server.config.Settings;
+import dev.jmdm.server.config.EnrollSettings;
+import dev.jmdm.server.config.HttpSettings;
 import dev.jmdm.server.config.SettingsException;
-import dev.jmdm.server.http.ApiRoutes;
+import dev.jmdm.server.feature.Feature;
+import dev.jmdm.server.feature.Services;
+import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.storage.PushCertStore;
 import dev.jmdm.server.tls.PemIdentity;
 import io.undertow.server.HttpHandler;
@@ -16,25 +19,25 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Enrollment wired from settings: the {@code /mdm/enroll} handler and the enrollment-link API. */
-public final class EnrollmentModule {
-    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentModule.class);
+/**
+ * Enrollment wired from settings: the {@code /mdm/enroll} handler (no API auth: users open it on their device) and the
+ * enrollment-link API.
+ */
+public final class EnrollmentFeature implements Feature {
+    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentFeature.class);
 
     private final EnrollHandler handler;
     private final EnrollmentLinkApi api;
 
-    private EnrollmentModule(EnrollHandler handler, EnrollmentLinkApi api) {
-        this.handler = handler;
-        this.api = api;
-    }
-
     /**
+     * @param http the listener: its TLS certificate signs profiles when MDM_SIGNING_CERT is not set, and its address
+     *             makes their URL when MDM_PUBLIC_URL is not set
      * @param port the listener's bound port, read when a URL is first needed (the listener starts after this)
-     * @param onBusy counts a download refused because every issuing permit was taken
      * @throws SettingsException when a configured certificate cannot serve its purpose
      */
-    public static EnrollmentModule create(Settings settings, Jdbi jdbi, Clock clock, IntSupplier port, Runnable onBusy) {
-        Settings.Enroll e = settings.enroll();
+    public EnrollmentFeature(EnrollSettings e, HttpSettings http, Services services, IntSupplier port) {
+        Clock clock = services.clock();
+        Jdbi jdbi = services.jdbi();
         DeviceIdentityIssuer issuer = null;
         if (e.deviceCaCert() != null) {
             PemIdentity ca = load("MDM_DEVICE_CA_CERT", e.deviceCaCert(), e.deviceCaKey());
@@ -47,11 +50,11 @@ public final class EnrollmentModule {
         ProfileSigner signer = null;
         if (e.signingCert() != null) {
             signer = new ProfileSigner(load("MDM_SIGNING_CERT", e.signingCert(), e.signingKey()));
-        } else if (settings.tls() != null) {
-            signer = new ProfileSigner(load("MDM_TLS_CERT", settings.tls().certFile(), settings.tls().keyFile()));
+        } else if (http.tls() != null) {
+            signer = new ProfileSigner(load("MDM_TLS_CERT", http.tls().certFile(), http.tls().keyFile()));
         }
-        boolean tls = settings.tls() != null;
-        Supplier<URI> baseUrl = e.publicUrl() != null ? e::publicUrl : () -> listenerUrl(settings.listen(), port.getAsInt(), tls);
+        boolean tls = http.tls() != null;
+        Supplier<URI> baseUrl = e.publicUrl() != null ? e::publicUrl : () -> listenerUrl(http.listen(), port.getAsInt(), tls);
         if (issuer != null) {
             if (signer == null) {
                 LOG.warn("enrollment profiles go out unsigned (devices show them as unverified): set MDM_SIGNING_CERT/MDM_SIGNING_KEY or MDM_TLS_CERT/MDM_TLS_KEY");
@@ -62,9 +65,9 @@ public final class EnrollmentModule {
             }
         }
         EnrollmentLinks links = new EnrollmentLinks(new EnrollmentLinkStore(jdbi), clock);
-        EnrollHandler handler = new EnrollHandler(issuer, signer, new PushCertStore(jdbi, clock), links, e.requireToken(), baseUrl, clock,
-                new IssuePermits(IssuePermits.DEFAULT_PERMITS, onBusy));
-        return new EnrollmentModule(handler, new EnrollmentLinkApi(links, baseUrl, settings.maxBodyBytes()));
+        handler = new EnrollHandler(issuer, signer, new PushCertStore(jdbi, clock), links, e.requireToken(), baseUrl, clock,
+                new IssuePermits(IssuePermits.DEFAULT_PERMITS, services.metrics().shedCounter("enroll")));
+        api = new EnrollmentLinkApi(links, baseUrl, services.maxBody());
     }
 
     private static PemIdentity load(String name, java.nio.file.Path cert, java.nio.file.Path key) {
@@ -81,8 +84,9 @@ public final class EnrollmentModule {
     }
 
     /** The enrollment-link admin routes. */
-    public ApiRoutes api() {
-        return api;
+    @Override
+    public void register(ApiRouter router) {
+        api.register(router);
     }
 
     /** The listener's own URL: its address, or localhost when it listens on every address. */
