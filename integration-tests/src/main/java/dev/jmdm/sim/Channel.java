@@ -49,6 +49,17 @@ public final class Channel {
         return pushMagic;
     }
 
+    /** The raw APNs token. */
+    public byte[] token() {
+        return token.clone();
+    }
+
+    /** Takes back the token and push magic a device had before (a device started again from its state file). */
+    public void restorePushIdentity(byte[] token, String pushMagic) {
+        this.token = token.clone();
+        this.pushMagic = pushMagic;
+    }
+
     void newToken() {
         token = SimulatedDevice.randomBytes(32);
         pushMagic = UUID.randomUUID().toString().toUpperCase();

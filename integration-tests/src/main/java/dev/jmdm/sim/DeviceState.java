@@ -1,6 +1,7 @@
 package dev.jmdm.sim;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,11 @@ import java.util.Map;
 public final class DeviceState {
     /** An installed profile: its identifier, PayloadUUID and the bytes that were installed. */
     public record InstalledProfile(String identifier, String uuid, String displayName, byte[] raw) {
+    }
+
+    /** Everything the device keeps, as one value: what {@code mdm-sim --state FILE} stores between runs. */
+    public record Snapshot(List<InstalledProfile> profiles, boolean locked, String lockPin, String lockMessage,
+            boolean passcodePresent, byte[] unlockToken, int restarts, int erasures, String erasePin) {
     }
 
     private final Map<String, InstalledProfile> profiles = new LinkedHashMap<>();
@@ -106,5 +112,24 @@ public final class DeviceState {
 
     public synchronized String erasePin() {
         return erasePin;
+    }
+
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(List.copyOf(profiles.values()), locked, lockPin, lockMessage, passcodePresent, unlockToken.clone(),
+                restarts, erasures, erasePin);
+    }
+
+    /** Becomes the device the snapshot was taken of (a device started again from its state file). */
+    public synchronized void restore(Snapshot s) {
+        profiles.clear();
+        s.profiles().forEach(p -> profiles.put(p.identifier(), p));
+        locked = s.locked();
+        lockPin = s.lockPin();
+        lockMessage = s.lockMessage();
+        passcodePresent = s.passcodePresent();
+        unlockToken = s.unlockToken().clone();
+        restarts = s.restarts();
+        erasures = s.erasures();
+        erasePin = s.erasePin();
     }
 }

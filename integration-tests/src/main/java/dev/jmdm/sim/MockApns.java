@@ -62,6 +62,11 @@ public final class MockApns implements AutoCloseable {
      * @param clientTrustAnchor the CA that issues push certificates (certs-dev push-ca)
      */
     public MockApns(Issued serverIdentity, X509Certificate clientTrustAnchor) throws Exception {
+        this(serverIdentity, clientTrustAnchor, 0);
+    }
+
+    /** The same on a given port (0: any free one). */
+    public MockApns(Issued serverIdentity, X509Certificate clientTrustAnchor, int port) throws Exception {
         server = new MockApnsServerBuilder()
                 .setServerCredentials(serverIdentity.fullChain().toArray(X509Certificate[]::new), serverIdentity.privateKey(), null)
                 // On the server builder this names the anchors for client certificates.
@@ -77,7 +82,7 @@ public final class MockApns implements AutoCloseable {
                     return handler(client);
                 })
                 .build();
-        port = server.start(0).get(10, TimeUnit.SECONDS);
+        this.port = server.start(port).get(10, TimeUnit.SECONDS);
     }
 
     public int port() {

@@ -256,7 +256,7 @@ public final class SimulatedDevice {
 
     static void expectOk(ServerReply reply, String what) {
         if (reply.status() != 200) {
-            throw new IllegalStateException(what + " answered " + reply.status() + ": " + reply.text());
+            throw new Refused(what, reply);
         }
     }
 }

@@ -16,21 +16,24 @@ import dev.jmdm.sim.DeviceTransport;
 import dev.jmdm.sim.ServerReply;
 import dev.jmdm.sim.SimulatedDevice;
 import dev.jmdm.sim.bench.ServerProcess;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,7 @@ abstract class CrashScenarios {
     private Path dir;
     private String dsn;
     private ServerProcess server;
+    private boolean passed;
 
     abstract TestDatabases.Engine engine();
 
@@ -63,13 +67,16 @@ abstract class CrashScenarios {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws IOException {
         if (server != null) {
             server.close();
         }
         if (dsn != null) {
             TestDatabases.drop(dsn);
         }
+        if (passed) {
+            deleteTree(dir);
+        } // else kept, with the store as the kill left it in data-at-kill, for a post-mortem
     }
 
     private ServerProcess start(String name) throws Exception {
@@ -101,12 +108,24 @@ abstract class CrashScenarios {
             d.enroll();
             fleet.add(d);
         }
-        Set<String> enqueued = ConcurrentHashMap.newKeySet();
+        List<String> enqueued = new CopyOnWriteArrayList<>(); // in the order answered, so a loss shows where it fell
         for (int c = 0; c < COMMANDS; c++) {
             for (SimulatedDevice d : fleet) {
                 enqueue(admin, d, enqueued);
             }
         }
+        // A clean stop and start before the drain, as any server has behind it: closing compacts the store, so the
+        // drain's writes land in the gaps that leaves, the case in which H2 2.5.25x lost answered writes on a crash
+        // (EmbeddedStoreRecoveryTest shows that on every run; here a kill only sometimes falls in the window).
+        server.close();
+        server = start("restarted");
+        transport = new DeviceTransport(http, server.baseUri().resolve("/mdm"));
+        admin = new AdminClient(http, server.baseUri(), API_KEY);
+        for (SimulatedDevice d : fleet) {
+            d.useTransport(transport);
+        }
+        AdminClient drainAdmin = admin;
+
         // The drain, with an admin still enqueueing, until the kill cuts every connection.
         Map<String, String> acknowledged = new ConcurrentHashMap<>(); // command UUID -> enrollment id
         CountDownLatch enough = new CountDownLatch(KILL_AFTER_RESULTS);
@@ -119,7 +138,7 @@ abstract class CrashScenarios {
         admins.submit(() -> {
             for (int i = 0; !killed.get(); i++) {
                 try {
-                    enqueue(admin, fleet.get(i % DEVICES), enqueued);
+                    enqueue(drainAdmin, fleet.get(i % DEVICES), enqueued);
                 } catch (RuntimeException connectionCut) {
                     return;
                 }
@@ -129,6 +148,9 @@ abstract class CrashScenarios {
         killed.set(true);
         server.kill();
         String killedLog = server.tail(); // for a failure below: what the killed server said last
+        if (Files.isDirectory(dir.resolve("data"))) { // the embedded store: the restart changes it, a post-mortem needs it as killed
+            copyTree(dir.resolve("data"), dir.resolve("data-at-kill"));
+        }
         pool.shutdown();
         admins.shutdown();
         assertThat(pool.awaitTermination(2, TimeUnit.MINUTES) && admins.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
@@ -145,13 +167,17 @@ abstract class CrashScenarios {
             }
         });
         // With the answer each got, so a failure tells a command that is gone (404) from one the server could not read.
-        List<String> lostEnqueues = enqueued.stream().map(uuid -> Map.entry(uuid, admin2.command(uuid)))
-                .filter(e -> e.getValue().status() != 200).map(e -> e.getKey() + " → " + e.getValue().status() + " " + e.getValue().body())
-                .toList();
-        assertThat(lostResults).as("results answered 200 before the kill (of %d) that are gone; the killed server's log ended:%n%s",
-                acknowledged.size(), killedLog).isEmpty();
-        assertThat(lostEnqueues).as("enqueues answered 200 before the kill (of %d) that are gone; the killed server's log ended:%n%s",
-                enqueued.size(), killedLog).isEmpty();
+        List<String> lostEnqueues = new ArrayList<>();
+        for (int i = 0; i < enqueued.size(); i++) {
+            AdminClient.Reply r = admin2.command(enqueued.get(i));
+            if (r.status() != 200) {
+                lostEnqueues.add("#" + i + " " + enqueued.get(i) + " → " + r.status() + " " + r.body());
+            }
+        }
+        assertThat(lostResults).as("results answered 200 before the kill (of %d) that are gone (store as killed kept in %s); the killed server's log ended:%n%s",
+                acknowledged.size(), dir.resolve("data-at-kill"), killedLog).isEmpty();
+        assertThat(lostEnqueues).as("enqueues answered 200 before the kill (of %d) that are gone (store as killed kept in %s); the killed server's log ended:%n%s",
+                enqueued.size(), dir.resolve("data-at-kill"), killedLog).isEmpty();
 
         // The rest of the drain: nothing acknowledged comes again, everything accepted arrives.
         List<String> redelivered = new ArrayList<>();
@@ -168,9 +194,26 @@ abstract class CrashScenarios {
             JsonNode entry = admin2.command(uuid).json().get("enrollments").get(0);
             assertThat(entry.get("status").asText()).as("command %s after the drain", uuid).isEqualTo("Acknowledged");
         }
+        passed = true;
     }
 
-    private static void enqueue(AdminClient admin, SimulatedDevice d, Set<String> enqueued) {
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, to.resolve(from.relativize(f).toString()));
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    private static void enqueue(AdminClient admin, SimulatedDevice d, List<String> enqueued) {
         Commands.Built c = Commands.deviceInformation("UDID", "DeviceName");
         if (admin.enqueue(c.plist(), List.of(d.enrollmentId()), true).status() == 200) {
             enqueued.add(c.commandUuid());

@@ -76,7 +76,8 @@ abstract class IdentityBindingScenarios {
         HttpResponse<byte[]> r = server.http.send(HttpRequest.newBuilder(server.baseUri().resolve("/mdm/enroll")).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
-        return EnrollmentProfile.read(r.body()).identity();
+        // The profile's SCEP payload run as a device does (its key, a PKCSReq with the one-time challenge).
+        return EnrollmentProfile.install(r.body(), server.http, java.util.UUID.randomUUID().toString().toUpperCase()).identity();
     }
 
     /** Another device claiming the victim's UDID with its own certificate (and its own token and push magic). */

@@ -157,6 +157,7 @@ class PathParameterTest {
         read("GET /v1/hosts/{id}/inventory/{source}/raw", ha + "/inventory/device/raw", idB + "&source=security",
                 hb + "/inventory/security/raw");
         read("GET /v1/hosts/{id}/apps", ha + "/apps", idB, hb + "/apps");
+        read("GET /v1/hosts/{id}/certificates", ha + "/certificates", idB, hb + "/certificates");
         read("GET /v1/hosts/{id}/commands", ha + "/commands", idB, hb + "/commands");
         read("GET /v1/hosts/{id}/pins", ha + "/pins", idB, hb + "/pins");
         read("GET /v1/hosts/{id}/profiles", ha + "/profiles", idB, hb + "/profiles");

@@ -30,6 +30,13 @@ public final class TestServer implements AutoCloseable {
     public static final String API_KEY = "test-api-key";
     public static final String TOPIC = "com.apple.mgmt.External." + UUID.randomUUID();
     public static final String PROXY_HEADER = "X-Client-Cert";
+    /**
+     * Where a test server pushes unless the test gives it a stand-in APNs: a reserved name (RFC 2606) that the
+     * tests' loopback-only resolver refuses at once, so a push fails fast instead of going to Apple (the default,
+     * api.push.apple.com). Not a closed loopback port: Pushy waits out MDM_APNS_TIMEOUT reconnecting to one, which
+     * slows every push-after-change the suites do.
+     */
+    public static final String NO_APNS = "https://apns.invalid:443";
 
     public final CertificateAuthority deviceCa;
     public final HttpClient http = DeviceTransport.defaultClient();
@@ -104,6 +111,7 @@ public final class TestServer implements AutoCloseable {
         // Protocol scenarios count every command and push; inventory scenarios turn this back on.
         env.put("MDM_INVENTORY", "false");
         env.put("MDM_LOG_LEVEL", System.getenv().getOrDefault("MDM_LOG_LEVEL", "info"));
+        env.put("MDM_APNS_URL", NO_APNS);
         if (dsn != null) {
             env.put("MDM_STORAGE", "mysql");
             env.put("MDM_DSN", dsn);
@@ -123,6 +131,10 @@ public final class TestServer implements AutoCloseable {
 
     public URI baseUri() {
         return server.baseUri();
+    }
+
+    public Settings settings() {
+        return server.settings();
     }
 
     /** The server's database, for tests that hold locks or read rows beside it. */

@@ -15,7 +15,6 @@ import dev.jmdm.sim.Commands;
 import dev.jmdm.sim.DeviceTransport;
 import dev.jmdm.sim.EnrollmentProfile;
 import dev.jmdm.sim.HandledCommand;
-import dev.jmdm.sim.ProfileDeviceCli;
 import dev.jmdm.sim.ServerReply;
 import dev.jmdm.sim.SimulatedDevice;
 import java.net.http.HttpClient;
@@ -44,7 +43,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * HTTPS, mutual TLS and enrollment profiles end to end, on a server started from certs-dev's files: real TLS
  * handshakes (HTTP/2 through ALPN), real client certificates, a real signed profile whose identity a simulated
- * device then enrolls with.
+ * device then enrolls with. Profiles carry PKCS#12 identities here (MDM_ENROLL_IDENTITY=pkcs12).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,7 +70,8 @@ abstract class TlsEnrollmentScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        tls = new TlsStack(engine(), Map.of());
+        // The PKCS#12 identity payload (still available); SCEP, the default, is ScepScenarios' subject.
+        tls = new TlsStack(engine(), Map.of("MDM_ENROLL_IDENTITY", "pkcs12"));
         admin = tls.admin;
     }
 
@@ -171,7 +171,8 @@ abstract class TlsEnrollmentScenarios {
         List<String> args = new java.util.ArrayList<>(List.of(action));
         args.addAll(List.of(common));
         args.addAll(List.of(more));
-        return new picocli.CommandLine(new ProfileDeviceCli()).execute(args.toArray(String[]::new));
+        java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+        return dev.jmdm.sim.cli.SimCli.run(out, out, args.toArray(String[]::new));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.jmdm.server.MdmServer;
 import dev.jmdm.server.config.SettingsParser;
 import dev.jmdm.server.testing.TestDatabases;
 import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.MockApns;
 import dev.jmdm.sim.MutualTls;
 import java.io.IOException;
 import java.net.URI;
@@ -39,14 +40,16 @@ final class TlsStack implements AutoCloseable {
     final HttpClient http;
     final AdminClient admin;
     private final String dsn;
+    final MockApns apns;
 
-    TlsStack(TestDatabases.Engine engine, Map<String, String> extraEnv) throws IOException {
+    TlsStack(TestDatabases.Engine engine, Map<String, String> extraEnv) throws Exception {
         this.dir = Files.createTempDirectory("jmdm-tls");
         DevStack.init(dir);
         this.stack = DevStack.load(dir);
         Map<String, String> env = new HashMap<>(stack.files().environment());
-        // No stand-in APNs here: trusting only the dev root for the APNs host makes pushes fail fast.
-        env.put("MDM_APNS_CA", stack.files().caCert().toString());
+        // The README's walkthrough: a stand-in APNs from the same certs-dev folder, never Apple's.
+        this.apns = new MockApns(stack.apnsServer(), stack.pushCa().certificate());
+        env.putAll(stack.files().mockApnsEnvironment(apns.url()));
         env.put("MDM_LISTEN", "127.0.0.1:0");
         env.put("MDM_API_KEY", API_KEY);
         env.put("MDM_DATA_DIR", dir.resolve("data").toString());
@@ -85,6 +88,7 @@ final class TlsStack implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        apns.close();
         if (dsn != null) {
             TestDatabases.drop(dsn);
         }

@@ -4,6 +4,7 @@ import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
 import com.dd.plist.PropertyListFormatException;
+import dev.jmdm.plist.UntrustedPlist;
 
 /** A device's answer to a command (the plist it PUTs back): its dictionary and typed reads of its keys. */
 final class CommandAnswer {
@@ -13,7 +14,7 @@ final class CommandAnswer {
     static NSDictionary read(byte[] plist) {
         NSObject root;
         try {
-            root = PlistReader.read(plist);
+            root = UntrustedPlist.read(plist);
         } catch (PropertyListFormatException e) {
             throw new IllegalArgumentException("the command answer is not a valid property list: " + e.getMessage(), e);
         }

@@ -42,26 +42,64 @@ public final class HostReconciler {
         }
     }
 
+    /** Whether a change queues the command of its state's operation. */
+    public enum Command { SEND, NONE }
+
+    /** What a successful cancel of the previous attempt's command means for the profile on this host. */
+    public enum IfCanceled {
+        /** The device never received it and holds no other version: forget the profile, send nothing. */
+        FORGET,
+        /** Apply the change as usual. */
+        APPLY
+    }
+
     /**
      * What to do for one identifier.
      *
-     * @param next             the state to store; null: forget the profile on this host (delete its row)
-     * @param cancelCommand    a queued command of the previous attempt to cancel first, or null. When the
-     *                         device may be running it (delivered, unanswered) the caller applies nothing:
-     *                         a command queued behind it could overtake it, if it is NotNow'd, and be
-     *                         undone by it; its answer is the moment to reconcile again
-     * @param send             queue the command of next's operation, then store
-     *                         {@link HostProfileStateMachine#commandQueued} of next
-     * @param forgetIfCanceled when cancelling succeeds, forget the profile and send nothing: the device
-     *                         never received it and holds no other version
+     * @param next          the state to store; null: forget the profile on this host (delete its row)
+     * @param cancelCommand a queued command of the previous attempt to cancel first, or null. When the
+     *                      device may be running it (delivered, unanswered) the caller applies nothing:
+     *                      a command queued behind it could overtake it, if it is NotNow'd, and be
+     *                      undone by it; its answer is the moment to reconcile again
+     * @param command       {@link Command#SEND}: queue the command of next's operation, then store
+     *                      {@link HostProfileStateMachine#commandQueued} of next
+     * @param ifCanceled    what a successful cancel of {@code cancelCommand} means
      */
-    public record Change(String identifier, TrackedProfile next, String cancelCommand, boolean send,
-            boolean forgetIfCanceled) {
+    public record Change(String identifier, TrackedProfile next, String cancelCommand, Command command,
+            IfCanceled ifCanceled) {
         public Change {
             Objects.requireNonNull(identifier, "identifier");
-            if (send && (next == null || next.state().status() != ProfileStatus.PENDING || next.state().commandUuid() != null)) {
+            Objects.requireNonNull(command, "command");
+            Objects.requireNonNull(ifCanceled, "ifCanceled");
+            if (command == Command.SEND && (next == null || next.state().status() != ProfileStatus.PENDING
+                    || next.state().commandUuid() != null)) {
                 throw new IllegalArgumentException("a send needs a pending state without a command: " + next);
             }
+        }
+
+        /** Forget the profile on this host: nothing is queued. */
+        public static Change forget(String identifier) {
+            return new Change(identifier, null, null, Command.NONE, IfCanceled.APPLY);
+        }
+
+        /** Store {@code next} and queue nothing. */
+        public static Change store(TrackedProfile next) {
+            return new Change(next.identifier(), next, null, Command.NONE, IfCanceled.APPLY);
+        }
+
+        /** Queue the command of {@code next}'s operation and store it. */
+        public static Change send(TrackedProfile next) {
+            return new Change(next.identifier(), next, null, Command.SEND, IfCanceled.APPLY);
+        }
+
+        /** Whether the command of next's operation is to be queued. */
+        public boolean sends() {
+            return command == Command.SEND;
+        }
+
+        /** Whether a successful cancel means: forget the profile, send nothing. */
+        public boolean forgetIfCanceled() {
+            return ifCanceled == IfCanceled.FORGET;
         }
     }
 
@@ -141,38 +179,38 @@ public final class HostReconciler {
         if (d != null) {
             if (row == null) {
                 return change(id, before, new TrackedProfile(HostProfileState.pending(id, Operation.INSTALL, d.uuid()),
-                        listedUuid), null, true, false);
+                        listedUuid), null, Command.SEND, IfCanceled.APPLY);
             }
             HostProfileStateMachine.Transition tr = machine.plan(row.state(), new ProfileAction.Install(id, d.uuid()));
             boolean sameRound = tr.state() == row.state();
             boolean sendIt = tr.followUp() == HostProfileStateMachine.FollowUp.SEND_COMMAND || sameRound && settledSend;
             return change(id, before, new TrackedProfile(tr.state(), row.installedUuid()),
-                    sameRound ? null : row.waitingCommand(), sendIt, false);
+                    sameRound ? null : row.waitingCommand(), sendIt ? Command.SEND : Command.NONE, IfCanceled.APPLY);
         }
         if (row == null) {
-            return change(id, before, null, null, false, false);
+            return change(id, before, null, null, Command.NONE, IfCanceled.APPLY);
         }
         if (row.state().operation() == Operation.INSTALL) {
             String waiting = row.waitingCommand();
             if (row.installedUuid() == null && waiting == null
                     && (row.state().status() == ProfileStatus.PENDING || row.state().status() == ProfileStatus.FAILED)) {
                 // Never sent, or refused by the device: it has nothing to remove.
-                return change(id, before, null, null, false, false);
+                return change(id, before, null, null, Command.NONE, IfCanceled.APPLY);
             }
             HostProfileStateMachine.Transition tr = machine.plan(row.state(), new ProfileAction.Remove(id));
-            return change(id, before, new TrackedProfile(tr.state(), row.installedUuid()), waiting, true,
-                    waiting != null && row.installedUuid() == null);
+            return change(id, before, new TrackedProfile(tr.state(), row.installedUuid()), waiting, Command.SEND,
+                    waiting != null && row.installedUuid() == null ? IfCanceled.FORGET : IfCanceled.APPLY);
         }
         HostProfileStateMachine.Transition tr = machine.plan(row.state(), new ProfileAction.Remove(id));
         boolean sendIt = tr.followUp() == HostProfileStateMachine.FollowUp.SEND_COMMAND || settledSend;
-        return change(id, before, new TrackedProfile(tr.state(), row.installedUuid()), null, sendIt, false);
+        return change(id, before, new TrackedProfile(tr.state(), row.installedUuid()), null, sendIt ? Command.SEND : Command.NONE, IfCanceled.APPLY);
     }
 
-    private static Change change(String id, TrackedProfile before, TrackedProfile next, String cancel, boolean send,
-            boolean forgetIfCanceled) {
-        if (!send && cancel == null && Objects.equals(before, next)) {
+    private static Change change(String id, TrackedProfile before, TrackedProfile next, String cancel, Command command,
+            IfCanceled ifCanceled) {
+        if (command == Command.NONE && cancel == null && Objects.equals(before, next)) {
             return null;
         }
-        return new Change(id, next, cancel, send, forgetIfCanceled);
+        return new Change(id, next, cancel, command, ifCanceled);
     }
 }

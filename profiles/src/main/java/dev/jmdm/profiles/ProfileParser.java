@@ -5,6 +5,7 @@ import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
 import com.dd.plist.PropertyListFormatException;
+import dev.jmdm.plist.UntrustedPlist;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class ProfileParser {
 
         NSObject root;
         try {
-            root = PlistReader.read(plist);
+            root = UntrustedPlist.read(plist);
         } catch (PropertyListFormatException e) {
             throw new ProfileValidationException((signed ? "the signed content is " : "the profile is ")
                     + "not a valid property list: " + e.getMessage(), e);

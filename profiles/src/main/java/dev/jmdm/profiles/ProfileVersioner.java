@@ -2,6 +2,7 @@ package dev.jmdm.profiles;
 
 import com.dd.plist.NSDictionary;
 import com.dd.plist.PropertyListFormatException;
+import dev.jmdm.plist.UntrustedPlist;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -93,12 +94,12 @@ public final class ProfileVersioner {
     private static byte[] withUuid(ParsedProfile upload, String uuid) throws ProfileValidationException {
         byte[] plist = upload.plist();
         try {
-            if (!PlistReader.isBinary(plist) && PlistReader.hasIntegerBeyond64Bits(plist)) {
+            if (!UntrustedPlist.isBinary(plist) && UntrustedPlist.hasIntegerBeyond64Bits(plist)) {
                 throw new ProfileValidationException("the profile reuses the PayloadUUID " + upload.uuid()
                         + " of an earlier version with different content, and the server cannot rewrite it: it holds an"
                         + " <integer> beyond 64 bits, which would not survive; give it a new PayloadUUID yourself");
             }
-            NSDictionary root = (NSDictionary) PlistReader.read(plist);
+            NSDictionary root = (NSDictionary) UntrustedPlist.read(plist);
             root.put("PayloadUUID", uuid); // replacing a key keeps its position in dd-plist's LinkedHashMap
             return root.toXMLPropertyList().getBytes(StandardCharsets.UTF_8);
         } catch (PropertyListFormatException e) {

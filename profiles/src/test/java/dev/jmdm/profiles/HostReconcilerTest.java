@@ -43,7 +43,7 @@ class HostReconcilerTest {
     void aDesiredProfileTheHostLacksIsInstalled() {
         Change c = only(fromTracked(wants(V1), Map.of()));
         assertThat(c.next().state()).isEqualTo(HostProfileState.pending(WIFI, Operation.INSTALL, V1));
-        assertThat(c.send()).isTrue();
+        assertThat(c.sends()).isTrue();
         assertThat(c.cancelCommand()).isNull();
     }
 
@@ -63,7 +63,7 @@ class HostReconcilerTest {
         Change c = only(fromTracked(wants(V2), tracks(state(Operation.INSTALL, ProfileStatus.VERIFIED, V1, "c1"), V1)));
         assertThat(c.next().state()).isEqualTo(HostProfileState.pending(WIFI, Operation.INSTALL, V2));
         assertThat(c.next().installedUuid()).isEqualTo(V1);
-        assertThat(c.send()).isTrue();
+        assertThat(c.sends()).isTrue();
         assertThat(c.cancelCommand()).isNull();
     }
 
@@ -72,7 +72,7 @@ class HostReconcilerTest {
         Change c = only(fromTracked(wants(V2), tracks(state(Operation.INSTALL, ProfileStatus.PENDING, V1, "c1"), null)));
         assertThat(c.cancelCommand()).isEqualTo("c1");
         assertThat(c.next().state()).isEqualTo(HostProfileState.pending(WIFI, Operation.INSTALL, V2));
-        assertThat(c.send()).isTrue();
+        assertThat(c.sends()).isTrue();
         assertThat(c.forgetIfCanceled()).isFalse();
     }
 
@@ -81,7 +81,7 @@ class HostReconcilerTest {
         Change c = only(fromTracked(Map.of(), tracks(state(Operation.INSTALL, ProfileStatus.VERIFIED, V1, "c1"), V1)));
         assertThat(c.next().state().operation()).isEqualTo(Operation.REMOVE);
         assertThat(c.next().state().status()).isEqualTo(ProfileStatus.PENDING);
-        assertThat(c.send()).isTrue();
+        assertThat(c.sends()).isTrue();
         assertThat(c.cancelCommand()).isNull();
     }
 
@@ -92,7 +92,7 @@ class HostReconcilerTest {
         assertThat(c.forgetIfCanceled()).isTrue();
         // Should the cancel fail, the removal goes out instead.
         assertThat(c.next().state().operation()).isEqualTo(Operation.REMOVE);
-        assertThat(c.send()).isTrue();
+        assertThat(c.sends()).isTrue();
 
         Change held = only(fromTracked(Map.of(), tracks(state(Operation.INSTALL, ProfileStatus.PENDING, V2, "c2"), V1)));
         assertThat(held.cancelCommand()).isEqualTo("c2");
@@ -105,7 +105,7 @@ class HostReconcilerTest {
                 state(Operation.INSTALL, ProfileStatus.FAILED, V1, "c1"))) {
             Change c = only(fromTracked(Map.of(), tracks(s, null)));
             assertThat(c.next()).as(s.status().toString()).isNull();
-            assertThat(c.send()).isFalse();
+            assertThat(c.sends()).isFalse();
             assertThat(c.cancelCommand()).isNull();
         }
     }
@@ -117,7 +117,7 @@ class HostReconcilerTest {
 
         Change c = only(fromTracked(wants(V2), tracks(failed, null)));
         assertThat(c.next().state()).isEqualTo(HostProfileState.pending(WIFI, Operation.INSTALL, V2));
-        assertThat(c.send()).isTrue();
+        assertThat(c.sends()).isTrue();
         assertThat(c.cancelCommand()).as("a failed round waits on nothing").isNull();
     }
 
@@ -126,13 +126,13 @@ class HostReconcilerTest {
         Change c = only(fromTracked(wants(V1), tracks(state(Operation.REMOVE, ProfileStatus.PENDING, V1, "r1"), V1)));
         assertThat(c.cancelCommand()).isEqualTo("r1");
         assertThat(c.next().state()).isEqualTo(HostProfileState.pending(WIFI, Operation.INSTALL, V1));
-        assertThat(c.send()).isTrue();
+        assertThat(c.sends()).isTrue();
     }
 
     @Test
     void aRemovalNotSentYetIsSentAndOneUnderWayIsLeftAlone() {
         Change c = only(fromTracked(Map.of(), tracks(state(Operation.REMOVE, ProfileStatus.PENDING, V1, null), V1)));
-        assertThat(c.send()).isTrue();
+        assertThat(c.sends()).isTrue();
         assertThat(fromTracked(Map.of(), tracks(state(Operation.REMOVE, ProfileStatus.PENDING, V1, "r1"), V1))).isEmpty();
     }
 
@@ -144,7 +144,7 @@ class HostReconcilerTest {
         assertThat(c.next().state().status()).isEqualTo(ProfileStatus.PENDING);
         assertThat(c.next().state().uuid()).isEqualTo(V1);
         assertThat(c.next().installedUuid()).isNull();
-        assertThat(c.send()).isTrue();
+        assertThat(c.sends()).isTrue();
     }
 
     @Test
@@ -157,10 +157,10 @@ class HostReconcilerTest {
         assertThat(changes).extracting(Change::identifier).containsExactly(VPN, WIFI);
         Change vpn = changes.get(0);
         assertThat(vpn.next().state().operation()).isEqualTo(Operation.REMOVE);
-        assertThat(vpn.send()).isTrue();
+        assertThat(vpn.sends()).isTrue();
         Change wifi = changes.get(1);
         assertThat(wifi.next().state().status()).isEqualTo(ProfileStatus.VERIFIED);
-        assertThat(wifi.send()).as("already there: nothing to send").isFalse();
+        assertThat(wifi.sends()).as("already there: nothing to send").isFalse();
     }
 
     @Test

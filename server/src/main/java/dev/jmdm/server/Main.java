@@ -3,6 +3,7 @@ package dev.jmdm.server;
 import dev.jmdm.server.config.Settings;
 import dev.jmdm.server.config.SettingsException;
 import dev.jmdm.server.config.SettingsParser;
+import dev.jmdm.server.logging.LogFormat;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ public final class Main {
     public static void main(String[] args) throws InterruptedException {
         Settings settings;
         try {
+            LogFormat.fromEnvironment(System.getenv()).apply();
             settings = SettingsParser.parse(args, System.getenv());
         } catch (SettingsException e) {
             System.err.println("mdm-server: " + e.getMessage());

@@ -6,7 +6,9 @@ import dev.jmdm.server.config.Settings;
 import dev.jmdm.server.device.CertificateBinder;
 import dev.jmdm.server.device.CheckinService;
 import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.enroll.EnrollmentFeature;
+import dev.jmdm.server.scep.ScepFeature;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.hosts.HostsFeature;
@@ -20,6 +22,7 @@ import dev.jmdm.server.profiles.ProfileFeature;
 import dev.jmdm.server.push.PushFeature;
 import dev.jmdm.server.secrets.SecretBox;
 import dev.jmdm.server.secrets.StoredSecrets;
+import dev.jmdm.server.storage.AuthenticateStore;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.Database;
@@ -59,7 +62,10 @@ public final class MdmServer implements AutoCloseable {
     private final List<Feature> features = new ArrayList<>();
     private final CheckinService checkins;
     private final CommandService commandService;
+    /** What follows a device's stored messages; the features add their steps when they start. */
+    private DeviceEvents events;
     private final HttpServer http;
+    private final ScepFeature scep;
 
     private MdmServer(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
         applyLogLevel(settings.logLevel());
@@ -76,19 +82,27 @@ public final class MdmServer implements AutoCloseable {
             CommandStore commands = new CommandStore(jdbi, clock, probe);
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
             HostStore hosts = new HostStore(jdbi, clock);
-            CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa(settings.enroll()), clock);
-            checkins = new CheckinService(jdbi, enrollments, commands, bindings, binder, hosts);
-            commandService = new CommandService(commands, enrollments, binder, clock);
+            // Before the binder, which asks it about certificates this server's SCEP issued.
+            ScepFeature scep = new ScepFeature(settings.scep(), EnrollmentFeature.deviceCa(settings.enroll()), jdbi, hosts, clock, timers);
+            this.scep = scep;
+            CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa(settings.enroll()), clock, scep.identities());
+            events = new DeviceEvents(metrics.shedCounter("device-events"));
+            checkins = new CheckinService(new AuthenticateStore(jdbi, enrollments, bindings, hosts, commands), enrollments, bindings, binder,
+                    events);
+            commandService = new CommandService(commands, enrollments, binder, clock, events);
 
             PushFeature push = add(new PushFeature(settings.apns(), jdbi, enrollments, secretBox, clock, timers, metrics,
                     settings.http().maxBodyBytes()));
             Services services = Services.builder().jdbi(jdbi).clock(clock).timers(timers).metrics(metrics)
                     .maxBody(settings.http().maxBodyBytes()).stores(enrollments, commands, hosts, bindings).secrets(secrets)
-                    .devices(checkins, commandService).push(push.push()).build();
+                    .events(events).push(push.push(), push.background()).build();
             ProfileFeature profiles = add(new ProfileFeature(settings.profiles(), services));
             HostsFeature hostsFeature = add(new HostsFeature(settings.hosts(), services));
             add(new PolicyFeature(services, hostsFeature, profiles));
-            EnrollmentFeature enrollment = add(new EnrollmentFeature(settings.enroll(), settings.http(), services, this::port));
+            EnrollmentFeature enrollment = add(new EnrollmentFeature(settings.enroll(), settings.http(), services, this::port,
+                    settings.scep(), scep.challenges()));
+            scep.renewWith(enrollment.renewalProfiles(), services);
+            add(scep);
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
@@ -104,6 +118,7 @@ public final class MdmServer implements AutoCloseable {
                         return warnings;
                     })
                     .enroll(enrollment.handler())
+                    .scep(scep.handler())
                     .build());
         } catch (RuntimeException e) {
             closeQuietly();
@@ -179,6 +194,11 @@ public final class MdmServer implements AutoCloseable {
         return commandService;
     }
 
+    /** SCEP: tests run its renewal sweep. */
+    public ScepFeature scep() {
+        return scep;
+    }
+
     @Override
     public void close() {
         if (http != null) {
@@ -191,6 +211,9 @@ public final class MdmServer implements AutoCloseable {
         timers.shutdownNow();
         for (int i = features.size() - 1; i >= 0; i--) {
             features.get(i).close();
+        }
+        if (events != null) {
+            events.close();
         }
         database.close();
     }

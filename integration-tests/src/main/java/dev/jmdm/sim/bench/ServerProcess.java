@@ -44,6 +44,11 @@ public final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
+        // A test JVM resolves loopback names only (the build's loopback-hosts guard); its servers inherit that.
+        String hostsFile = System.getProperty("jdk.net.hosts.file");
+        if (hostsFile != null) {
+            cmd.add("-Djdk.net.hosts.file=" + hostsFile);
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.jmdm.server.Main");

@@ -165,6 +165,18 @@ final class Converters {
         }
     }
 
+    /** MDM_ENROLL_IDENTITY: scep or pkcs12, any case. */
+    static final class EnrollIdentity implements ITypeConverter<ScepSettings.Identity> {
+        @Override
+        public ScepSettings.Identity convert(String text) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "scep" -> ScepSettings.Identity.SCEP;
+                case "pkcs12" -> ScepSettings.Identity.PKCS12;
+                default -> throw new TypeConversionException("is not an identity kind; use scep or pkcs12");
+            };
+        }
+    }
+
     /** {@code :9000}, {@code 127.0.0.1:9000}, {@code [::1]:9000}. */
     static final class Listen implements ITypeConverter<InetSocketAddress> {
         @Override

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param enroll   enrollment profiles
  * @param profiles configuration profile sweep and ProfileList intervals
  * @param hosts    inventory and wipe re-binding
+ * @param scep     the SCEP server and the identity enrollment profiles carry
  * @param logLevel root log level (MDM_LOG_LEVEL)
  */
 public record Settings(
@@ -25,7 +26,8 @@ public record Settings(
         EnrollSettings enroll,
         ProfileSettings profiles,
         HostsSettings hosts,
-        String logLevel) {
+        String logLevel,
+        ScepSettings scep) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
     public Settings {
@@ -38,6 +40,7 @@ public record Settings(
         Objects.requireNonNull(profiles, "profiles");
         Objects.requireNonNull(hosts, "hosts");
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(scep, "scep");
     }
 
     /** H2 options that make it accept our MySQL-flavoured SQL. */

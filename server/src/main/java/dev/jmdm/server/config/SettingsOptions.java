@@ -121,6 +121,21 @@ final class SettingsOptions {
             description = "MDM_WIPE_REBIND: after this server delivered a wipe, the device may enroll again with a new identity for this long (default 30d; 0: only after an admin releases its certificate)")
     Duration wipeRebind;
     // Capacity.
+    // SCEP (ScepSettings).
+    @Option(names = "--enroll-identity", paramLabel = "scep|pkcs12", defaultValue = "${env:MDM_ENROLL_IDENTITY:-scep}",
+            converter = Converters.EnrollIdentity.class,
+            description = "MDM_ENROLL_IDENTITY: scep (default: profiles carry a SCEP payload, the device makes its key) or pkcs12 (a PKCS#12 identity in the profile)")
+    ScepSettings.Identity enrollIdentity;
+    @Option(names = "--scep-validity", paramLabel = "DURATION", defaultValue = "${env:MDM_SCEP_VALIDITY:-365d}", converter = Converters.AnyDuration.class,
+            description = "MDM_SCEP_VALIDITY: how long SCEP-issued device certificates are valid (default 365d, 1h to 3650d)")
+    Duration scepValidity;
+    @Option(names = "--scep-challenge", paramLabel = "SECRET", defaultValue = "${env:MDM_SCEP_CHALLENGE}",
+            description = "MDM_SCEP_CHALLENGE: a static SCEP challenge for legacy tools (default: none; profiles carry one-time challenges)")
+    String scepChallenge;
+    @Option(names = "--renew-before", paramLabel = "DURATION", defaultValue = "${env:MDM_RENEW_BEFORE:-30d}", converter = Converters.AnyDuration.class,
+            description = "MDM_RENEW_BEFORE: renew a device's SCEP certificate this long before it expires (default 30d; 0: never)")
+    Duration renewBefore;
+
     @Option(names = "--db-pool", paramLabel = "N", defaultValue = "${env:MDM_DB_POOL:-16}", converter = Converters.PoolSize.class,
             description = "MDM_DB_POOL: database connections in the pool (default 16)")
     int dbPool;
@@ -156,7 +171,8 @@ final class SettingsOptions {
         Capacity capacity = new Capacity(dbPool, workers == null ? Capacity.defaultWorkers(dbPool) : workers, headerTimeout,
                 bodyTimeout, idleTimeout);
         return new Settings(http, api, storageSettings, capacity, apns, enroll, new ProfileSettings(profileSweep, profileListEvery),
-                new HostsSettings(inventory, inventoryInterval, wipeRebind), logLevel);
+                new HostsSettings(inventory, inventoryInterval, wipeRebind), logLevel,
+                new ScepSettings(enrollIdentity, scepValidity, scepChallenge == null || scepChallenge.isBlank() ? null : scepChallenge, renewBefore));
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

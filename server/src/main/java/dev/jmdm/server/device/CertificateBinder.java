@@ -1,13 +1,13 @@
 package dev.jmdm.server.device;
 
 import dev.jmdm.server.protocol.EnrollmentId;
+import dev.jmdm.server.storage.BindingTransaction;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.HostStore;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * its enrollment). A new certificate may take over an existing device only when
  * <ul>
  * <li>the bound certificate has expired (it can no longer speak for anyone);</li>
+ * <li>the new certificate was issued by this server's SCEP for an enrollment link, for this device, or as the
+ * renewal of the bound certificate, and no other device has used it ({@link IssuedIdentities}): a wiped device
+ * that installs a new profile comes back by itself. A revoked one (its host was deleted) is refused as unknown;</li>
  * <li>the device holds a re-bind grant: it checked out with its bound certificate (the profile
  * was removed; re-enrolling is next), an admin released the binding, or an admin opened a
  * renewal window;</li>
@@ -58,15 +61,26 @@ public final class CertificateBinder {
     private final CertBindingStore bindings;
     private final X509Certificate enrollmentCa;
     private final Clock clock;
+    private final IssuedIdentities issued;
 
     /**
      * @param enrollmentCa the CA that issues the identities in {@code /mdm/enroll} profiles, or null when the server
      *        issues none; its certificates never claim a migrated device
      */
     public CertificateBinder(CertBindingStore bindings, X509Certificate enrollmentCa, Clock clock) {
+        this(bindings, enrollmentCa, clock, IssuedIdentities.NONE);
+    }
+
+    /**
+     * @param issued what this server's SCEP issued: such a certificate minted for an enrollment link, for this
+     *        device, or as the renewal of its bound certificate re-binds the device with no admin step (a wiped
+     *        device comes back by itself); a revoked one is refused as an unknown identity
+     */
+    public CertificateBinder(CertBindingStore bindings, X509Certificate enrollmentCa, Clock clock, IssuedIdentities issued) {
         this.bindings = bindings;
         this.enrollmentCa = enrollmentCa;
         this.clock = clock;
+        this.issued = issued;
     }
 
     /**
@@ -111,38 +125,44 @@ public final class CertificateBinder {
 
     /** Binds the certificate to a device moved in without one, or says why it may not. */
     private String claimMigrated(EnrollmentId id, RequestIdentity identity) {
-        return bindings.inTransaction(h -> {
+        return bindings.inBindingTransaction(tx -> {
             long now = clock.millis();
-            if (bindings.binding(h, id.deviceId()).isPresent()) {
+            if (tx.binding(id.deviceId()).isPresent()) {
                 return "certificate is not bound to enrollment " + id.id() + ", which is bound to another certificate";
             }
-            if (bindings.grant(h, id.deviceId()).filter(g -> g.activeAt(now)).isPresent()) {
+            if (tx.grant(id.deviceId()).filter(g -> g.activeAt(now)).isPresent()) {
                 return "device " + id.deviceId() + " was released or checked out; it must Authenticate first";
             }
-            Optional<Long> arrived = bindings.firstStored(h, id.deviceId());
+            Optional<Long> arrived = tx.firstStored(id.deviceId());
             String refusal = arrived.isEmpty() ? "the device must Authenticate first" : migratedClaimRefusal(identity, arrived.get());
             if (refusal != null) {
                 return refusal;
             }
-            return bindings.bind(h, id.deviceId(), identity.certSha256(), identity.notAfterMillis(), null)
+            return tx.bind(id.deviceId(), identity.certSha256(), identity.notAfterMillis(), null)
                     .map(other -> "certificate is bound to another device").orElse(null);
         });
     }
 
     /**
-     * Binds the Authenticate's certificate to its device inside the caller's transaction, or
-     * throws when the policy above refuses it (the caller then rolls back, so nothing is stored).
+     * Binds the Authenticate's certificate to its device inside the store's transaction, or
+     * throws when the policy above refuses it (the store then rolls back, so nothing is stored).
      * A racing Authenticate that changed the binding first ends this one with
-     * {@link HostStore.ConcurrentEnrollmentException}, which the caller retries.
+     * {@link HostStore.ConcurrentEnrollmentException}, which the store retries.
      */
-    public Bind bindOnAuthenticate(Handle h, EnrollmentId id, RequestIdentity identity) {
+    public Bind bindOnAuthenticate(BindingTransaction tx, EnrollmentId id, RequestIdentity identity) {
         String device = id.deviceId();
         long now = clock.millis();
-        Optional<CertBindingStore.Binding> bound = bindings.binding(h, device);
+        Optional<IssuedIdentities.Issued> ours = issued.find(tx, identity.certSha256());
+        if (ours.isPresent() && ours.get().revoked()) {
+            LOG.warn("refused certificate {} for enrollment {}: revoked (its host was deleted), told to unenroll",
+                    identity.certSha256(), id.id());
+            throw DeviceAuthException.unrecognized("the certificate was revoked by this server; the device must enroll again");
+        }
+        Optional<CertBindingStore.Binding> bound = tx.binding(device);
         if (bound.isPresent() && bound.get().certSha256().equals(identity.certSha256())) {
             return Bind.SAME;
         }
-        Optional<CertBindingStore.Grant> grant = bindings.grant(h, device).filter(g -> g.activeAt(now));
+        Optional<CertBindingStore.Grant> grant = tx.grant(device).filter(g -> g.activeAt(now));
         String rebind;
         Bind outcome;
         if (bound.isPresent() && bound.get().notAfter() <= now) {
@@ -151,11 +171,15 @@ public final class CertificateBinder {
         } else if (grant.isPresent()) {
             rebind = "re-bind grant (" + grant.get().reason() + (grant.get().grantedBy() == null ? "" : " by " + grant.get().grantedBy()) + ")";
             outcome = RENEWAL.equals(grant.get().reason()) ? Bind.RENEWED : Bind.NEW_ENROLLMENT;
+        } else if (bound.isPresent() && ours.filter(i -> i.mayRebind(device, bound.get().certSha256(), linkOf(tx, bound.get()))).isPresent()) {
+            boolean renewal = ours.get().renews(device, bound.get().certSha256());
+            rebind = "issued here by SCEP " + (renewal ? "to renew the bound certificate" : "for enrollment link " + ours.get().linkId());
+            outcome = renewal ? Bind.RENEWED : Bind.NEW_ENROLLMENT;
         } else if (bound.isPresent()) {
             throw refuse(id, identity, "enrollment " + id.id() + " is bound to another certificate that is still valid;"
                     + " an admin must release it (DELETE /v1/enrollments/" + device + "/certificate) or open a renewal first");
         } else {
-            Optional<Long> arrived = bindings.firstStored(h, device);
+            Optional<Long> arrived = tx.firstStored(device);
             String refusal = arrived.isEmpty() ? null : migratedClaimRefusal(identity, arrived.get());
             if (refusal != null) {
                 throw refuse(id, identity, refusal);
@@ -164,13 +188,21 @@ public final class CertificateBinder {
             outcome = Bind.FIRST;
         }
         String replacing = bound.map(CertBindingStore.Binding::certSha256).orElse(null);
-        if (bindings.bind(h, device, identity.certSha256(), identity.notAfterMillis(), replacing).isPresent()) {
+        if (tx.bind(device, identity.certSha256(), identity.notAfterMillis(), replacing).isPresent()) {
             throw refuse(id, identity, "certificate is already bound to another device");
+        }
+        if (ours.isPresent()) {
+            issued.attach(tx, identity.certSha256(), device);
         }
         if (rebind != null) {
             LOG.info("re-bound {} to certificate {}: {}", device, identity.certSha256(), rebind);
         }
         return outcome;
+    }
+
+    /** The enrollment link the bound certificate was issued through by this server's SCEP, or null. */
+    private String linkOf(BindingTransaction tx, CertBindingStore.Binding binding) {
+        return issued.find(tx, binding.certSha256()).map(IssuedIdentities.Issued::linkId).orElse(null);
     }
 
     /** Why the certificate may not be a migrated device's old one, or null when it may. */

@@ -6,49 +6,29 @@ import dev.jmdm.server.plist.PlistCodec;
 import dev.jmdm.server.protocol.CheckinMessage;
 import dev.jmdm.server.protocol.EnrollmentId;
 import dev.jmdm.server.protocol.ProtocolException;
+import dev.jmdm.server.storage.AuthenticateStore;
 import dev.jmdm.server.storage.CertBindingStore;
-import dev.jmdm.server.storage.CommandStore;
-import dev.jmdm.server.storage.EnrollmentReset;
-import dev.jmdm.server.storage.EnrollmentStore;
-import dev.jmdm.server.storage.HostStore;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.jdbi.v3.core.Jdbi;
+import dev.jmdm.server.storage.CheckinStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Handles check-in messages (Authenticate, TokenUpdate, CheckOut, …). */
 public final class CheckinService {
     private static final Logger LOG = LoggerFactory.getLogger(CheckinService.class);
-    /** Racing Authenticates of one machine: the loser retries with a fresh view of the hosts table. */
-    private static final int AUTHENTICATE_ATTEMPTS = 3;
 
-    private final Jdbi jdbi;
-    private final EnrollmentStore enrollments;
-    private final CommandStore commands;
+    private final AuthenticateStore authentications;
+    private final CheckinStore enrollments;
     private final CertBindingStore bindings;
     private final CertificateBinder binder;
-    private final HostStore hosts;
-    private final List<EnrollmentListener> listeners = new CopyOnWriteArrayList<>();
+    private final DeviceEvents events;
 
-    public CheckinService(Jdbi jdbi, EnrollmentStore enrollments, CommandStore commands, CertBindingStore bindings,
-            CertificateBinder binder, HostStore hosts) {
-        this.hosts = hosts;
-        this.jdbi = jdbi;
+    public CheckinService(AuthenticateStore authentications, CheckinStore enrollments, CertBindingStore bindings,
+            CertificateBinder binder, DeviceEvents events) {
+        this.authentications = authentications;
+        this.events = events;
         this.enrollments = enrollments;
-        this.commands = commands;
         this.bindings = bindings;
         this.binder = binder;
-    }
-
-    /** Told about enrollment events, after they are stored. */
-    public interface EnrollmentListener {
-        /** A channel's TokenUpdate was stored; tally 1 is the first since Authenticate. */
-        void tokenUpdated(EnrollmentId id, int tally);
-    }
-
-    public void addListener(EnrollmentListener listener) {
-        listeners.add(listener);
     }
 
     /**
@@ -81,7 +61,7 @@ public final class CheckinService {
             }
             int tally = enrollments.storeTokenUpdate(id, t);
             LOG.info("TokenUpdate {} ({}) tally {}", id.id(), id.type().label(), tally);
-            listeners.forEach(l -> l.tokenUpdated(id, tally));
+            events.tokenUpdated(id, tally);
             return DeviceResponse.ok();
         }
         if (message instanceof CheckinMessage.CheckOut) {
@@ -116,7 +96,7 @@ public final class CheckinService {
     }
 
     /**
-     * Authenticate starts an enrollment: in one transaction the certificate is bound to the
+     * Authenticate starts an enrollment: in one transaction ({@link AuthenticateStore}) the certificate is bound to the
      * device (or replaces an older one where {@link CertificateBinder} allows it), the device row
      * is stored, every queued command of the old enrollment is cleared and the channels are
      * disabled until TokenUpdate. A new enrollment of a known device (after CheckOut, release, wipe
@@ -125,33 +105,13 @@ public final class CheckinService {
      * here claims.
      */
     private void authenticate(EnrollmentId id, CheckinMessage.Authenticate auth, RequestIdentity identity) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                authenticateOnce(id, auth, identity);
-                break;
-            } catch (HostStore.ConcurrentEnrollmentException e) {
-                if (attempt >= AUTHENTICATE_ATTEMPTS) {
-                    throw e;
-                }
+        authentications.authenticate(id, auth, tx -> {
+            if (identity == null) {
+                tx.dropGrant(id.deviceId());
+                return false;
             }
-        }
-        LOG.info("Authenticate {} serial {}", id.id(), auth.serialNumber());
-    }
-
-    private void authenticateOnce(EnrollmentId id, CheckinMessage.Authenticate auth, RequestIdentity identity) {
-        jdbi.useTransaction(h -> {
-            CertificateBinder.Bind bind = CertificateBinder.Bind.FIRST;
-            if (identity != null) {
-                bind = binder.bindOnAuthenticate(h, id, identity);
-            } else {
-                bindings.dropGrant(h, id.deviceId());
-            }
-            enrollments.storeAuthenticate(h, id, auth);
-            hosts.attach(h, id, auth);
-            commands.clearDevice(h, id.deviceId());
-            if (bind == CertificateBinder.Bind.NEW_ENROLLMENT) {
-                EnrollmentReset.clearEscrowedSecrets(h, id.deviceId());
-            }
+            return binder.bindOnAuthenticate(tx, id, identity) == CertificateBinder.Bind.NEW_ENROLLMENT;
         });
+        LOG.info("Authenticate {} serial {}", id.id(), auth.serialNumber());
     }
 }

@@ -2,13 +2,11 @@ package dev.jmdm.server.device;
 
 import dev.jmdm.server.protocol.CommandReport;
 import dev.jmdm.server.protocol.EnrollmentId;
+import dev.jmdm.server.storage.CheckinStore;
 import dev.jmdm.server.storage.CommandStore;
-import dev.jmdm.server.storage.EnrollmentStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,35 +22,17 @@ public final class CommandService {
     static final Duration LAST_SEEN_GRANULARITY = Duration.ofMinutes(1);
 
     private final CommandStore commands;
-    private final EnrollmentStore enrollments;
+    private final CheckinStore enrollments;
     private final CertificateBinder binder;
     private final Clock clock;
-    private final List<ResultListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<DeliveryListener> deliveryListeners = new CopyOnWriteArrayList<>();
+    private final DeviceEvents events;
 
-    public CommandService(CommandStore commands, EnrollmentStore enrollments, CertificateBinder binder, Clock clock) {
+    public CommandService(CommandStore commands, CheckinStore enrollments, CertificateBinder binder, Clock clock, DeviceEvents events) {
         this.commands = commands;
+        this.events = events;
         this.enrollments = enrollments;
         this.binder = binder;
         this.clock = clock;
-    }
-
-    /** Told about every stored answer (not Idle), after it is stored. */
-    public interface ResultListener {
-        void resultStored(EnrollmentId id, CommandReport report);
-    }
-
-    public void addListener(ResultListener listener) {
-        listeners.add(listener);
-    }
-
-    /** Told about every command handed to a device, after it is marked delivered. */
-    public interface DeliveryListener {
-        void delivered(EnrollmentId id, CommandStore.Next command);
-    }
-
-    public void addDeliveryListener(DeliveryListener listener) {
-        deliveryListeners.add(listener);
     }
 
     public DeviceResponse handle(CommandReport report, RequestIdentity identity) {
@@ -60,7 +40,7 @@ public final class CommandService {
         Long lastSeen = identity == null ? null : binder.authorize(id, identity);
         if (report.status() != CommandReport.Status.IDLE) {
             if (commands.storeReport(id.id(), report)) {
-                listeners.forEach(l -> l.resultStored(id, report));
+                events.resultStored(id, report);
             } else {
                 // Duplicates and answers to cancelled or unknown commands are harmless: log, keep going.
                 LOG.info("{} from {} for command {} matched no pending command; ignored", report.status().wire(), id.id(),
@@ -74,7 +54,7 @@ public final class CommandService {
         if (next.isEmpty()) {
             return DeviceResponse.ok();
         }
-        deliveryListeners.forEach(l -> l.delivered(id, next.get()));
+        events.delivered(id, next.get());
         LOG.debug("delivering {} to {}", next.get().commandUuid(), id.id());
         return DeviceResponse.plist(next.get().command());
     }

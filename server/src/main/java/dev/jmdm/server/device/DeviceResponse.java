@@ -1,5 +1,8 @@
 package dev.jmdm.server.device;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * What to answer a device: an HTTP status and a body (empty for "nothing to do").
  * Never 401: it makes an Apple device remove its MDM profile. Refusals for who sent a request are
@@ -8,6 +11,7 @@ package dev.jmdm.server.device;
  */
 public record DeviceResponse(int status, byte[] body, String contentType) {
     private static final byte[] EMPTY = new byte[0];
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static DeviceResponse ok() {
         return new DeviceResponse(200, EMPTY, null);
@@ -22,28 +26,18 @@ public record DeviceResponse(int status, byte[] body, String contentType) {
         if (status == 401) {
             throw new IllegalArgumentException("devices are never answered 401 (it unenrolls them); throw DeviceAuthException");
         }
-        return new DeviceResponse(status, ("{\"error\":" + jsonString(reason) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                "application/json");
+        return new DeviceResponse(status, json(new Refusal(reason)), "application/json");
     }
 
-    private static String jsonString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
+    /** The body of a refusal: {"error": reason}. */
+    private record Refusal(String error) {
+    }
+
+    private static byte[] json(Refusal refusal) {
+        try {
+            return JSON.writeValueAsBytes(refusal);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a record of one string always serialises", e);
         }
-        return b.append('"').toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.jmdm.server.enroll;
 
+import dev.jmdm.server.scep.DeviceCertificates;
 import dev.jmdm.server.tls.PemIdentity;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -57,8 +58,6 @@ import org.bouncycastle.pkcs.bc.BcPKCS12PBEOutputEncryptorBuilder;
 final class DeviceIdentityIssuer {
     /** How long an identity issued for an enrollment profile is valid (never past the CA's own end). */
     static final Duration IDENTITY_VALIDITY = Duration.ofDays(365);
-    /** Back-dating, so a device whose clock is a little behind accepts the identity at once. */
-    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     private static final int PKCS12_ITERATIONS = 2048;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -83,38 +82,18 @@ final class DeviceIdentityIssuer {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048, RANDOM);
             KeyPair keys = generator.generateKeyPair();
-            Instant now = clock.instant();
-            Instant notAfter = now.plus(IDENTITY_VALIDITY);
-            Instant caEnd = ca.certificate().getNotAfter().toInstant();
-            if (notAfter.isAfter(caEnd)) {
-                notAfter = caEnd;
-            }
             X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
                     .addRDN(BCStyle.CN, "jmdm device identity " + UUID.randomUUID())
                     .build();
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(),
-                    new BigInteger(127, RANDOM).add(BigInteger.ONE), Date.from(now.minus(CLOCK_SKEW)), Date.from(notAfter),
-                    subject, keys.getPublic());
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
-            var signer = new JcaContentSignerBuilder(signatureAlgorithm(ca.privateKey())).build(ca.privateKey());
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+            X509Certificate cert = DeviceCertificates.issue(ca, keys.getPublic(), subject, clock.instant(), IDENTITY_VALIDITY);
             return new Identity(cert, keys.getPrivate(), ca.fullChain());
-        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot issue a device identity: " + e.getMessage(), e);
         }
     }
 
     static String signatureAlgorithm(PrivateKey key) {
-        return switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
-            default -> throw new IllegalArgumentException("unsupported CA key algorithm " + key.getAlgorithm() + "; use RSA or EC");
-        };
+        return DeviceCertificates.signatureAlgorithm(key);
     }
 
     /**

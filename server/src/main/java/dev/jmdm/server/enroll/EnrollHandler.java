@@ -2,6 +2,7 @@ package dev.jmdm.server.enroll;
 
 import dev.jmdm.server.http.HttpError;
 import dev.jmdm.server.http.Requests;
+import dev.jmdm.server.scep.ScepChallenges;
 import dev.jmdm.server.storage.PushCertStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -17,7 +18,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /mdm/enroll[?token=]}: a signed enrollment profile holding a device identity issued for this download.
+ * {@code GET /mdm/enroll[?token=]}: a signed enrollment profile with a SCEP payload whose one-time challenge was minted
+ * for this download (or, with MDM_ENROLL_IDENTITY=pkcs12, a device identity issued for it).
  * No API auth: this is what users open on their device. Refusals are JSON: 503 while the server cannot make a
  * working profile (no device CA, no push certificate), 403 for a missing or unusable enrollment-link token.
  */
@@ -33,10 +35,15 @@ final class EnrollHandler implements HttpHandler {
     private final Supplier<URI> baseUrl;
     private final Clock clock;
     private final IssuePermits permits;
+    private final ScepChallenges scep;
 
-    /** issuer null: no device CA configured; signer null: profiles go out unsigned. */
+    /**
+     * issuer null: no device CA configured; signer null: profiles go out unsigned; scep null: profiles carry a
+     * PKCS#12 identity, otherwise a SCEP payload with a one-time challenge.
+     */
     EnrollHandler(DeviceIdentityIssuer issuer, ProfileSigner signer, PushCertStore pushCerts, EnrollmentLinks links,
-            boolean requireToken, Supplier<URI> baseUrl, Clock clock, IssuePermits permits) {
+            boolean requireToken, Supplier<URI> baseUrl, Clock clock, IssuePermits permits, ScepChallenges scep) {
+        this.scep = scep;
         this.issuer = issuer;
         this.signer = signer;
         this.pushCerts = pushCerts;
@@ -65,9 +72,10 @@ final class EnrollHandler implements HttpHandler {
     private void send(HttpServerExchange exchange, String topic) {
         // Checked after what could make the server refuse anyway, so a refused download never spends a use.
         String token = Requests.query(exchange, "token");
+        String linkId = null;
         if (token != null && !token.isBlank()) {
             try {
-                links.consume(token.strip());
+                linkId = links.consume(token.strip());
             } catch (EnrollmentLinks.Refused e) {
                 throw new HttpError(403, e.getMessage() + "; ask an administrator for a new enrollment link");
             }
@@ -75,17 +83,36 @@ final class EnrollHandler implements HttpHandler {
             throw new HttpError(403, "an enrollment link is required to enroll here (MDM_ENROLL_REQUIRE_TOKEN=true): "
                     + "open the link an administrator gave you");
         }
-        DeviceIdentityIssuer.Identity identity = issuer.issue();
-        String password = password();
-        byte[] p12 = DeviceIdentityIssuer.pkcs12(identity, password.toCharArray());
-        byte[] profile = EnrollmentProfile.plist(baseUrl.get(), topic, p12, password);
+        byte[] profile;
+        if (scep != null) {
+            profile = EnrollmentProfile.scepPlist(baseUrl.get(), topic, scep.mintForProfile(linkId));
+        } else {
+            DeviceIdentityIssuer.Identity identity = issuer.issue();
+            String password = password();
+            byte[] p12 = DeviceIdentityIssuer.pkcs12(identity, password.toCharArray());
+            profile = EnrollmentProfile.plist(baseUrl.get(), topic, p12, password);
+        }
         byte[] body = signer == null ? profile : signer.sign(profile);
         exchange.setStatusCode(200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CONTENT_TYPE);
         exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"enroll.mobileconfig\"");
-        // The profile carries a private key: no cache may keep it.
+        // The profile carries a private key or a one-time challenge: no cache may keep it.
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+
+    /**
+     * A fresh signed SCEP enrollment profile for a device already enrolled, whose challenge is bound to it and good
+     * for {@code ttl}: what the renewal sweep sends in an InstallProfile.
+     *
+     * @throws HttpError 503 when the server cannot make a working profile (no device CA or SCEP, no push certificate)
+     */
+    byte[] renewalProfile(String deviceId, java.time.Duration ttl) {
+        if (issuer == null || scep == null) {
+            throw new HttpError(503, "renewal profiles need the device CA and MDM_ENROLL_IDENTITY=scep");
+        }
+        byte[] profile = EnrollmentProfile.scepPlist(baseUrl.get(), topic(), scep.mintForDevice(deviceId, ScepChallenges.RENEWAL, ttl));
+        return signer == null ? profile : signer.sign(profile);
     }
 
     /** The topic of the newest unexpired push certificate. */

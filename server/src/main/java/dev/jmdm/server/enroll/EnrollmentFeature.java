@@ -1,6 +1,8 @@
 package dev.jmdm.server.enroll;
 
 import dev.jmdm.server.config.EnrollSettings;
+import dev.jmdm.server.config.ScepSettings;
+import dev.jmdm.server.scep.ScepChallenges;
 import dev.jmdm.server.config.HttpSettings;
 import dev.jmdm.server.config.SettingsException;
 import dev.jmdm.server.feature.Feature;
@@ -33,20 +35,16 @@ public final class EnrollmentFeature implements Feature {
      * @param http the listener: its TLS certificate signs profiles when MDM_SIGNING_CERT is not set, and its address
      *             makes their URL when MDM_PUBLIC_URL is not set
      * @param port the listener's bound port, read when a URL is first needed (the listener starts after this)
+     * @param scep  which identity profiles carry (MDM_ENROLL_IDENTITY)
+     * @param challenges SCEP's one-time challenges; null when there is no SCEP (no device CA)
      * @throws SettingsException when a configured certificate cannot serve its purpose
      */
-    public EnrollmentFeature(EnrollSettings e, HttpSettings http, Services services, IntSupplier port) {
+    public EnrollmentFeature(EnrollSettings e, HttpSettings http, Services services, IntSupplier port, ScepSettings scep,
+            ScepChallenges challenges) {
         Clock clock = services.clock();
         Jdbi jdbi = services.jdbi();
-        DeviceIdentityIssuer issuer = null;
-        if (e.deviceCaCert() != null) {
-            PemIdentity ca = load("MDM_DEVICE_CA_CERT", e.deviceCaCert(), e.deviceCaKey());
-            if (ca.certificate().getBasicConstraints() < 0) {
-                throw new SettingsException("MDM_DEVICE_CA_CERT: " + e.deviceCaCert() + " is not a CA certificate ("
-                        + ca.certificate().getSubjectX500Principal().getName() + ")");
-            }
-            issuer = new DeviceIdentityIssuer(ca, clock);
-        }
+        PemIdentity ca = deviceCa(e);
+        DeviceIdentityIssuer issuer = ca == null ? null : new DeviceIdentityIssuer(ca, clock);
         ProfileSigner signer = null;
         if (e.signingCert() != null) {
             signer = new ProfileSigner(load("MDM_SIGNING_CERT", e.signingCert(), e.signingKey()));
@@ -66,8 +64,31 @@ public final class EnrollmentFeature implements Feature {
         }
         EnrollmentLinks links = new EnrollmentLinks(new EnrollmentLinkStore(jdbi), clock);
         handler = new EnrollHandler(issuer, signer, new PushCertStore(jdbi, clock), links, e.requireToken(), baseUrl, clock,
-                new IssuePermits(IssuePermits.DEFAULT_PERMITS, services.metrics().shedCounter("enroll")));
+                new IssuePermits(IssuePermits.DEFAULT_PERMITS, services.metrics().shedCounter("enroll")),
+                scep.identity() == ScepSettings.Identity.SCEP ? challenges : null);
         api = new EnrollmentLinkApi(links, baseUrl, services.maxBody());
+    }
+
+    /**
+     * The device CA ({@code MDM_DEVICE_CA_CERT}/{@code _KEY}), or null when none is set.
+     *
+     * @throws SettingsException when the files cannot be read or the certificate is no CA
+     */
+    public static PemIdentity deviceCa(EnrollSettings e) {
+        if (e.deviceCaCert() == null) {
+            return null;
+        }
+        PemIdentity ca = load("MDM_DEVICE_CA_CERT", e.deviceCaCert(), e.deviceCaKey());
+        if (ca.certificate().getBasicConstraints() < 0) {
+            throw new SettingsException("MDM_DEVICE_CA_CERT: " + e.deviceCaCert() + " is not a CA certificate ("
+                    + ca.certificate().getSubjectX500Principal().getName() + ")");
+        }
+        return ca;
+    }
+
+    /** Fresh SCEP enrollment profiles bound to a device, for renewal (see {@link EnrollHandler#renewalProfile}). */
+    public java.util.function.BiFunction<String, java.time.Duration, byte[]> renewalProfiles() {
+        return handler::renewalProfile;
     }
 
     private static PemIdentity load(String name, java.nio.file.Path cert, java.nio.file.Path key) {

@@ -66,15 +66,15 @@ final class EnrollmentLinks {
     }
 
     /**
-     * Counts one download against the token's link.
+     * Counts one download against the token's link and returns the link's id.
      *
      * @throws Refused saying why when the token is unknown, revoked, expired or used up
      */
-    void consume(String token) {
+    String consume(String token) {
         String hash = sha256(token);
         long now = clock.millis();
         if (store.consume(hash, now)) {
-            return;
+            return store.findByToken(hash).map(EnrollmentLinkStore.Link::id).orElseThrow();
         }
         EnrollmentLinkStore.Link link = store.findByToken(hash)
                 .orElseThrow(() -> new Refused("the enrollment link is not valid"));

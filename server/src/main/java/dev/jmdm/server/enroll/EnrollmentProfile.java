@@ -4,15 +4,16 @@ import com.dd.plist.NSArray;
 import com.dd.plist.NSData;
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSString;
+import dev.jmdm.server.scep.ScepPayload;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * The enrollment profile's plist: a {@code com.apple.security.pkcs12} identity payload and the
- * {@code com.apple.mdm} payload pointing at it. Keys as in Apple's schema
- * (device-management {@code mdm/profiles/com.apple.mdm.yaml}, {@code com.apple.security.pkcs12.yaml}) and
- * nanomdm's example profile; nanomdm's carries a SCEP payload where ours carries the identity itself.
+ * The enrollment profile's plist: an identity payload ({@code com.apple.security.scep} by default, or
+ * {@code com.apple.security.pkcs12}) and the {@code com.apple.mdm} payload pointing at it. Keys as in Apple's schema
+ * (device-management {@code mdm/profiles/com.apple.mdm.yaml}, {@code com.apple.security.pkcs12.yaml},
+ * {@code com.apple.security.scep.yaml}) and nanomdm's example profile.
  */
 final class EnrollmentProfile {
     static final String IDENTIFIER = "dev.jmdm.enroll";
@@ -31,7 +32,16 @@ final class EnrollmentProfile {
      */
     static byte[] plist(URI baseUrl, String topic, byte[] pkcs12, String password) {
         String identityUuid = uuid();
+        return plist(baseUrl, topic, pkcs12Payload(pkcs12, password, identityUuid), identityUuid);
+    }
 
+    /** A profile whose identity comes from {@code /scep} with the given one-time challenge. */
+    static byte[] scepPlist(URI baseUrl, String topic, String challenge) {
+        String identityUuid = uuid();
+        return plist(baseUrl, topic, ScepPayload.dictionary(baseUrl, challenge, IDENTIFIER + ".scep", identityUuid), identityUuid);
+    }
+
+    private static NSDictionary pkcs12Payload(byte[] pkcs12, String password, String identityUuid) {
         NSDictionary identity = new NSDictionary();
         identity.put("PayloadType", "com.apple.security.pkcs12");
         identity.put("PayloadIdentifier", IDENTIFIER + ".identity");
@@ -41,7 +51,10 @@ final class EnrollmentProfile {
         identity.put("PayloadCertificateFileName", "mdm-identity.p12");
         identity.put("PayloadContent", new NSData(pkcs12));
         identity.put("Password", password);
+        return identity;
+    }
 
+    private static byte[] plist(URI baseUrl, String topic, NSDictionary identity, String identityUuid) {
         NSDictionary mdm = new NSDictionary();
         mdm.put("PayloadType", "com.apple.mdm");
         mdm.put("PayloadIdentifier", IDENTIFIER + ".mdm");

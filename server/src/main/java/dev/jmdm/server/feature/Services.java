@@ -1,8 +1,8 @@
 package dev.jmdm.server.feature;
 
-import dev.jmdm.server.device.CheckinService;
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.metrics.Metrics;
+import dev.jmdm.server.push.BackgroundPushes;
 import dev.jmdm.server.push.PushService;
 import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.storage.CertBindingStore;
@@ -15,8 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * What every feature may use, made once by the server: the store, the device services whose events features listen
- * to, pushes, the shared timer thread and metrics. Build with {@link #builder()}; every service is required.
+ * What every feature may use, made once by the server: the store, the device events features add their steps to
+ * ({@link DeviceEvents}), pushes, the shared timer thread and metrics. Build with {@link #builder()}; every service is required.
  *
  * @param timers  the server's timer thread: periodic sweeps run here; it stops with the server
  * @param maxBody largest request body an API accepts (MDM_MAX_BODY)
@@ -32,9 +32,9 @@ public record Services(
         HostStore hosts,
         CertBindingStore bindings,
         StoredSecrets secrets,
-        CheckinService checkins,
-        CommandService commandService,
-        PushService push) {
+        DeviceEvents events,
+        PushService push,
+        BackgroundPushes backgroundPushes) {
 
     public static Builder builder() {
         return new Builder();
@@ -51,9 +51,9 @@ public record Services(
         private HostStore hosts;
         private CertBindingStore bindings;
         private StoredSecrets secrets;
-        private CheckinService checkins;
-        private CommandService commandService;
+        private DeviceEvents events;
         private PushService push;
+        private BackgroundPushes backgroundPushes;
 
         private Builder() {
         }
@@ -96,14 +96,15 @@ public record Services(
             return this;
         }
 
-        public Builder devices(CheckinService checkins, CommandService commandService) {
-            this.checkins = checkins;
-            this.commandService = commandService;
+        public Builder events(DeviceEvents events) {
+            this.events = events;
             return this;
         }
 
-        public Builder push(PushService push) {
+        /** @param background the one executor for pushes nobody waits for */
+        public Builder push(PushService push, BackgroundPushes background) {
             this.push = push;
+            this.backgroundPushes = background;
             return this;
         }
 
@@ -115,8 +116,8 @@ public record Services(
                     Objects.requireNonNull(timers, "timers"), Objects.requireNonNull(metrics, "metrics"), maxBody,
                     Objects.requireNonNull(enrollments, "enrollments"), Objects.requireNonNull(commands, "commands"),
                     Objects.requireNonNull(hosts, "hosts"), Objects.requireNonNull(bindings, "bindings"),
-                    Objects.requireNonNull(secrets, "secrets"), Objects.requireNonNull(checkins, "checkins"),
-                    Objects.requireNonNull(commandService, "commandService"), Objects.requireNonNull(push, "push"));
+                    Objects.requireNonNull(secrets, "secrets"), Objects.requireNonNull(events, "events"),
+                    Objects.requireNonNull(push, "push"), Objects.requireNonNull(backgroundPushes, "backgroundPushes"));
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.jmdm.server.http.HttpError;
 import dev.jmdm.server.secrets.SealedColumn;
 import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.storage.HostRecord;
-import dev.jmdm.server.storage.HostRows;
 import dev.jmdm.server.storage.HostStore;
 import dev.jmdm.server.storage.QueueEntry;
 import java.time.Clock;
@@ -268,30 +267,8 @@ final class HostDirectory {
         });
     }
 
-    /**
-     * Forgets a host. Its pending commands are closed as Cleared (their rows and answers stay in the
-     * command views), and its devices, channels and certificate bindings are deleted, so the server
-     * knows the device no more than one that never enrolled: a later TokenUpdate or command poll is
-     * refused, and an Authenticate makes it a new, visible host. Its groups, inventory, PINs, profile
-     * state and the profile targets naming it go too. The device itself is told nothing.
-     */
+    /** Forgets a host: see {@link HostStore#forget}. */
     void forget(long hostId) {
-        long now = clock.millis();
-        jdbi.useTransaction(h -> {
-            // Host row first, as the profile reconciler locks it before the host's queue and profile rows.
-            h.createQuery("SELECT id FROM hosts WHERE id = :h FOR UPDATE").bind("h", hostId).mapTo(Long.class).findOne();
-            h.createUpdate("""
-                    UPDATE enrollment_queue SET pending = FALSE, status = :cleared, updated_at = :now
-                    WHERE pending = TRUE AND enrollment_id IN (SELECT e.id FROM enrollments e
-                        WHERE e.device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h))""")
-                    .bind("cleared", QueueEntry.CLEARED).bind("now", now).bind("h", hostId).execute();
-            for (String table : List.of("enrollments", "cert_bindings", "cert_rebind_grants")) {
-                h.createUpdate("DELETE FROM " + table + " WHERE device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)")
-                        .bind("h", hostId).execute();
-            }
-            h.createUpdate("DELETE FROM devices WHERE host_id = :h").bind("h", hostId).execute();
-            HostRows.delete(h, hostId);
-            h.createUpdate("DELETE FROM hosts WHERE id = :h").bind("h", hostId).execute();
-        });
+        hosts.forget(hostId);
     }
 }

@@ -1,6 +1,7 @@
 package dev.jmdm.server.hosts;
 
 import dev.jmdm.server.config.HostsSettings;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiRouter;
@@ -38,7 +39,7 @@ public final class HostsFeature implements Feature {
         Clock clock = services.clock();
         HostDirectory directory = new HostDirectory(services.jdbi(), services.hosts(), clock, services.secrets());
         inventory = new InventoryStore(services.jdbi(), services.hosts(), clock);
-        Wakeups wakeups = new Wakeups(services.push()::push, services.metrics().shedCounter("hosts-push"));
+        Wakeups wakeups = new Wakeups(services.push()::push, services.backgroundPushes());
         collector = new InventoryCollector(inventory, services.commands(), wakeups, clock, settings.inventoryInterval());
         PinStore pins = new PinStore(services.jdbi(), clock, services.secrets());
         AuditLog audit = new AuditLog(services.jdbi(), clock);
@@ -68,13 +69,14 @@ public final class HostsFeature implements Feature {
      */
     @Override
     public void start() {
+        DeviceEvents events = services.events();
         if (settings.inventory()) {
-            services.checkins().addListener(collector);
+            events.onTokenUpdate("inventory on enrollment", DeviceEvents.Lane.INLINE, collector);
         }
-        services.commandService().addListener(collector);
+        events.onAnswer("inventory", DeviceEvents.Lane.INLINE, collector);
         if (wipes != null) {
-            services.commandService().addDeliveryListener(wipes);
-            services.commandService().addListener(wipes);
+            events.onDelivery("wipe re-bind grant", DeviceEvents.Lane.INLINE, wipes);
+            events.onAnswer("wipe re-bind grant", DeviceEvents.Lane.INLINE, wipes);
         }
         if (settings.inventory() && !settings.inventoryInterval().isZero()) {
             services.timers().scheduleWithFixedDelay(() -> {

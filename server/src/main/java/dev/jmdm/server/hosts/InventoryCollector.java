@@ -4,8 +4,7 @@ import com.dd.plist.NSArray;
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
-import dev.jmdm.server.device.CheckinService;
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.plist.PlistCodec;
 import dev.jmdm.server.protocol.Command;
 import dev.jmdm.server.protocol.CommandReport;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * not all refresh together); turns answers into facts. An Error or NotNow keeps the old facts
  * and records the failure.
  */
-final class InventoryCollector implements CheckinService.EnrollmentListener, CommandService.ResultListener {
+final class InventoryCollector implements DeviceEvents.TokenUpdated, DeviceEvents.Answered {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryCollector.class);
     /** Hosts claimed per batch; a sweep runs batches until fewer are due (at most MAX_BATCHES). */
     static final int BATCH = 200;

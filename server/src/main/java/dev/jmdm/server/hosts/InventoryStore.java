@@ -97,11 +97,13 @@ final class InventoryStore {
      */
     void store(long reportingHostId, InventoryParser.Parsed parsed, String commandUuid, AppListQuery appQuery) {
         long now = clock.millis();
-        long stored = jdbi.inTransaction(h -> {
-            long hostId = InventoryParser.DEVICE.equals(parsed.source())
-                    ? hosts.reportSerial(h, reportingHostId, fitting(parsed.facts().get("serial_number"), Limits.SERIAL_NUMBER,
-                            "SerialNumber", reportingHostId))
-                    : reportingHostId;
+        // The serial (and a merge it brings) commits first, on its own: facts that fail to store after it
+        // leave a host that is whole, and the next answer stores them on the host that stands.
+        long hostId = InventoryParser.DEVICE.equals(parsed.source())
+                ? hosts.reportSerial(reportingHostId, fitting(parsed.facts().get("serial_number"), Limits.SERIAL_NUMBER,
+                        "SerialNumber", reportingHostId))
+                : reportingHostId;
+        jdbi.useTransaction(h -> {
             Optional<String> old = h.createQuery("SELECT facts FROM host_inventory WHERE host_id = :h AND source = :s")
                     .bind("h", hostId).bind("s", parsed.source()).mapTo(String.class).findOne();
             boolean apps = InventoryParser.APPS.equals(parsed.source());
@@ -109,7 +111,7 @@ final class InventoryStore {
                 h.createUpdate("UPDATE host_inventory SET facts = :f WHERE host_id = :h AND source = :s")
                         .bind("f", ApiJson.write(appQuery.applyTo(ApiJson.readMap(old.get()), parsed.facts())))
                         .bind("h", hostId).bind("s", parsed.source()).execute();
-                return hostId;
+                return;
             }
             Map<String, Object> facts = old.isPresent() && !apps
                     ? InventoryParser.merge(ApiJson.readMap(old.get()), parsed.facts()) : parsed.facts();
@@ -129,9 +131,8 @@ final class InventoryStore {
             if (InventoryParser.DEVICE.equals(parsed.source())) {
                 refreshHostSummary(h, hostId, parsed.facts());
             }
-            return hostId;
         });
-        listeners.forEach(l -> l.inventoryChanged(stored));
+        listeners.forEach(l -> l.inventoryChanged(hostId));
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.jmdm.server.hosts;
 
-import dev.jmdm.server.concurrent.BoundedExecutor;
+import dev.jmdm.server.push.BackgroundPushes;
 import dev.jmdm.server.push.PushResult;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,10 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pushes after this package queues commands. A push failure never hides a queued command: API
- * answers carry it per id, and background pushes (after enrollment, on sweeps) only log it.
- * Background pushes run on a small pool whose threads end when idle, so check-ins never wait for APNs; its queue is
- * bounded and a push that does not fit is shed (counted as {@code mdm_work_shed{queue="hosts-push"}}): the commands it
- * would have announced stay queued, and the re-push sweep (MDM_REPUSH_AFTER) or the device's next check-in delivers them.
+ * answers carry it per id, and background pushes (after enrollment, on sweeps) only log it. Background
+ * pushes go to the server's one {@link BackgroundPushes} executor, so check-ins never wait for APNs.
  */
 final class Wakeups {
     private static final Logger LOG = LoggerFactory.getLogger(Wakeups.class);
@@ -26,19 +24,12 @@ final class Wakeups {
         Map<String, PushResult> push(Collection<String> enrollmentIds);
     }
 
-    /** Threads pushing in the background: APNs answers asynchronously, two keep its connection busy. */
-    static final int BACKGROUND_THREADS = 2;
-    /** Background pushes waiting at most; each is one host's or one sweep batch's ids. */
-    static final int BACKGROUND_QUEUE = 1024;
-
     private final Pusher push;
-    private final BoundedExecutor background;
+    private final BackgroundPushes background;
 
-    /** @param onShed counts a background push shed because the queue was full */
-    Wakeups(Pusher push, Runnable onShed) {
+    Wakeups(Pusher push, BackgroundPushes background) {
         this.push = push;
-        this.background = new BoundedExecutor("hosts-push", BACKGROUND_THREADS, BACKGROUND_QUEUE,
-                "the re-push sweep or the device's next check-in delivers its commands", onShed);
+        this.background = background;
     }
 
     /** Pushes now; returns one status per id (nanomdm's push_result or push_error). */
@@ -60,17 +51,6 @@ final class Wakeups {
     }
 
     void pushLater(Collection<String> ids) {
-        List<String> copy = List.copyOf(ids);
-        background.execute(() -> {
-            try {
-                push.push(copy).forEach((id, r) -> {
-                    if (!r.ok()) {
-                        LOG.debug("push to {} failed: {}", id, r.error());
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.warn("background push failed: {}", e.getMessage());
-            }
-        });
+        background.pushLater(ids);
     }
 }

@@ -1,6 +1,6 @@
 package dev.jmdm.server.hosts;
 
-import dev.jmdm.server.device.CommandService;
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.protocol.CommandReport;
 import dev.jmdm.server.protocol.EnrollmentId;
 import dev.jmdm.server.storage.CertBindingStore;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * certificate keeps working until the device Authenticates with a new one. A wipe the device refused
  * (Error, CommandFormatError) closes the grant again. Opening and closing are audited.
  */
-final class WipeRebind implements CommandService.DeliveryListener, CommandService.ResultListener {
+final class WipeRebind implements DeviceEvents.Delivered, DeviceEvents.Answered {
     private static final Logger LOG = LoggerFactory.getLogger(WipeRebind.class);
     static final String REASON = "wipe";
     static final String ERASE_DEVICE = "EraseDevice";

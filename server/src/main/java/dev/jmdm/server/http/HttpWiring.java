@@ -37,6 +37,7 @@ public final class HttpWiring {
     final List<ApiRoutes> features;
     final Supplier<List<String>> warnings;
     final HttpHandler enroll;
+    final HttpHandler scep;
 
     private HttpWiring(Builder b) {
         http = b.http;
@@ -55,6 +56,7 @@ public final class HttpWiring {
         features = List.copyOf(b.features);
         warnings = b.warnings;
         enroll = b.enroll;
+        scep = b.scep;
     }
 
     /** The defaults of an embedded test server: :9000, 8 MiB bodies, plain HTTP, the admin API off. */
@@ -79,6 +81,7 @@ public final class HttpWiring {
         private List<ApiRoutes> features = List.of();
         private Supplier<List<String>> warnings = List::of;
         private HttpHandler enroll;
+        private HttpHandler scep;
 
         private Builder() {
         }
@@ -148,6 +151,12 @@ public final class HttpWiring {
         /** What /readyz lists as warnings while the server stays ready; default none. */
         public Builder warnings(Supplier<List<String>> warnings) {
             this.warnings = warnings;
+            return this;
+        }
+
+        /** {@code GET}/{@code POST /scep}; default none (the route does not exist). */
+        public Builder scep(HttpHandler scep) {
+            this.scep = scep;
             return this;
         }
 

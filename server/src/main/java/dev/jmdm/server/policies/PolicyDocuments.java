@@ -7,6 +7,7 @@ import dev.jmdm.policies.PolicyDocument;
 import dev.jmdm.policies.PolicyParser;
 import dev.jmdm.policies.Problem;
 import dev.jmdm.server.hosts.HostCommands;
+import dev.jmdm.server.profiles.ProfileCatalog;
 import dev.jmdm.server.storage.HostRecord;
 import dev.jmdm.server.storage.HostStore;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * A request body into a valid policy with resolved targets, or every problem with its path: what the
@@ -26,11 +26,11 @@ final class PolicyDocuments {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Jdbi jdbi;
+    private final ProfileCatalog catalog;
     private final HostStore hosts;
 
-    PolicyDocuments(Jdbi jdbi, HostStore hosts) {
-        this.jdbi = jdbi;
+    PolicyDocuments(ProfileCatalog catalog, HostStore hosts) {
+        this.catalog = catalog;
         this.hosts = hosts;
     }
 
@@ -81,7 +81,7 @@ final class PolicyDocuments {
         Targets targets = new Targets(t.all(), groups(t.groups(), "targets.groups", problems), hostIds(t.hosts(), "targets.hosts", problems),
                 groups(t.excludeGroups(), "targets.exclude_groups", problems), hostIds(t.excludeHosts(), "targets.exclude_hosts", problems));
         PolicyDocument.Remediation r = doc.remediation();
-        if (r != null && r.installProfile() != null && !profileExists(r.installProfile())) {
+        if (r != null && r.installProfile() != null && !catalog.profileExists(r.installProfile())) {
             problems.add(new Problem("remediation.install_profile", "no profile " + r.installProfile() + " is stored (upload it first)"));
         }
         if (r != null && r.command() != null) {
@@ -97,9 +97,7 @@ final class PolicyDocuments {
         Set<String> out = new LinkedHashSet<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM host_groups WHERE name = :n")
-                    .bind("n", name).mapTo(Integer.class).one()) > 0;
-            if (exists) {
+            if (catalog.groupExists(name)) {
                 out.add(name);
             } else {
                 problems.add(new Problem(path + "[" + i + "]", "unknown group " + name));
@@ -119,10 +117,5 @@ final class PolicyDocuments {
             }
         }
         return out;
-    }
-
-    private boolean profileExists(String identifier) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM profiles WHERE identifier = :i")
-                .bind("i", identifier).mapTo(Integer.class).one()) > 0;
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,16 +24,14 @@ final class PolicyEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEvaluator.class);
     static final int BATCH = 1000;
 
-    private final PolicyStore policies;
+    private final EvaluationStore store;
     private final ResultStore results;
-    private final HostFactsReader reader;
     private final Remediator remediator;
     private final Clock clock;
 
     PolicyEvaluator(PolicyStore policies, ResultStore results, HostFactsReader reader, Remediator remediator, Clock clock) {
-        this.policies = policies;
+        this.store = new EvaluationStore(policies, results, reader);
         this.results = results;
-        this.reader = reader;
         this.remediator = remediator;
         this.clock = clock;
     }
@@ -44,11 +41,8 @@ final class PolicyEvaluator {
 
     /** Re-evaluates every policy for one host (its inventory or profile status changed). */
     void evaluateHost(long hostId) {
-        List<Pending> pending = results.jdbi().inTransaction(h -> {
-            List<StoredPolicy> all = policies.all(h);
-            return all.isEmpty() ? List.of() : evaluate(h, all, List.of(hostId), true);
-        });
-        remediate(pending);
+        store.evaluate(List.of(hostId), null, (all, hosts, stored, writes) -> evaluate(all, hosts, stored, writes, true))
+                .ifPresent(this::remediate);
     }
 
     /** Evaluates one (new or edited) policy for every host, reasons included; returns how many hosts it covered. */
@@ -66,24 +60,21 @@ final class PolicyEvaluator {
         long after = 0;
         while (true) {
             long cursor = after;
-            List<Long> ids = results.jdbi().withHandle(h -> h.createQuery("SELECT id FROM hosts WHERE id > :c ORDER BY id LIMIT :n")
-                    .bind("c", cursor).bind("n", BATCH).mapTo(Long.class).list());
+            List<Long> ids = store.hostIdsAfter(cursor, BATCH);
             if (ids.isEmpty()) {
                 return hosts;
             }
-            List<Pending> pending = results.jdbi().inTransaction(h -> evaluate(h, list, ids, reasons));
-            remediate(pending);
+            store.evaluate(ids, list, (given, hostsRead, stored, writes) -> evaluate(given, hostsRead, stored, writes, reasons))
+                    .ifPresent(this::remediate);
             hosts += ids.size();
             after = ids.get(ids.size() - 1);
         }
     }
 
-    private List<Pending> evaluate(Handle h, List<StoredPolicy> list, List<Long> hostIds, boolean reasons) {
+    private List<Pending> evaluate(List<StoredPolicy> list, List<HostSnapshot> snapshots, Map<Long, Map<String, ResultRow>> existing,
+            ResultStore.Batch writes, boolean reasons) {
         long now = clock.millis();
-        List<HostSnapshot> snapshots = reader.read(h, hostIds);
-        Map<Long, Map<String, ResultRow>> existing = results.results(h, hostIds);
         List<Pending> pending = new ArrayList<>();
-        ResultStore.Batch writes = results.batch();
         for (HostSnapshot s : snapshots) {
             Map<String, ResultRow> old = existing.getOrDefault(s.hostId(), Map.of());
             for (StoredPolicy p : list) {
@@ -119,7 +110,6 @@ final class PolicyEvaluator {
                 }
             }
         }
-        writes.flush(h);
         return pending;
     }
 

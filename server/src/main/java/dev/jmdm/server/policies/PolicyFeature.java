@@ -1,10 +1,12 @@
 package dev.jmdm.server.policies;
 
+import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.hosts.HostCommands;
 import dev.jmdm.server.hosts.HostsFeature;
 import dev.jmdm.server.http.ApiRouter;
+import dev.jmdm.server.profiles.ProfileCatalog;
 import dev.jmdm.server.profiles.ProfileFeature;
 import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
@@ -55,7 +57,8 @@ public final class PolicyFeature implements Feature {
         PolicyStore store = new PolicyStore(jdbi, clock);
         ResultStore results = new ResultStore(jdbi, clock);
         reports = new Reports(jdbi, clock);
-        Remediator remediator = remediator(jdbi, hostsFeature.hostCommands(), profiles);
+        ProfileCatalog catalog = new ProfileCatalog(jdbi);
+        Remediator remediator = remediator(catalog, hostsFeature.hostCommands(), profiles);
         PolicyEvaluator evaluator = new PolicyEvaluator(store, results, new HostFactsReader(clock), remediator, clock);
         Scheduler scheduler = policy -> run(executor, "evaluation of policy " + policy.name(), () -> {
             store.evaluation(policy.name(), policy.version(), StoredPolicy.RUNNING, 0);
@@ -73,7 +76,7 @@ public final class PolicyFeature implements Feature {
                 hostId -> guarded("evaluation of host " + hostId, () -> evaluator.evaluateHost(hostId)));
         answerEvaluations = new CoalescingRunner<>(executor,
                 device -> guarded("evaluation after an answer of " + device, () -> hosts.hostOfEnrollment(device).ifPresent(evaluator::evaluateHost)));
-        api = new PolicyApi(store, new PolicyDocuments(jdbi, hosts), reports, results, hosts, scheduler, services.maxBody());
+        api = new PolicyApi(store, new PolicyDocuments(catalog, hosts), reports, results, hosts, scheduler, services.maxBody());
         compliance = new ComplianceApi(reports, store);
     }
 
@@ -81,19 +84,19 @@ public final class PolicyFeature implements Feature {
     @Override
     public void start() {
         hostsFeature.addInventoryListener(hostEvaluations::request);
-        // Profile status moves on InstallProfile and ProfileList answers; the profile feature's listener, added
-        // before this one, has already stored it.
-        services.commandService().addListener((id, report) -> answerEvaluations.request(id.deviceId()));
+        // Profile status moves on InstallProfile and ProfileList answers; the profile feature's inline step has
+        // stored it before any background step runs.
+        services.events().onAnswer("policy evaluation", DeviceEvents.Lane.BACKGROUND, (id, report) -> answerEvaluations.request(id.deviceId()));
         services.timers().scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
                 HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
     }
 
-    private static Remediator remediator(Jdbi jdbi, HostCommands commands, ProfileFeature profiles) {
+    private static Remediator remediator(ProfileCatalog catalog, HostCommands commands, ProfileFeature profiles) {
         return (policy, r, hostId) -> {
             String actor = "policy:" + policy;
             Map<String, Object> detail = Map.of("policy", policy, "action", r.kind());
             if (r.installProfile() != null) {
-                joinProfile(jdbi, r.installProfile(), hostId);
+                catalog.addTargetHost(r.installProfile(), hostId);
                 profiles.reconcileSoon(r.installProfile());
                 commands.audit(actor, "policies.remediation", hostId, Map.of("policy", policy, "action", r.kind(), "profile", r.installProfile()));
                 return "profile " + r.installProfile();
@@ -103,19 +106,6 @@ public final class PolicyFeature implements Feature {
             }
             return "refetch " + commands.refetch(hostId, actor, detail);
         };
-    }
-
-    /** Adds the host to the profile's targets, so reconciliation installs it and keeps it installed. */
-    private static void joinProfile(Jdbi jdbi, String identifier, long hostId) {
-        jdbi.useHandle(h -> {
-            boolean present = h.createQuery("""
-                            SELECT COUNT(*) FROM profile_target_hosts WHERE identifier = :i AND excluded = FALSE AND host_id = :h""")
-                    .bind("i", identifier).bind("h", hostId).mapTo(Integer.class).one() > 0;
-            if (!present) {
-                h.createUpdate("INSERT INTO profile_target_hosts (identifier, excluded, host_id) VALUES (:i, FALSE, :h)")
-                        .bind("i", identifier).bind("h", hostId).execute();
-            }
-        });
     }
 
     /** Runs the task on the policy thread; a failure is logged, never thrown at a device request. */

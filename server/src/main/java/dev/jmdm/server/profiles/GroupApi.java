@@ -57,7 +57,7 @@ final class GroupApi {
     }
 
     private void list(HttpServerExchange ex) {
-        Json.send(ex, 200, new ProfileAnswers.Groups(groups.list().stream().map(g -> json(g, null)).toList()));
+        Json.send(ex, 200, new ProfileApiAnswers.Groups(groups.list().stream().map(g -> json(g, null)).toList()));
     }
 
     private void get(HttpServerExchange ex) {
@@ -76,8 +76,8 @@ final class GroupApi {
         ex.endExchange();
     }
 
-    private static ProfileAnswers.Group json(GroupStore.Group g, List<Long> members) {
-        return new ProfileAnswers.Group(g.name(), g.members(), members, ProfileAnswers.time(g.createdAt()),
-                ProfileAnswers.time(g.updatedAt()));
+    private static ProfileApiAnswers.Group json(GroupStore.Group g, List<Long> members) {
+        return new ProfileApiAnswers.Group(g.name(), g.members(), members, ProfileApiAnswers.time(g.createdAt()),
+                ProfileApiAnswers.time(g.updatedAt()));
     }
 }

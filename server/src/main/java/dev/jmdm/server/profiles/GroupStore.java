@@ -49,6 +49,11 @@ final class GroupStore {
                 .bind("n", name).map((rs, ctx) -> new Group(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4))).findOne());
     }
 
+    boolean exists(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM host_groups WHERE name = :n")
+                .bind("n", name).mapTo(Integer.class).findOne().isPresent());
+    }
+
     List<Long> members(String name) {
         return jdbi.withHandle(h -> h.createQuery("SELECT host_id FROM host_group_members WHERE group_name = :n ORDER BY host_id")
                 .bind("n", name).mapTo(Long.class).list());

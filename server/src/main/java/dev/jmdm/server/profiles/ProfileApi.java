@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The profile API: upload (create or edit), read, delete, targets, per-profile and per-host status,
@@ -32,20 +31,23 @@ final class ProfileApi {
 
     private final ProfileStore store;
     private final HostStore hosts;
-    private final ProfileReconciler reconciler;
+    private final ProfileSweep sweep;
+    private final ProfileListSchedule lists;
+    private final GroupStore groupStore;
     private final StatusQueries status;
-    private final Jdbi jdbi;
     private final ProfileParser parser = new ProfileParser();
     private final long maxBody;
     /** Told which profile changed, so its hosts are reconciled soon. */
     private final Consumer<String> changed;
 
-    ProfileApi(ProfileStore store, HostStore hosts, ProfileReconciler reconciler, Jdbi jdbi, long maxBody, Consumer<String> changed) {
+    ProfileApi(ProfileStore store, GroupStore groups, HostStore hosts, ProfileSweep sweep, ProfileListSchedule lists,
+            StatusQueries status, long maxBody, Consumer<String> changed) {
         this.store = store;
         this.hosts = hosts;
-        this.reconciler = reconciler;
-        this.status = new StatusQueries(jdbi);
-        this.jdbi = jdbi;
+        this.sweep = sweep;
+        this.lists = lists;
+        this.groupStore = groups;
+        this.status = status;
         this.maxBody = maxBody;
         this.changed = changed;
     }
@@ -80,12 +82,12 @@ final class ProfileApi {
         }
         String warning = v.uuidRewritten()
                 ? "the upload reused an earlier PayloadUUID with changed content; the server gave it the PayloadUUID " + v.uuid() : null;
-        Json.send(ex, v.outcome() == VersionedProfile.Outcome.CREATED ? 201 : 200, new ProfileAnswers.Uploaded(v.identifier(), v.uuid(),
+        Json.send(ex, v.outcome() == VersionedProfile.Outcome.CREATED ? 201 : 200, new ProfileApiAnswers.Uploaded(v.identifier(), v.uuid(),
                 v.version(), v.outcome().name().toLowerCase(Locale.ROOT), v.uuidRewritten() ? true : null, warning));
     }
 
     private void list(HttpServerExchange ex) {
-        Json.send(ex, 200, new ProfileAnswers.Profiles(store.list().stream().map(ProfileAnswers.Profile::of).toList()));
+        Json.send(ex, 200, new ProfileApiAnswers.Profiles(store.list().stream().map(ProfileApiAnswers.Profile::of).toList()));
     }
 
     private ProfileStore.Profile profile(HttpServerExchange ex) {
@@ -95,10 +97,10 @@ final class ProfileApi {
 
     private void get(HttpServerExchange ex) throws Exception {
         ProfileStore.Profile p = profile(ex);
-        List<ProfileAnswers.ProfileVersion> versions = store.versions(p.identifier()).stream().map(ProfileAnswers.ProfileVersion::of).toList();
+        List<ProfileApiAnswers.ProfileVersion> versions = store.versions(p.identifier()).stream().map(ProfileApiAnswers.ProfileVersion::of).toList();
         byte[] raw = store.raw(p.identifier()).orElseThrow(() -> new HttpError(404, "no profile " + p.identifier()));
-        List<ProfileAnswers.Payload> payloads = parser.parse(raw).payloads().stream().map(ProfileAnswers.Payload::of).toList();
-        Json.send(ex, 200, new ProfileAnswers.ProfileDetail(ProfileAnswers.Profile.of(p), versions, payloads,
+        List<ProfileApiAnswers.Payload> payloads = parser.parse(raw).payloads().stream().map(ProfileApiAnswers.Payload::of).toList();
+        Json.send(ex, 200, new ProfileApiAnswers.ProfileDetail(ProfileApiAnswers.Profile.of(p), versions, payloads,
                 targetsJson(store.targets(p.identifier()))));
     }
 
@@ -167,9 +169,7 @@ final class ProfileApi {
     private List<String> groups(JsonNode body, String field) {
         List<String> names = strings(body, field);
         for (String n : names) {
-            boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM host_groups WHERE name = :n")
-                    .bind("n", n).mapTo(Integer.class).findOne().isPresent());
-            if (!exists) {
+            if (!groupStore.exists(n)) {
                 throw new HttpError(400, field + ": no group '" + n + "' (create it with PUT /v1/groups/" + n + ")");
             }
         }
@@ -196,9 +196,9 @@ final class ProfileApi {
         int limit = Requests.intQuery(ex, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         long cursor = longQuery(ex, "cursor");
         List<StatusQueries.HostRow> rows = status.hosts(id, only, cursor, limit);
-        List<ProfileAnswers.HostStatus> list = rows.stream().map(r -> new ProfileAnswers.HostStatus(r.hostId(), r.udid(), r.serial(),
+        List<ProfileApiAnswers.HostStatus> list = rows.stream().map(r -> new ProfileApiAnswers.HostStatus(r.hostId(), r.udid(), r.serial(),
                 r.status(), r.operation(), r.detail(), r.uuid(), r.version(), r.commandUuid(), time(r.updatedAt()))).toList();
-        Json.send(ex, 200, new ProfileAnswers.ProfileStatus(id, status.counts(id), list,
+        Json.send(ex, 200, new ProfileApiAnswers.ProfileStatus(id, status.counts(id), list,
                 rows.size() == limit ? String.valueOf(rows.get(rows.size() - 1).hostId()) : null));
     }
 
@@ -209,22 +209,22 @@ final class ProfileApi {
 
     private void hostProfiles(HttpServerExchange ex) {
         HostRecord host = host(ex);
-        List<ProfileAnswers.HostProfile> list = status.profilesOf(host.id()).stream().map(r -> new ProfileAnswers.HostProfile(
+        List<ProfileApiAnswers.HostProfile> list = status.profilesOf(host.id()).stream().map(r -> new ProfileApiAnswers.HostProfile(
                 r.identifier(), r.displayName(), r.status(), r.operation(), r.detail(), r.uuid(), r.version(), r.installedUuid(),
                 r.commandUuid(), time(r.updatedAt()))).toList();
-        Json.send(ex, 200, new ProfileAnswers.HostProfiles(host.id(), host.udid(), host.serialNumber(), list));
+        Json.send(ex, 200, new ProfileApiAnswers.HostProfiles(host.id(), host.udid(), host.serialNumber(), list));
     }
 
     private void refresh(HttpServerExchange ex) {
         HostRecord host = host(ex);
-        String command = reconciler.requestProfileList(host.id())
+        String command = lists.requestProfileList(host.id())
                 .orElseThrow(() -> new HttpError(409, "host " + host.id() + " is not enrolled (checked out or never enrolled)"));
-        Json.send(ex, 202, new ProfileAnswers.Refresh(host.id(), command));
+        Json.send(ex, 202, new ProfileApiAnswers.Refresh(host.id(), command));
     }
 
     private void reconcile(HttpServerExchange ex) {
-        ProfileReconciler.SweepResult r = reconciler.sweep();
-        Json.send(ex, 200, new ProfileAnswers.Sweep(r.hosts(), r.hostsChanged(), r.commandsQueued(), r.millis()));
+        ProfileSweep.SweepResult r = sweep.sweep();
+        Json.send(ex, 200, new ProfileApiAnswers.Sweep(r.hosts(), r.hostsChanged(), r.commandsQueued(), r.millis()));
     }
 
     private static long longQuery(HttpServerExchange ex, String name) {
@@ -239,11 +239,11 @@ final class ProfileApi {
         }
     }
 
-    private static ProfileAnswers.Targets targetsJson(ProfileStore.Targets t) {
-        return ProfileAnswers.Targets.of(t);
+    private static ProfileApiAnswers.Targets targetsJson(ProfileStore.Targets t) {
+        return ProfileApiAnswers.Targets.of(t);
     }
 
     private static String time(long millis) {
-        return ProfileAnswers.time(millis);
+        return ProfileApiAnswers.time(millis);
     }
 }

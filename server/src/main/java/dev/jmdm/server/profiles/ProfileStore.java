@@ -89,7 +89,7 @@ final class ProfileStore {
         } catch (Refused e) {
             throw e.cause;
         } catch (UnableToExecuteStatementException e) {
-            if (isDuplicateKey(e)) {
+            if (dev.jmdm.server.storage.Sql.isDuplicateKey(e)) {
                 // Either the same identifier created twice at once, or a display name taken meanwhile.
                 throw new ConcurrentUploadException(e);
             }
@@ -205,14 +205,5 @@ final class ProfileStore {
             }
             return true;
         });
-    }
-
-    static boolean isDuplicateKey(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException s && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 1062)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

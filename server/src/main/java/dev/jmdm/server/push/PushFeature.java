@@ -44,6 +44,7 @@ public final class PushFeature implements Feature {
     private final PushCertService certs;
     private final PushHealth health;
     private final PushService push;
+    private final BackgroundPushes background;
     private final RepushScheduler repush;
     private final PushCertApi api;
 
@@ -62,6 +63,7 @@ public final class PushFeature implements Feature {
         health = new PushHealth(clock);
         metrics.bindPushHealth(health);
         push = new PushService(enrollments, sender, certs::refresh, settings.timeout(), health);
+        background = new BackgroundPushes(push::push, metrics.shedCounter("background-push"));
         repush = new RepushScheduler(enrollments, push, clock, settings.repushAfter());
         api = new PushCertApi(certs, maxBody);
     }
@@ -69,6 +71,11 @@ public final class PushFeature implements Feature {
     /** Wakes enrollments; shared with every feature that queues commands. */
     public PushService push() {
         return push;
+    }
+
+    /** Pushes nobody waits for (after enrollment, inventory, profile sweeps); shared with every feature. */
+    public BackgroundPushes background() {
+        return background;
     }
 
     /** What /readyz lists: push certificates expiring or not loadable, pushes failing. */
@@ -100,6 +107,7 @@ public final class PushFeature implements Feature {
 
     @Override
     public void close() {
+        background.close();
         repush.close();
         sender.close();
     }

@@ -3,7 +3,7 @@ package dev.jmdm.server.push;
 import dev.jmdm.apns.PushOutcome;
 import dev.jmdm.apns.PushSender;
 import dev.jmdm.apns.PushTarget;
-import dev.jmdm.server.storage.EnrollmentStore;
+import dev.jmdm.server.storage.PushTargets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,7 +33,7 @@ public final class PushService {
     /** Late answers waiting to be recorded; beyond this they are dropped (see {@link #recordLate}). */
     static final int LATE_QUEUE = 256;
 
-    private final EnrollmentStore enrollments;
+    private final PushTargets enrollments;
     private final PushSender sender;
     private final Runnable refreshCertificates;
     private final Duration timeout;
@@ -45,7 +45,7 @@ public final class PushService {
      * @param refreshCertificates loads certificates changed through other servers; run before each push call
      * @param timeout how long a call waits for APNs's answers ({@code MDM_APNS_TIMEOUT})
      */
-    public PushService(EnrollmentStore enrollments, PushSender sender, Runnable refreshCertificates, Duration timeout,
+    public PushService(PushTargets enrollments, PushSender sender, Runnable refreshCertificates, Duration timeout,
             PushHealth health) {
         this.enrollments = enrollments;
         this.sender = sender;
@@ -94,13 +94,13 @@ public final class PushService {
 
     /** The targets to push, by id; the ids that cannot be pushed get their result here. */
     private Map<String, PushTarget> targets(Collection<String> enrollmentIds, Map<String, PushResult> results) {
-        Map<String, EnrollmentStore.PushInfo> found = new LinkedHashMap<>();
-        for (EnrollmentStore.PushInfo e : enrollments.pushInfo(enrollmentIds)) {
+        Map<String, PushTargets.PushInfo> found = new LinkedHashMap<>();
+        for (PushTargets.PushInfo e : enrollments.pushInfo(enrollmentIds)) {
             found.put(e.id(), e);
         }
         Map<String, PushTarget> targets = new LinkedHashMap<>();
         for (String id : enrollmentIds) {
-            EnrollmentStore.PushInfo e = found.get(id);
+            PushTargets.PushInfo e = found.get(id);
             if (e == null) {
                 results.put(id, PushResult.notPushable("unknown enrollment"));
             } else if (!e.enabled()) {
@@ -194,7 +194,7 @@ public final class PushService {
      * The push target, or null when a stored row lacks what a push needs (rows written before
      * TokenUpdate was validated, or by hand): one such row must not cost the other ids their push.
      */
-    private static PushTarget target(EnrollmentStore.PushInfo e) {
+    private static PushTarget target(PushTargets.PushInfo e) {
         try {
             return new PushTarget(e.id(), e.topic(), e.tokenHex(), e.pushMagic());
         } catch (IllegalArgumentException invalid) {

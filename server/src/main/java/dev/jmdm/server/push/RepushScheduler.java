@@ -1,6 +1,6 @@
 package dev.jmdm.server.push;
 
-import dev.jmdm.server.storage.EnrollmentStore;
+import dev.jmdm.server.storage.PushTargets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +19,7 @@ public final class RepushScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RepushScheduler.class);
     static final int BATCH = 500;
 
-    private final EnrollmentStore enrollments;
+    private final PushTargets enrollments;
     private final PushService push;
     private final Clock clock;
     private final Duration silentFor;
@@ -29,7 +29,7 @@ public final class RepushScheduler implements AutoCloseable {
         return t;
     });
 
-    public RepushScheduler(EnrollmentStore enrollments, PushService push, Clock clock, Duration silentFor) {
+    public RepushScheduler(PushTargets enrollments, PushService push, Clock clock, Duration silentFor) {
         this.enrollments = enrollments;
         this.push = push;
         this.clock = clock;

@@ -2,6 +2,7 @@ package dev.jmdm.server.storage;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -35,8 +36,59 @@ public final class CertBindingStore {
     }
 
     /** Runs the decisions of one request against the tables here in one transaction. */
-    public <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
-        return jdbi.inTransaction(work);
+    public <T> T inBindingTransaction(Function<BindingTransaction, T> work) {
+        return jdbi.inTransaction(h -> work.apply(on(h)));
+    }
+
+    /**
+     * The JDBI transaction a {@link BindingTransaction} of this store runs in, for another store whose rows must
+     * commit or roll back with the binding decision (the SCEP store's issued certificates). Stores only: services
+     * see the interface.
+     */
+    public static Handle handleOf(BindingTransaction tx) {
+        if (tx instanceof OnHandle on) {
+            return on.h;
+        }
+        throw new IllegalArgumentException("not a binding transaction of this store: " + tx.getClass().getName());
+    }
+
+    /** A {@link BindingTransaction} that knows its handle, so {@link #handleOf} can give it to another store. */
+    private abstract static class OnHandle implements BindingTransaction {
+        final Handle h;
+
+        OnHandle(Handle h) {
+            this.h = h;
+        }
+    }
+
+    /** The binding tables as seen inside the transaction h. */
+    BindingTransaction on(Handle h) {
+        return new OnHandle(h) {
+            @Override
+            public Optional<Binding> binding(String deviceId) {
+                return CertBindingStore.this.binding(h, deviceId);
+            }
+
+            @Override
+            public Optional<Grant> grant(String deviceId) {
+                return CertBindingStore.this.grant(h, deviceId);
+            }
+
+            @Override
+            public Optional<Long> firstStored(String deviceId) {
+                return CertBindingStore.this.firstStored(h, deviceId);
+            }
+
+            @Override
+            public Optional<String> bind(String deviceId, String certSha256, long notAfter, String replacing) {
+                return CertBindingStore.this.bind(h, deviceId, certSha256, notAfter, replacing);
+            }
+
+            @Override
+            public void dropGrant(String deviceId) {
+                CertBindingStore.this.dropGrant(h, deviceId);
+            }
+        };
     }
 
     /** The certificate a device is bound to. */
@@ -54,7 +106,7 @@ public final class CertBindingStore {
         }
     }
 
-    public Optional<Binding> binding(Handle h, String deviceId) {
+    Optional<Binding> binding(Handle h, String deviceId) {
         return h.createQuery("SELECT cert_sha256, not_after, bound_at FROM cert_bindings WHERE device_id = :d")
                 .bind("d", deviceId).map((rs, ctx) -> new Binding(rs.getString(1), rs.getLong(2), rs.getLong(3))).findOne();
     }
@@ -63,7 +115,7 @@ public final class CertBindingStore {
         return jdbi.withHandle(h -> binding(h, deviceId));
     }
 
-    public Optional<Grant> grant(Handle h, String deviceId) {
+    Optional<Grant> grant(Handle h, String deviceId) {
         return h.createQuery("SELECT reason, granted_by, granted_at, expires_at FROM cert_rebind_grants WHERE device_id = :d")
                 .bind("d", deviceId)
                 .map((rs, ctx) -> new Grant(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getObject(4, Long.class)))
@@ -98,7 +150,7 @@ public final class CertBindingStore {
      * When this server first stored anything of the device (its Authenticate or one of its
      * channels), or empty when it has never heard of it.
      */
-    public Optional<Long> firstStored(Handle h, String deviceId) {
+    Optional<Long> firstStored(Handle h, String deviceId) {
         return h.createQuery("""
                 SELECT MIN(t) FROM (
                   SELECT created_at AS t FROM devices WHERE id = :d
@@ -135,7 +187,7 @@ public final class CertBindingStore {
     }
 
     /** Drops a grant unspent: what a migrated Authenticate does, since the device keeps its old identity. */
-    public void dropGrant(Handle h, String deviceId) {
+    void dropGrant(Handle h, String deviceId) {
         h.createUpdate("DELETE FROM cert_rebind_grants WHERE device_id = :d").bind("d", deviceId).execute();
     }
 
@@ -157,7 +209,7 @@ public final class CertBindingStore {
      * racing Authenticate or claim won), throws {@link HostStore.ConcurrentEnrollmentException}:
      * the caller retries with a fresh view, so a race never replaces a binding it did not see.
      */
-    public Optional<String> bind(Handle h, String deviceId, String certSha256, long notAfter, String replacing) {
+    Optional<String> bind(Handle h, String deviceId, String certSha256, long notAfter, String replacing) {
         Optional<String> other = h.createQuery("SELECT device_id FROM cert_bindings WHERE cert_sha256 = :sha")
                 .bind("sha", certSha256).mapTo(String.class).findOne().filter(d -> !d.equals(deviceId));
         if (other.isPresent()) {

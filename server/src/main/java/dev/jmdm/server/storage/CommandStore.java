@@ -66,26 +66,56 @@ public final class CommandStore {
      * enrollment has it or none does.
      */
     public void enqueue(Command command, Collection<String> enrollmentIds) {
-        long now = clock.millis();
         try {
-            jdbi.useTransaction(h -> {
-                h.createUpdate("INSERT INTO commands (command_uuid, request_type, command, created_at) VALUES (:u, :t, :c, :now)")
-                        .bind("u", command.commandUuid()).bind("t", command.requestType()).bind("c", command.raw())
-                        .bind("now", now).execute();
-                PreparedBatch batch = h.prepareBatch("""
-                        INSERT INTO enrollment_queue (enrollment_id, command_uuid, pending, created_at, updated_at)
-                        VALUES (:e, :u, TRUE, :now, :now)""");
-                for (String id : enrollmentIds) {
-                    batch.bind("e", id).bind("u", command.commandUuid()).bind("now", now).add();
-                }
-                batch.execute();
-            });
+            jdbi.useTransaction(h -> within(h).enqueue(command, enrollmentIds));
         } catch (RuntimeException e) {
             if (Sql.isDuplicateKey(e)) {
                 throw new DuplicateCommandException(command.commandUuid());
             }
             throw e;
         }
+    }
+
+    /**
+     * The queue's writes as part of a caller's transaction, for callers whose own rows must commit together
+     * with the queue (the profile reconciler writes a host's profile state and queues its commands under the
+     * host's lock). Only enqueue and cancel: everything else about the queue stays behind this store.
+     */
+    public interface QueueWrites {
+        /** {@link CommandStore#enqueue(Command, Collection)} without a transaction of its own. */
+        void enqueue(Command command, Collection<String> enrollmentIds);
+
+        /** {@link CommandStore#cancel(String, String)} without a transaction of its own. */
+        CancelResult cancel(String enrollmentId, String commandUuid);
+    }
+
+    /** The queue's writes on the caller's transaction {@code h}. */
+    public QueueWrites within(Handle h) {
+        return new QueueWrites() {
+            @Override
+            public void enqueue(Command command, Collection<String> enrollmentIds) {
+                insert(h, command, enrollmentIds);
+            }
+
+            @Override
+            public CancelResult cancel(String enrollmentId, String commandUuid) {
+                return cancelIn(h, enrollmentId, commandUuid);
+            }
+        };
+    }
+
+    private void insert(Handle h, Command command, Collection<String> enrollmentIds) {
+        long now = clock.millis();
+        h.createUpdate("INSERT INTO commands (command_uuid, request_type, command, created_at) VALUES (:u, :t, :c, :now)")
+                .bind("u", command.commandUuid()).bind("t", command.requestType()).bind("c", command.raw())
+                .bind("now", now).execute();
+        PreparedBatch batch = h.prepareBatch("""
+                INSERT INTO enrollment_queue (enrollment_id, command_uuid, pending, created_at, updated_at)
+                VALUES (:e, :u, TRUE, :now, :now)""");
+        for (String id : enrollmentIds) {
+            batch.bind("e", id).bind("u", command.commandUuid()).bind("now", now).add();
+        }
+        batch.execute();
     }
 
     /**
@@ -124,8 +154,8 @@ public final class CommandStore {
     /**
      * Claims a chosen command for delivery: it counts as delivered only if it is still pending in this very
      * statement. A cancel (admin or profile reconciler) that committed after the read makes this a no-op, and
-     * the caller must not send the bytes. Both cancels refuse a row this claim has marked, so of a cancel and
-     * a delivery exactly one wins, whatever the order the database serialises them in.
+     * the caller must not send the bytes. Cancels refuse a row this claim has marked (see {@link #NOT_RUNNING}), so
+     * of a cancel and a delivery exactly one wins, whatever the order the database serialises them in.
      */
     public boolean claim(long queueId) {
         return jdbi.withHandle(h -> h.createUpdate("""
@@ -155,7 +185,7 @@ public final class CommandStore {
      * Authenticate starts a new enrollment: what was queued for the old one (on every channel of
      * the device) will never be answered, so it is closed as Cleared rather than deleted.
      */
-    public void clearDevice(Handle h, String deviceId) {
+    void clearDevice(Handle h, String deviceId) {
         long now = clock.millis();
         h.createUpdate("""
                 UPDATE enrollment_queue SET pending = FALSE, status = :cleared, updated_at = :now
@@ -163,27 +193,40 @@ public final class CommandStore {
                 .bind("cleared", QueueEntry.CLEARED).bind("now", now).bind("d", deviceId).execute();
     }
 
-    /** Outcome of a cancel request. */
+    /**
+     * Outcome of a cancel request. ALREADY_DELIVERED: still pending and the device may be running it, so
+     * it stays; FINISHED: answered, cancelled or cleared before; NOT_FOUND: never queued for that enrollment.
+     */
     public enum CancelResult { CANCELED, NOT_FOUND, ALREADY_DELIVERED, FINISHED }
 
-    /** Cancels a command that has not been delivered yet; a delivered one may already be running. */
+    /**
+     * The one rule for "cancellable", used by every cancel: pending and not running on the device. A
+     * command is not running when it was never given out, or when it was NotNow'd and not given out again
+     * since (as many deliveries as NotNows): the device declined it and forgot it. A delivered command
+     * without an answer may be running. {@link #claim} moves {@code delivery_count}, so a claim and a
+     * cancel of the same row exclude each other whichever the database runs first.
+     */
+    private static final String NOT_RUNNING = "pending = TRUE AND delivery_count = not_now_tally";
+
+    /** Cancels a command the device is not running (see {@link #NOT_RUNNING}); a delivered one may be running. */
     public CancelResult cancel(String enrollmentId, String commandUuid) {
-        return jdbi.inTransaction(h -> {
-            int n = h.createUpdate("""
-                    UPDATE enrollment_queue SET pending = FALSE, status = :canceled, updated_at = :now
-                    WHERE enrollment_id = :e AND command_uuid = :u AND pending = TRUE AND delivered_at IS NULL""")
-                    .bind("canceled", QueueEntry.CANCELED).bind("now", clock.millis())
-                    .bind("e", enrollmentId).bind("u", commandUuid).execute();
-            if (n > 0) {
-                return CancelResult.CANCELED;
-            }
-            Optional<Boolean> pending = h.createQuery("SELECT pending FROM enrollment_queue WHERE enrollment_id = :e AND command_uuid = :u")
-                    .bind("e", enrollmentId).bind("u", commandUuid).mapTo(Boolean.class).findOne();
-            if (pending.isEmpty()) {
-                return CancelResult.NOT_FOUND;
-            }
-            return pending.get() ? CancelResult.ALREADY_DELIVERED : CancelResult.FINISHED;
-        });
+        return jdbi.inTransaction(h -> cancelIn(h, enrollmentId, commandUuid));
+    }
+
+    private CancelResult cancelIn(Handle h, String enrollmentId, String commandUuid) {
+        int n = h.createUpdate("UPDATE enrollment_queue SET pending = FALSE, status = :canceled, updated_at = :now"
+                        + " WHERE enrollment_id = :e AND command_uuid = :u AND " + NOT_RUNNING)
+                .bind("canceled", QueueEntry.CANCELED).bind("now", clock.millis())
+                .bind("e", enrollmentId).bind("u", commandUuid).execute();
+        if (n > 0) {
+            return CancelResult.CANCELED;
+        }
+        Optional<Boolean> pending = h.createQuery("SELECT pending FROM enrollment_queue WHERE enrollment_id = :e AND command_uuid = :u")
+                .bind("e", enrollmentId).bind("u", commandUuid).mapTo(Boolean.class).findOne();
+        if (pending.isEmpty()) {
+            return CancelResult.NOT_FOUND;
+        }
+        return pending.get() ? CancelResult.ALREADY_DELIVERED : CancelResult.FINISHED;
     }
 
     /** The enrollment's pending commands in delivery order. */

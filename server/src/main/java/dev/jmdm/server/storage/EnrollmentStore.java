@@ -16,8 +16,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
-/** Devices and their enrollment channels: what check-in messages write and the API reads. */
-public final class EnrollmentStore {
+/**
+ * Devices and their enrollment channels: what check-in messages write ({@link CheckinStore}), what pushing
+ * reads and marks ({@link PushTargets}), and what the API lists.
+ */
+public final class EnrollmentStore implements CheckinStore, PushTargets {
     private static final String COLUMNS = """
             e.id, e.device_id, e.type, e.user_id, e.user_short_name, e.user_long_name, e.topic, e.push_magic,
             e.token_hex, e.enabled, e.token_update_tally, e.last_seen_at, e.created_at, d.serial_number""";
@@ -46,7 +49,7 @@ public final class EnrollmentStore {
      * message), and since Authenticate means a fresh enrollment, disables every channel of the
      * device and resets its TokenUpdate tally until the next TokenUpdate.
      */
-    public void storeAuthenticate(Handle h, EnrollmentId id, CheckinMessage.Authenticate msg) {
+    void storeAuthenticate(Handle h, EnrollmentId id, CheckinMessage.Authenticate msg) {
         long now = clock.millis();
         h.createUpdate("""
                 INSERT INTO devices (id, serial_number, authenticate, authenticate_at, created_at, updated_at)
@@ -59,7 +62,23 @@ public final class EnrollmentStore {
                 .bind("d", id.deviceId()).bind("now", now).execute();
     }
 
+    /**
+     * What a new enrollment of a known device must not inherit from the old one, inside Authenticate's
+     * transaction: the secrets the device escrowed. A wiped or re-enrolled device makes a new UnlockToken
+     * and bootstrap token; the old ones unlock nothing on it, and a ClearPasscode or GetBootstrapToken
+     * built from them would hand out a stale secret. Queued commands are closed separately
+     * ({@link CommandStore#clearDevice}). PINs stay: a Mac's wipe PIN is what unlocks it after the erase.
+     */
+    void clearEscrowedSecrets(Handle h, String deviceId) {
+        // Plain NULLs, so this works whatever form (sealed or not) the columns hold their values in.
+        h.createUpdate("""
+                UPDATE devices SET bootstrap_token = NULL, bootstrap_token_at = NULL, unlock_token = NULL, unlock_token_at = NULL
+                WHERE id = :d""")
+                .bind("d", deviceId).execute();
+    }
+
     /** Whether the device has Authenticated and was not forgotten since. */
+    @Override
     public boolean deviceKnown(String deviceId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM devices WHERE id = :d").bind("d", deviceId)
                 .mapTo(Integer.class).one()) > 0;
@@ -69,6 +88,7 @@ public final class EnrollmentStore {
      * Stores a TokenUpdate: creates or refreshes the channel, enables it, counts the tally.
      * Returns the tally after this update (1 means the first TokenUpdate since Authenticate).
      */
+    @Override
     public int storeTokenUpdate(EnrollmentId id, CheckinMessage.TokenUpdate msg) {
         long now = clock.millis();
         var e = msg.enrollment();
@@ -97,6 +117,7 @@ public final class EnrollmentStore {
     }
 
     /** CheckOut: the channel (and, for a device channel, its user channels) stops receiving pushes. */
+    @Override
     public void disable(EnrollmentId id) {
         long now = clock.millis();
         jdbi.useHandle(h -> {
@@ -110,16 +131,13 @@ public final class EnrollmentStore {
         });
     }
 
+    @Override
     public void touch(String enrollmentId) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE enrollments SET last_seen_at = :now, repush_count = 0 WHERE id = :id")
                 .bind("id", enrollmentId).bind("now", clock.millis()).execute());
     }
 
-    /** What pushing an enrollment needs, including whether APNs gave up on its token. */
-    public record PushInfo(String id, String topic, String tokenHex, String pushMagic, boolean enabled, boolean tokenInvalid,
-            String tokenInvalidReason) {
-    }
-
+    @Override
     public List<PushInfo> pushInfo(Collection<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
@@ -137,12 +155,14 @@ public final class EnrollmentStore {
      * stored token is still the one pushed: a TokenUpdate that arrived meanwhile brought a good one.
      * Returns whether the enrollment was marked.
      */
+    @Override
     public boolean markTokenInvalid(String id, String pushedTokenHex, String reason) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE enrollments SET token_invalid = TRUE, token_invalid_reason = :r, updated_at = :now"
                         + " WHERE id = :id AND token_hex = :token")
                 .bind("r", reason).bind("now", clock.millis()).bind("id", id).bind("token", pushedTokenHex).execute()) == 1;
     }
 
+    @Override
     public void recordPushed(Collection<String> ids) {
         if (ids.isEmpty()) {
             return;
@@ -162,6 +182,7 @@ public final class EnrollmentStore {
      * Each claim is an UPDATE guarded by the old last_push_at, so two servers sweeping at once never
      * both push one enrollment.
      */
+    @Override
     public List<String> claimRepush(long silentSince, long baseBackoffMillis, int limit) {
         long now = clock.millis();
         return jdbi.withHandle(h -> {
@@ -193,6 +214,7 @@ public final class EnrollmentStore {
         });
     }
 
+    @Override
     public void storeBootstrapToken(String deviceId, byte[] token) {
         long now = clock.millis();
         byte[] value = token == null || token.length == 0 ? null : secrets.sealBytes(SealedColumn.BOOTSTRAP_TOKEN, deviceId, token);
@@ -201,7 +223,7 @@ public final class EnrollmentStore {
                 .bind("t", value).bind("at", value == null ? null : now).bind("now", now).bind("d", deviceId).execute());
     }
 
-    /** @throws dev.jmdm.server.secrets.UnreadableSecretException when it was sealed with another key or for another device */
+    @Override
     public Optional<byte[]> bootstrapToken(String deviceId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT bootstrap_token FROM devices WHERE id = :d AND bootstrap_token IS NOT NULL")
                 .bind("d", deviceId).mapTo(byte[].class).findOne())

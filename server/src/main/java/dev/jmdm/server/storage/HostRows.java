@@ -2,34 +2,35 @@ package dev.jmdm.server.storage;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import dev.jmdm.server.profiles.ProfileHostTables;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Update;
 
 /**
- * The tables that hang rows off a host by host_id, kept in one list so that forgetting a host and
- * merging two hosts cannot miss one. The audit log is not here on purpose: it records what was
+ * The tables that hang rows off a host by host_id, kept in one list so that forgetting a host
+ * ({@link HostStore#forget}) and merging two hosts cannot miss one. The profiles feature lists its
+ * own tables ({@link ProfileHostTables}); the audit log is not here on purpose: it records what was
  * done to a host id and is never rewritten.
  */
 public final class HostRows {
     /** A table and the columns that tell one host's rows apart (empty: one row per host). */
-    private record Table(String name, List<String> keys) {
+    public record Table(String name, List<String> keys) {
     }
 
-    private static final List<Table> TABLES = List.of(
-            new Table("host_group_members", List.of("group_name")),
-            new Table("host_inventory", List.of("source")),
-            new Table("host_inventory_schedule", List.of()),
-            new Table("host_pins", List.of("command_uuid")),
-            new Table("host_profiles", List.of("identifier")),
-            new Table("host_profile_lists", List.of()),
-            new Table("profile_target_hosts", List.of("identifier", "excluded")),
-            new Table("policy_results", List.of("policy")));
+    private static final List<Table> TABLES = Stream.of(
+                    Stream.of(new Table("host_inventory", List.of("source")),
+                            new Table("host_inventory_schedule", List.of()),
+                            new Table("host_pins", List.of("command_uuid"))),
+                    ProfileHostTables.TABLES.stream(),
+                    Stream.of(new Table("policy_results", List.of("policy"))))
+            .flatMap(t -> t).toList();
 
     private HostRows() {
     }
 
     /** Deletes every row of the host: its groups, inventory, PINs, profile state and the profile targets naming it. */
-    public static void delete(Handle h, long hostId) {
+    static void delete(Handle h, long hostId) {
         for (Table t : TABLES) {
             h.createUpdate("DELETE FROM " + t.name() + " WHERE host_id = :h").bind("h", hostId).execute();
         }
@@ -39,7 +40,7 @@ public final class HostRows {
      * Moves every row of host from onto host into. Where both have a row with the same key, from's row
      * stays: it describes the device that is reporting now.
      */
-    public static void move(Handle h, long from, long into) {
+    static void move(Handle h, long from, long into) {
         for (Table t : TABLES) {
             List<Map<String, Object>> keys = h.createQuery("SELECT " + (t.keys().isEmpty() ? "host_id" : String.join(", ", t.keys()))
                             + " FROM " + t.name() + " WHERE host_id = :h")

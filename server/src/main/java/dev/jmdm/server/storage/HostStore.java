@@ -34,6 +34,14 @@ public final class HostStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    /** What other stores do, in the same transaction, when a host is forgotten (the SCEP store revokes its certificates). */
+    private final List<ForgetStep> forgetSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A store's part in forgetting a host: runs inside {@link #forget}'s transaction, before the host's devices go. */
+    @FunctionalInterface
+    public interface ForgetStep {
+        void forgetting(Handle h, long hostId, long now);
+    }
 
     public HostStore(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -44,7 +52,7 @@ public final class HostStore {
      * Finds or creates the host of an authenticating device and links the device to it, inside
      * the Authenticate transaction. Returns the host id.
      */
-    public long attach(Handle h, EnrollmentId id, CheckinMessage.Authenticate msg) {
+    long attach(Handle h, EnrollmentId id, CheckinMessage.Authenticate msg) {
         String udid = msg.enrollment().udid();
         String serial = msg.serialNumber();
         long now = clock.millis();
@@ -115,24 +123,62 @@ public final class HostStore {
 
     /**
      * A host's device reported its serial number in an inventory answer: a host without one gets it,
-     * and if another host already holds it the two are merged. Returns the id of the host that stands.
+     * and if another host already holds it the two are merged (one transaction). Returns the id of the
+     * host that stands.
      */
-    public long reportSerial(Handle h, long hostId, String serial) {
+    public long reportSerial(long hostId, String serial) {
         if (serial == null || serial.isBlank()) {
             return hostId;
         }
-        Optional<HostRecord> host = find(h, hostId);
-        if (host.isEmpty() || host.get().serialNumber() != null) {
+        return jdbi.inTransaction(h -> {
+            Optional<HostRecord> host = find(h, hostId);
+            if (host.isEmpty() || host.get().serialNumber() != null) {
+                return hostId;
+            }
+            Optional<Long> holder = hostWhere(h, "serial_number", serial);
+            if (holder.isPresent()) {
+                merge(h, hostId, holder.get());
+                return holder.get();
+            }
+            h.createUpdate("UPDATE hosts SET serial_number = :s, updated_at = :now WHERE id = :id")
+                    .bind("s", serial).bind("now", clock.millis()).bind("id", hostId).execute();
             return hostId;
-        }
-        Optional<Long> holder = hostWhere(h, "serial_number", serial);
-        if (holder.isPresent()) {
-            merge(h, hostId, holder.get());
-            return holder.get();
-        }
-        h.createUpdate("UPDATE hosts SET serial_number = :s, updated_at = :now WHERE id = :id")
-                .bind("s", serial).bind("now", clock.millis()).bind("id", hostId).execute();
-        return hostId;
+        });
+    }
+
+    /**
+     * Forgets a host. Its pending commands are closed as Cleared (their rows and answers stay in the
+     * command views), and its devices, channels and certificate bindings are deleted, so the server
+     * knows the device no more than one that never enrolled: a later TokenUpdate or command poll is
+     * refused, and an Authenticate makes it a new, visible host. Its rows in other tables go too
+     * ({@link HostRows}). The device itself is told nothing.
+     */
+    /** Adds a step to {@link #forget}; wiring only, before the server serves requests. */
+    public void onForget(ForgetStep step) {
+        forgetSteps.add(step);
+    }
+
+    public void forget(long hostId) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            // Host row first, as the profile reconciler locks it before the host's queue and profile rows.
+            h.createQuery("SELECT id FROM hosts WHERE id = :h FOR UPDATE").bind("h", hostId).mapTo(Long.class).findOne();
+            h.createUpdate("""
+                    UPDATE enrollment_queue SET pending = FALSE, status = :cleared, updated_at = :now
+                    WHERE pending = TRUE AND enrollment_id IN (SELECT e.id FROM enrollments e
+                        WHERE e.device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h))""")
+                    .bind("cleared", QueueEntry.CLEARED).bind("now", now).bind("h", hostId).execute();
+            for (ForgetStep step : forgetSteps) {
+                step.forgetting(h, hostId, now);
+            }
+            for (String table : List.of("enrollments", "cert_bindings", "cert_rebind_grants")) {
+                h.createUpdate("DELETE FROM " + table + " WHERE device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)")
+                        .bind("h", hostId).execute();
+            }
+            h.createUpdate("DELETE FROM devices WHERE host_id = :h").bind("h", hostId).execute();
+            HostRows.delete(h, hostId);
+            h.createUpdate("DELETE FROM hosts WHERE id = :h").bind("h", hostId).execute();
+        });
     }
 
     /**
@@ -169,7 +215,7 @@ public final class HostStore {
         return jdbi.withHandle(h -> resolve(h, ref));
     }
 
-    public Optional<HostRecord> resolve(Handle h, String ref) {
+    private static Optional<HostRecord> resolve(Handle h, String ref) {
         if (ref == null || ref.isBlank()) {
             return Optional.empty();
         }

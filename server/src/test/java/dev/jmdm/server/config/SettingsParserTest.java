@@ -242,4 +242,33 @@ class SettingsParserTest {
             assertThat(help).contains(o.longestName()).contains(variable + ":");
         }
     }
+
+    @Test
+    void scepSettingsDefaultToScepProfilesForAYearWithoutAStaticChallenge() {
+        ScepSettings scep = SettingsParser.parse(new String[0], Map.of()).scep();
+        assertThat(scep).isEqualTo(ScepSettings.DEFAULTS);
+        assertThat(scep.identity()).isEqualTo(ScepSettings.Identity.SCEP);
+        assertThat(scep.validity()).isEqualTo(java.time.Duration.ofDays(365));
+        assertThat(scep.challenge()).isNull();
+        assertThat(scep.renewBefore()).isEqualTo(java.time.Duration.ofDays(30));
+
+        ScepSettings set = SettingsParser.parse(new String[] {"--enroll-identity", "PKCS12"}, Map.of("MDM_SCEP_VALIDITY", "90d",
+                "MDM_SCEP_CHALLENGE", "a-static-challenge-for-tools", "MDM_RENEW_BEFORE", "0")).scep();
+        assertThat(set.identity()).isEqualTo(ScepSettings.Identity.PKCS12);
+        assertThat(set.validity()).isEqualTo(java.time.Duration.ofDays(90));
+        assertThat(set.challenge()).isEqualTo("a-static-challenge-for-tools");
+        assertThat(set.renewBefore()).isZero();
+    }
+
+    @Test
+    void badScepSettingsAreRefusedByName() {
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_ENROLL_IDENTITY", "acme")))
+                .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_ENROLL_IDENTITY:");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_SCEP_CHALLENGE", "short")))
+                .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_SCEP_CHALLENGE:");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_SCEP_VALIDITY", "10m")))
+                .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_SCEP_VALIDITY:");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_SCEP_VALIDITY", "30d", "MDM_RENEW_BEFORE", "30d")))
+                .isInstanceOf(SettingsException.class).hasMessageStartingWith("MDM_RENEW_BEFORE:");
+    }
 }

@@ -44,12 +44,13 @@ class InventorySweepTest {
 
     private InventoryCollector collector(StoreFixture f, Instant now) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        Wakeups wakeups = new Wakeups(ids -> {
+        Wakeups.Pusher pusher = ids -> {
             pushed.addAll(ids);
             Map<String, PushResult> r = new LinkedHashMap<>();
             ids.forEach(id -> r.put(id, PushResult.sent("apns-" + id)));
             return r;
-        }, () -> { });
+        };
+        Wakeups wakeups = new Wakeups(pusher, new dev.jmdm.server.push.BackgroundPushes(pusher::push, () -> { }));
         return new InventoryCollector(new InventoryStore(f.database.jdbi(), new dev.jmdm.server.storage.HostStore(f.database.jdbi(), clock), clock), f.commands, wakeups, clock, INTERVAL);
     }
 
@@ -59,10 +60,7 @@ class InventorySweepTest {
         var auth = (CheckinMessage.Authenticate) Messages.checkin(plist("<key>MessageType</key><string>Authenticate</string>" + keys
                 + "<key>SerialNumber</key><string>S" + udid.substring(0, 8) + "</string><key>ProductName</key><string>Mac14,2</string>"));
         EnrollmentId id = auth.enrollment().resolve();
-        f.database.jdbi().useTransaction(h -> {
-            f.enrollments.storeAuthenticate(h, id, auth);
-            f.hosts.attach(h, id, auth);
-        });
+        f.authentications.authenticate(id, auth, bindings -> false);
         var token = (CheckinMessage.TokenUpdate) Messages.checkin(plist("<key>MessageType</key><string>TokenUpdate</string>" + keys
                 + "<key>Token</key><data>AAECAw==</data><key>PushMagic</key><string>" + UUID.randomUUID() + "</string>"));
         f.enrollments.storeTokenUpdate(id, token);

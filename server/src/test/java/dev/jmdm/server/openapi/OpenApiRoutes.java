@@ -6,7 +6,7 @@ import dev.jmdm.server.hosts.HostAnswers;
 import dev.jmdm.server.http.AdminAnswers;
 import dev.jmdm.server.http.Json;
 import dev.jmdm.server.policies.Views;
-import dev.jmdm.server.profiles.ProfileAnswers;
+import dev.jmdm.server.profiles.ProfileApiAnswers;
 import dev.jmdm.server.push.PushCertAnswers;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +102,8 @@ public final class OpenApiRoutes {
                 json(207, PUSH_207, HostAnswers.Refetch.class));
         op("GET", "/v1/hosts/{id}/commands", "hosts", "The host's command history, newest first", List.of("limit", "cursor", "results"), null,
                 ok(HostAnswers.History.class));
+        op("GET", "/v1/hosts/{id}/certificates", "hosts", "Certificates this server's SCEP issued to the host's devices", NONE, null,
+                ok(dev.jmdm.server.scep.HostCertificatesApi.HostCertificates.class));
         op("GET", "/v1/hosts/{id}/pins", "hosts", "PINs generated for lock and wipe (audited)", NONE, null, ok(HostAnswers.Pins.class));
         for (String action : List.of("lock", "wipe", "restart", "clear-passcode")) {
             op("POST", "/v1/hosts/{id}/" + action, "actions", "Remote action: " + action, NOPUSH, JSON, ok(HostAnswers.ActionQueued.class),
@@ -122,25 +124,25 @@ public final class OpenApiRoutes {
 
         // profiles and groups
         op("POST", "/v1/profiles", "profiles", "Upload a configuration profile (signed or not)", NONE, "application/x-apple-aspen-config",
-                ok(ProfileAnswers.Uploaded.class), json(201, "a new profile", ProfileAnswers.Uploaded.class));
-        op("GET", "/v1/profiles", "profiles", "List profiles", NONE, null, ok(ProfileAnswers.Profiles.class));
-        op("POST", "/v1/profiles/reconcile", "profiles", "Reconcile every host now", NONE, null, ok(ProfileAnswers.Sweep.class));
+                ok(ProfileApiAnswers.Uploaded.class), json(201, "a new profile", ProfileApiAnswers.Uploaded.class));
+        op("GET", "/v1/profiles", "profiles", "List profiles", NONE, null, ok(ProfileApiAnswers.Profiles.class));
+        op("POST", "/v1/profiles/reconcile", "profiles", "Reconcile every host now", NONE, null, ok(ProfileApiAnswers.Sweep.class));
         op("GET", "/v1/profiles/{identifier}", "profiles", "A profile with versions, payloads and targets", NONE, null,
-                ok(ProfileAnswers.ProfileDetail.class));
+                ok(ProfileApiAnswers.ProfileDetail.class));
         op("GET", "/v1/profiles/{identifier}/raw", "profiles", "The profile as uploaded", NONE, null,
                 other(200, "the profile", "application/x-apple-aspen-config"));
         op("DELETE", "/v1/profiles/{identifier}", "profiles", "Delete a profile (removed from its hosts)", NONE, null,
                 new Answer(204, "deleted", null, List.of()));
-        op("GET", "/v1/profiles/{identifier}/targets", "profiles", "Who gets the profile", NONE, null, ok(ProfileAnswers.Targets.class));
-        op("PUT", "/v1/profiles/{identifier}/targets", "profiles", "Replace the profile's targets", NONE, JSON, ok(ProfileAnswers.Targets.class));
+        op("GET", "/v1/profiles/{identifier}/targets", "profiles", "Who gets the profile", NONE, null, ok(ProfileApiAnswers.Targets.class));
+        op("PUT", "/v1/profiles/{identifier}/targets", "profiles", "Replace the profile's targets", NONE, JSON, ok(ProfileApiAnswers.Targets.class));
         op("GET", "/v1/profiles/{identifier}/status", "profiles", "Each host's state of the profile", List.of("status", "limit", "cursor"), null,
-                ok(ProfileAnswers.ProfileStatus.class));
-        op("GET", "/v1/hosts/{id}/profiles", "profiles", "Each profile's state on the host", NONE, null, ok(ProfileAnswers.HostProfiles.class));
+                ok(ProfileApiAnswers.ProfileStatus.class));
+        op("GET", "/v1/hosts/{id}/profiles", "profiles", "Each profile's state on the host", NONE, null, ok(ProfileApiAnswers.HostProfiles.class));
         op("POST", "/v1/hosts/{id}/refresh", "profiles", "Ask the host for its installed profiles", NONE, null,
-                json(202, "ProfileList queued", ProfileAnswers.Refresh.class));
-        op("GET", "/v1/groups", "groups", "List groups", NONE, null, ok(ProfileAnswers.Groups.class));
-        op("GET", "/v1/groups/{name}", "groups", "A group with its member host ids", NONE, null, ok(ProfileAnswers.Group.class));
-        op("PUT", "/v1/groups/{name}", "groups", "Create or replace a group: {\"hosts\": [...]}", NONE, JSON, ok(ProfileAnswers.Group.class));
+                json(202, "ProfileList queued", ProfileApiAnswers.Refresh.class));
+        op("GET", "/v1/groups", "groups", "List groups", NONE, null, ok(ProfileApiAnswers.Groups.class));
+        op("GET", "/v1/groups/{name}", "groups", "A group with its member host ids", NONE, null, ok(ProfileApiAnswers.Group.class));
+        op("PUT", "/v1/groups/{name}", "groups", "Create or replace a group: {\"hosts\": [...]}", NONE, JSON, ok(ProfileApiAnswers.Group.class));
         op("DELETE", "/v1/groups/{name}", "groups", "Delete a group", NONE, null, new Answer(204, "deleted", null, List.of()));
 
         // policies

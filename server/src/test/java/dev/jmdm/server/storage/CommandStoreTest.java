@@ -152,6 +152,27 @@ class CommandStoreTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void aNotNowdCommandCanBeCancelledUntilItIsGivenOutAgain(Engine engine) {
+        // The device declined it and forgot it: it is not running, so it may go (the profile reconciler
+        // always cancelled these; the admin API now follows the same rule).
+        try (StoreFixture f = new StoreFixture(engine, Clock.systemUTC())) {
+            Command a = command("InstallProfile");
+            Command b = command("DeviceInformation");
+            f.commands.enqueue(a, List.of(DEVICE));
+            f.commands.enqueue(b, List.of(DEVICE));
+            assertThat(next(f, true)).isEqualTo(a.commandUuid());
+            f.commands.storeReport(DEVICE, report("NotNow", a.commandUuid()));
+            assertThat(f.commands.cancel(DEVICE, a.commandUuid())).isEqualTo(CommandStore.CancelResult.CANCELED);
+            assertThat(next(f, true)).as("the cancelled command is not given out at the next Idle").isEqualTo(b.commandUuid());
+
+            f.commands.storeReport(DEVICE, report("NotNow", b.commandUuid()));
+            assertThat(next(f, true)).as("given out again at Idle").isEqualTo(b.commandUuid());
+            assertThat(f.commands.cancel(DEVICE, b.commandUuid())).isEqualTo(CommandStore.CancelResult.ALREADY_DELIVERED);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void aCancelLandingBetweenTheChoiceAndTheClaimWinsAndNothingIsSent(Engine engine) {
         try (StoreFixture f = new StoreFixture(engine, Clock.systemUTC())) {
             Command erase = command("EraseDevice");

@@ -2,6 +2,7 @@ package dev.jmdm.server.testing;
 
 import dev.jmdm.server.secrets.SecretBox;
 import dev.jmdm.server.secrets.StoredSecrets;
+import dev.jmdm.server.storage.AuthenticateStore;
 import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.Database;
@@ -17,6 +18,8 @@ public final class StoreFixture implements AutoCloseable {
     public final CommandStore commands;
     public final CertBindingStore bindings;
     public final HostStore hosts;
+    /** Authenticate's transaction over the stores above. */
+    public final AuthenticateStore authentications;
     /** Seals the stores' secrets with a fixed test key. */
     public final StoredSecrets secrets = new StoredSecrets(SecretBox.fromSecret("store-fixture-secret-key"));
 
@@ -27,6 +30,7 @@ public final class StoreFixture implements AutoCloseable {
         this.commands = new CommandStore(database.jdbi(), clock);
         this.bindings = new CertBindingStore(database.jdbi(), clock);
         this.hosts = new HostStore(database.jdbi(), clock);
+        this.authentications = new AuthenticateStore(database.jdbi(), enrollments, bindings, hosts, commands);
     }
 
     @Override

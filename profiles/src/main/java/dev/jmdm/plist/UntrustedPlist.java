@@ -1,4 +1,4 @@
-package dev.jmdm.profiles;
+package dev.jmdm.plist;
 
 import com.dd.plist.BinaryPropertyListParser;
 import com.dd.plist.NSObject;
@@ -13,9 +13,11 @@ import java.util.Set;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.SAXParser;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
 import org.w3c.dom.Document;
+import org.w3c.dom.DocumentType;
 import org.xml.sax.Attributes;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -24,42 +26,55 @@ import org.xml.sax.XMLReader;
 import org.xml.sax.ext.DefaultHandler2;
 
 /**
- * Reads property lists from untrusted bytes: binary ({@code bplist}) or XML.
+ * Reads property lists from untrusted bytes: binary ({@code bplist}) or XML. The one place that does, for
+ * device messages (the server's {@code PlistCodec}), command answers and profile uploads.
  *
- * <p>XML may carry Apple's standard {@code <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" ...>}, and
- * nothing else in the way of a DTD. dd-plist 1.30 turns off external entities and external DTD loading,
- * but accepts documents that declare entities of their own. So a first SAX pass over the prolog refuses
- * every declaration ({@code <!ENTITY}, {@code <!ELEMENT}, ...) and every other DOCTYPE, stopping at the
- * root element; then a DOM parser configured here (secure processing, no external DTD or entities, a
- * resolver that answers every request with an empty document) builds the tree that dd-plist reads.
- * Nothing is ever fetched.
+ * <p>XML must be UTF-8 (all Apple devices send; a body with NUL bytes is refused) and may carry Apple's
+ * standard {@code <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" ...>}, and nothing else in the way of
+ * a DTD. dd-plist 1.30 turns off external entities and external DTD loading, but accepts documents that
+ * declare entities of their own. So a first SAX pass over the prolog refuses every declaration
+ * ({@code <!ENTITY}, {@code <!ELEMENT}, ...) and every other DOCTYPE, stopping at the root element; then a
+ * DOM parser configured here (secure processing, no external DTD, entities or schemas, a resolver that
+ * answers every request with an empty document) builds the tree that dd-plist reads, and that tree is
+ * checked once more for an internal subset or entities. Nothing is ever fetched. Binary plists go to
+ * dd-plist's binary parser; whatever it throws on malformed input (a stack overflow included) is a
+ * refusal.
  */
-final class PlistReader {
+public final class UntrustedPlist {
     private static final byte[] BINARY_MAGIC = "bplist".getBytes(StandardCharsets.US_ASCII);
     private static final Set<String> APPLE_PLIST_PUBLIC_IDS =
             Set.of("-//Apple//DTD PLIST 1.0//EN", "-//Apple Computer//DTD PLIST 1.0//EN");
     private static final SAXParserFactory SAX = safeSaxFactory();
     private static final DocumentBuilderFactory DOM = safeDomFactory();
+    // Parsers are not thread-safe but reusable after reset(): one per thread keeps devices' hot path cheap.
+    private static final ThreadLocal<SAXParser> SAX_PARSERS = ThreadLocal.withInitial(UntrustedPlist::newSaxParser);
+    private static final ThreadLocal<DocumentBuilder> DOM_BUILDERS = ThreadLocal.withInitial(UntrustedPlist::newDocumentBuilder);
 
-    private PlistReader() {
+    private UntrustedPlist() {
     }
 
-    /** The root object of a binary or XML property list. */
-    static NSObject read(byte[] bytes) throws PropertyListFormatException {
+    /** The root object of a binary or XML property list; refused (with the reason) when it is neither or unsafe. */
+    public static NSObject read(byte[] bytes) throws PropertyListFormatException {
+        if (bytes == null || bytes.length == 0) {
+            throw new PropertyListFormatException("empty document: a property list was expected");
+        }
         boolean binary = isBinary(bytes);
         Document document = null;
         if (!binary) {
+            refuseNonUtf8(bytes);
             scan(bytes, new PrologGuard());
             document = parseDocument(bytes);
+            refuseDeclaredContent(document);
         }
         NSObject root;
         try {
             root = binary ? BinaryPropertyListParser.parse(bytes) : XMLPropertyListParser.parse(document);
         } catch (PropertyListFormatException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | StackOverflowError e) {
             // dd-plist signals some malformed input with runtime exceptions (UnsupportedOperationException,
-            // NumberFormatException, index errors); on untrusted bytes they all mean "not a property list".
+            // NumberFormatException, index errors) and deep binary nesting with a stack overflow; on untrusted
+            // bytes they all mean "not a property list".
             throw new PropertyListFormatException(describe(e), e);
         }
         if (root == null) {
@@ -68,7 +83,29 @@ final class PlistReader {
         return root;
     }
 
-    static boolean isBinary(byte[] bytes) {
+    /**
+     * Only UTF-8 (what Apple devices send): a body with NUL bytes is UTF-16 or UTF-32, which byte-level
+     * checks elsewhere (logs, limits) would misread.
+     */
+    private static void refuseNonUtf8(byte[] bytes) throws PropertyListFormatException {
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new PropertyListFormatException("only UTF-8 XML property lists are accepted");
+            }
+        }
+    }
+
+    // After the prolog pass this cannot hold anything; checked again on the tree dd-plist reads all the same.
+    private static void refuseDeclaredContent(Document document) throws PropertyListFormatException {
+        DocumentType doctype = document.getDoctype();
+        if (doctype != null && (doctype.getInternalSubset() != null && !doctype.getInternalSubset().isBlank()
+                || doctype.getEntities().getLength() > 0)) {
+            throw new PropertyListFormatException("the document declares its own DTD content or entities;"
+                    + " only Apple's plist DOCTYPE is accepted");
+        }
+    }
+
+    public static boolean isBinary(byte[] bytes) {
         return bytes.length >= BINARY_MAGIC.length
                 && Arrays.equals(bytes, 0, BINARY_MAGIC.length, BINARY_MAGIC, 0, BINARY_MAGIC.length);
     }
@@ -77,7 +114,7 @@ final class PlistReader {
      * Whether an XML property list holds an {@code <integer>} outside the signed 64-bit range. dd-plist
      * reads such a value as a {@code <real>}, so writing the list back would change it.
      */
-    static boolean hasIntegerBeyond64Bits(byte[] xml) throws PropertyListFormatException {
+    public static boolean hasIntegerBeyond64Bits(byte[] xml) throws PropertyListFormatException {
         IntegerWidthScan scan = new IntegerWidthScan();
         scan(xml, scan);
         return scan.found;
@@ -85,7 +122,9 @@ final class PlistReader {
 
     private static void scan(byte[] xml, DefaultHandler2 handler) throws PropertyListFormatException {
         try {
-            XMLReader reader = newReader();
+            SAXParser parser = SAX_PARSERS.get();
+            parser.reset();
+            XMLReader reader = parser.getXMLReader();
             reader.setContentHandler(handler);
             reader.setDTDHandler(handler);
             reader.setErrorHandler(handler);
@@ -106,7 +145,8 @@ final class PlistReader {
     // stderr, and this way every setting of the XML parser that meets untrusted bytes is ours.
     private static Document parseDocument(byte[] xml) throws PropertyListFormatException {
         try {
-            DocumentBuilder builder = newDocumentBuilder();
+            DocumentBuilder builder = DOM_BUILDERS.get();
+            builder.reset();
             Guard guard = new Guard(); // resolves nothing; errors throw rather than print
             builder.setErrorHandler(guard);
             builder.setEntityResolver(guard);
@@ -117,10 +157,10 @@ final class PlistReader {
     }
 
     // JAXP does not promise that a factory is thread-safe.
-    private static synchronized XMLReader newReader() throws SAXException {
+    private static synchronized SAXParser newSaxParser() {
         try {
-            return SAX.newSAXParser().getXMLReader();
-        } catch (ParserConfigurationException e) {
+            return SAX.newSAXParser();
+        } catch (ParserConfigurationException | SAXException e) {
             throw new IllegalStateException("the XML parser cannot be configured safely", e);
         }
     }
@@ -133,7 +173,7 @@ final class PlistReader {
         }
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         String message = e instanceof SAXParseException p
                 ? p.getMessage() + " (line " + p.getLineNumber() + ")"
                 : e.getMessage();
@@ -147,7 +187,9 @@ final class PlistReader {
             factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
             factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-        } catch (ParserConfigurationException e) {
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        } catch (ParserConfigurationException | IllegalArgumentException e) {
             throw new IllegalStateException("the XML parser cannot be configured safely", e);
         }
         factory.setNamespaceAware(false);
@@ -182,7 +224,7 @@ final class PlistReader {
         public void startDTD(String name, String publicId, String systemId) throws SAXException {
             if (!"plist".equals(name) || publicId == null || !APPLE_PLIST_PUBLIC_IDS.contains(publicId)) {
                 throw new Refused("the DOCTYPE (" + name + ", public id " + publicId + ", system id " + systemId
-                        + ") is not Apple's plist DOCTYPE");
+                        + ") is not Apple's plist DOCTYPE; a plist may not declare entities or other DTD content");
             }
         }
 

@@ -1,0 +1,54 @@
+package dev.jmdm.server.policies;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One evaluation batch's transaction over three stores: the policies (when not given), the hosts'
+ * facts, their stored results, and the batch's writes, so results are decided on one consistent
+ * view and stored with it. The evaluator decides; this store reads and writes.
+ */
+final class EvaluationStore {
+    /** Decides a batch: reads what it is handed, queues its writes, returns what to do after commit. */
+    @FunctionalInterface
+    interface Work<T> {
+        T decide(List<StoredPolicy> policies, List<HostSnapshot> hosts, Map<Long, Map<String, ResultRow>> stored,
+                ResultStore.Batch writes);
+    }
+
+    private final PolicyStore policies;
+    private final ResultStore results;
+    private final HostFactsReader reader;
+
+    EvaluationStore(PolicyStore policies, ResultStore results, HostFactsReader reader) {
+        this.policies = policies;
+        this.results = results;
+        this.reader = reader;
+    }
+
+    /**
+     * Runs work on the hosts in one transaction, with the given policies or, when null, every current
+     * one (read in the same transaction); empty, without reading the hosts, when there are none.
+     */
+    <T> Optional<T> evaluate(List<Long> hostIds, List<StoredPolicy> given, Work<T> work) {
+        return results.jdbi().inTransaction(h -> {
+            List<StoredPolicy> list = given != null ? given : policies.all(h);
+            if (list.isEmpty()) {
+                return Optional.empty();
+            }
+            List<HostSnapshot> snapshots = reader.read(h, hostIds);
+            Map<Long, Map<String, ResultRow>> stored = results.results(h, hostIds);
+            ResultStore.Batch writes = results.batch();
+            T out = work.decide(list, snapshots, stored, writes);
+            writes.flush(h);
+            return Optional.ofNullable(out);
+        });
+    }
+
+    /** Up to limit host ids after cursor, in id order: the batches of a full evaluation. */
+    List<Long> hostIdsAfter(long cursor, int limit) {
+        return results.jdbi().withHandle(h -> h.createQuery("SELECT id FROM hosts WHERE id > :c ORDER BY id LIMIT :n")
+                .bind("c", cursor).bind("n", limit).mapTo(Long.class).list());
+    }
+}

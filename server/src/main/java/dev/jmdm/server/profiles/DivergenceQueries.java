@@ -1,0 +1,123 @@
+package dev.jmdm.server.profiles;
+
+import dev.jmdm.profiles.DesiredProfile;
+import dev.jmdm.profiles.TrackedProfile;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * The set-based reads that find work: which (host, profile) pairs of a batch of hosts differ between
+ * desired and tracked state, and which hosts are due for a ProfileList. A sweep with nothing to do reads
+ * no rows. Run once without a lock to decide which hosts to lock, and again under the lock
+ * ({@link HostProfileStore.Unit}), since another server may have done the work in between.
+ */
+final class DivergenceQueries {
+    private DivergenceQueries() {
+    }
+
+    /** Whether profile p targets host h: (all, a group or the host) and neither an excluded group nor the host excluded. */
+    static String desired(String host, String profile) {
+        return """
+                (%2$s.target_all = TRUE
+                  OR EXISTS (SELECT 1 FROM profile_target_hosts th WHERE th.identifier = %2$s.identifier AND th.excluded = FALSE AND th.host_id = %1$s)
+                  OR EXISTS (SELECT 1 FROM profile_target_groups tg JOIN host_group_members gm ON gm.group_name = tg.group_name
+                             WHERE tg.identifier = %2$s.identifier AND tg.excluded = FALSE AND gm.host_id = %1$s))
+                AND NOT EXISTS (SELECT 1 FROM profile_target_hosts xh WHERE xh.identifier = %2$s.identifier AND xh.excluded = TRUE AND xh.host_id = %1$s)
+                AND NOT EXISTS (SELECT 1 FROM profile_target_groups xg JOIN host_group_members xm ON xm.group_name = xg.group_name
+                                WHERE xg.identifier = %2$s.identifier AND xg.excluded = TRUE AND xm.host_id = %1$s)
+                """.formatted(host, profile);
+    }
+
+    private static final String DIVERGENT_DESIRED = """
+            SELECT h.id, h.device_id, p.identifier, p.uuid, p.version, hp.identifier, hp.operation, hp.status, hp.uuid,
+              hp.installed_uuid, hp.command_uuid, hp.attempts, hp.detail
+            FROM hosts h JOIN enrollments e ON e.id = h.device_id AND e.enabled = TRUE
+            CROSS JOIN profiles p
+            LEFT JOIN host_profiles hp ON hp.host_id = h.id AND hp.identifier = p.identifier
+            WHERE h.id > :lo AND h.id <= :hi AND (hp.host_id IS NULL OR hp.operation <> 'install' OR hp.uuid <> p.uuid
+              OR (hp.status = 'pending' AND hp.command_uuid IS NULL)) AND """ + desired("h.id", "p");
+    private static final String DESIRED_SCOPE = " AND p.identifier IN (<scope>)";
+
+    private static final String DIVERGENT_TRACKED = """
+            SELECT h.id, h.device_id, %s
+            FROM hosts h JOIN enrollments e ON e.id = h.device_id AND e.enabled = TRUE
+            JOIN host_profiles hp ON hp.host_id = h.id
+            LEFT JOIN profiles p ON p.identifier = hp.identifier
+            WHERE h.id > :lo AND h.id <= :hi AND (hp.operation = 'install' OR (hp.status = 'pending' AND hp.command_uuid IS NULL))
+              AND (p.identifier IS NULL OR NOT (%s))""".formatted(HostProfileRows.COLUMNS, desired("h.id", "p"));
+    private static final String TRACKED_SCOPE = " AND hp.identifier IN (<scope>)";
+
+    /** What one host's reconciliation starts from: its device channel, and the differing pairs by identifier. */
+    record HostInput(String enrollmentId, Map<String, DesiredProfile> desired, Map<String, TrackedProfile> tracked) {
+        HostInput(String enrollmentId) {
+            this(enrollmentId, new HashMap<>(), new HashMap<>());
+        }
+    }
+
+    /**
+     * The (host, profile) pairs of hosts in (lo, hi] whose desired and tracked state differ, by host; {@code scope}
+     * narrows the profiles (null: all), {@code only} the hosts (null: all of the range).
+     */
+    static Map<Long, HostInput> divergent(Handle h, long lo, long hi, Set<String> scope, List<Long> only) {
+        Map<Long, HostInput> inputs = new LinkedHashMap<>();
+        if (only != null && only.isEmpty()) {
+            return inputs;
+        }
+        String hosts = only == null ? "" : " AND h.id IN (<hosts>)";
+        Query desired = scoped(h.createQuery(DIVERGENT_DESIRED + hosts + (scope == null ? "" : DESIRED_SCOPE)), scope, only);
+        desired.bind("lo", lo).bind("hi", hi).map((rs, ctx) -> {
+            String enrollment = rs.getString(2);
+            HostInput in = inputs.computeIfAbsent(rs.getLong(1), id -> new HostInput(enrollment));
+            in.desired().put(rs.getString(3), new DesiredProfile(rs.getString(3), rs.getString(4), rs.getInt(5)));
+            if (rs.getString(6) != null) {
+                in.tracked().put(rs.getString(6), HostProfileRows.read(rs, 6));
+            }
+            return null;
+        }).list();
+        Query tracked = scoped(h.createQuery(DIVERGENT_TRACKED + hosts + (scope == null ? "" : TRACKED_SCOPE)), scope, only);
+        tracked.bind("lo", lo).bind("hi", hi).map((rs, ctx) -> {
+            String enrollment = rs.getString(2);
+            HostInput in = inputs.computeIfAbsent(rs.getLong(1), id -> new HostInput(enrollment));
+            TrackedProfile t = HostProfileRows.read(rs, 3);
+            in.tracked().put(t.identifier(), t);
+            return null;
+        }).list();
+        return inputs;
+    }
+
+    private static Query scoped(Query q, Set<String> scope, List<Long> hosts) {
+        if (hosts != null) {
+            q.bindList("hosts", hosts);
+        }
+        return scope == null ? q : q.bindList("scope", List.copyOf(scope));
+    }
+
+    /**
+     * Enrolled hosts in (lo, hi] (or only those given) whose last ProfileList request is older than {@code due}
+     * and with none waiting in their queue, with their device channel.
+     */
+    static Map<Long, String> dueForProfileList(Handle h, long lo, long hi, long due, List<Long> only) {
+        if (only != null && only.isEmpty()) {
+            return Map.of();
+        }
+        Query q = h.createQuery("""
+                SELECT h.id, h.device_id FROM hosts h JOIN enrollments e ON e.id = h.device_id AND e.enabled = TRUE
+                LEFT JOIN host_profile_lists l ON l.host_id = h.id
+                WHERE h.id > :lo AND h.id <= :hi AND (l.requested_at IS NULL OR l.requested_at < :due)
+                  AND NOT EXISTS (SELECT 1 FROM enrollment_queue q JOIN commands c ON c.command_uuid = q.command_uuid
+                                  WHERE q.enrollment_id = h.device_id AND q.pending = TRUE AND c.request_type = 'ProfileList')"""
+                + (only == null ? "" : " AND h.id IN (<hosts>)"));
+        if (only != null) {
+            q.bindList("hosts", only);
+        }
+        Map<Long, String> out = new LinkedHashMap<>();
+        q.bind("lo", lo).bind("hi", hi).bind("due", due).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2))).list()
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+}

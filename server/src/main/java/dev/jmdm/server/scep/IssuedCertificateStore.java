@@ -1,0 +1,85 @@
+package dev.jmdm.server.scep;
+
+import dev.jmdm.server.device.IssuedIdentities;
+import java.util.List;
+import java.util.Optional;
+import dev.jmdm.server.storage.BindingTransaction;
+import dev.jmdm.server.storage.CertBindingStore;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Every certificate the SCEP server issued, and the device each one came to speak for. */
+public final class IssuedCertificateStore implements IssuedIdentities {
+    /** A row of {@code scep_certificates}. */
+    record Row(String serial, String certSha256, String subject, long notBefore, long notAfter, long issuedAt, String messageType,
+            String transactionId, String linkId, String forDevice, String adeDevice, String renewsSha256, String udid, Long revokedAt) {
+    }
+
+    private static final String COLUMNS = "serial, cert_sha256, subject, not_before, not_after, issued_at, message_type, "
+            + "transaction_id, link_id, for_device, ade_device, renews_sha256, udid, revoked_at";
+
+    private final Jdbi jdbi;
+
+    IssuedCertificateStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    void insert(Handle h, Row r) {
+        h.createUpdate("INSERT INTO scep_certificates (" + COLUMNS + ") VALUES (:serial, :sha, :subject, :nb, :na, :at, :type, :tx, "
+                        + ":link, :forDevice, :ade, :renews, :udid, NULL)")
+                .bind("serial", r.serial()).bind("sha", r.certSha256()).bind("subject", r.subject()).bind("nb", r.notBefore())
+                .bind("na", r.notAfter()).bind("at", r.issuedAt()).bind("type", r.messageType()).bind("tx", r.transactionId())
+                .bind("link", r.linkId()).bind("forDevice", r.forDevice()).bind("ade", r.adeDevice()).bind("renews", r.renewsSha256())
+                .bind("udid", r.udid()).execute();
+    }
+
+    Optional<Row> bySha256(String sha256) {
+        return jdbi.withHandle(h -> bySha256(h, sha256));
+    }
+
+    private static Optional<Row> bySha256(Handle h, String sha256) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM scep_certificates WHERE cert_sha256 = :sha").bind("sha", sha256)
+                .map(IssuedCertificateStore::map).findOne();
+    }
+
+    /** The certificates of every device channel of a host, newest first. */
+    List<Row> forHost(long hostId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM scep_certificates "
+                        + "WHERE udid IN (SELECT d.id FROM devices d WHERE d.host_id = :h) ORDER BY issued_at DESC, serial")
+                .bind("h", hostId).map(IssuedCertificateStore::map).list());
+    }
+
+    @Override
+    public Optional<Issued> find(BindingTransaction tx, String certSha256) {
+        Handle h = CertBindingStore.handleOf(tx);
+        return bySha256(h, certSha256).map(r -> new Issued(r.certSha256(), r.linkId(), r.forDevice(), r.renewsSha256(), r.udid(),
+                r.revokedAt() != null));
+    }
+
+    @Override
+    public void attach(BindingTransaction tx, String certSha256, String deviceId) {
+        Handle h = CertBindingStore.handleOf(tx);
+        h.createUpdate("UPDATE scep_certificates SET udid = :d WHERE cert_sha256 = :sha AND udid IS NULL")
+                .bind("d", deviceId).bind("sha", certSha256).execute();
+    }
+
+    /**
+     * Revokes, inside the caller's transaction, every certificate issued here to a device of the host (the ones it
+     * authenticated with, and the one still bound to it): forgetting a host must not leave an identity that could
+     * enroll it again as if nothing happened. Runs before the host's devices and bindings are deleted.
+     */
+    public static void revokeForHost(Handle h, long hostId, long now) {
+        h.createUpdate("""
+                UPDATE scep_certificates SET revoked_at = :now
+                WHERE revoked_at IS NULL AND (udid IN (SELECT d.id FROM devices d WHERE d.host_id = :h)
+                   OR cert_sha256 IN (SELECT b.cert_sha256 FROM cert_bindings b
+                                      WHERE b.device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)))""")
+                .bind("now", now).bind("h", hostId).execute();
+    }
+
+    private static Row map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+        return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getString(7),
+                rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13),
+                rs.getObject(14, Long.class));
+    }
+}
