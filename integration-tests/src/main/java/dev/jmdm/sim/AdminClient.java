@@ -21,6 +21,7 @@ public final class AdminClient {
     private final HttpClient http;
     private final URI base;
     private final String authorization;
+    private final Observer observer;
 
     public AdminClient(HttpClient http, URI base, String apiKey) {
         this(http, base, "nanomdm", apiKey);
@@ -28,9 +29,26 @@ public final class AdminClient {
 
     /** A client for a named key (MDM_API_KEYS): the user name is the key's name. */
     public AdminClient(HttpClient http, URI base, String user, String key) {
+        this(http, base, "Basic " + Base64.getEncoder().encodeToString((user + ":" + key).getBytes(StandardCharsets.UTF_8)),
+                (method, path, reply) -> { });
+    }
+
+    private AdminClient(HttpClient http, URI base, String authorization, Observer observer) {
         this.http = http;
         this.base = base;
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + key).getBytes(StandardCharsets.UTF_8));
+        this.authorization = authorization;
+        this.observer = observer;
+    }
+
+    /** Sees every answer this client gets, e.g. to check it against the API's documented contract. */
+    @FunctionalInterface
+    public interface Observer {
+        void answered(String method, String pathAndQuery, Reply reply);
+    }
+
+    /** This client, with every answer also shown to the observer (which may fail the call by throwing). */
+    public AdminClient observed(Observer observer) {
+        return new AdminClient(http, base, authorization, observer);
     }
 
     /** An answer: status and body parsed as JSON (null when the body is not JSON). */
@@ -89,7 +107,9 @@ public final class AdminClient {
             } catch (IOException notJson) {
                 // left null: the caller sees the raw body
             }
-            return new Reply(r.statusCode(), json, r.body());
+            Reply reply = new Reply(r.statusCode(), json, r.body());
+            observer.answered(method, pathAndQuery, reply);
+            return reply;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(method + " " + pathAndQuery + " failed", e);
         } catch (InterruptedException e) {

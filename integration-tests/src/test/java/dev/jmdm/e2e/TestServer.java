@@ -120,7 +120,8 @@ public final class TestServer implements AutoCloseable {
         Settings settings = SettingsParser.parse(new String[0], env);
         server = MdmServer.start(settings, Clock.systemUTC(), probe);
         URI base = server.baseUri();
-        admin = new AdminClient(http, base, API_KEY);
+        // every answer is checked against the OpenAPI document, so every scenario also tests the contract
+        admin = new AdminClient(http, base, API_KEY).observed(ApiContract.INSTANCE);
         transport = new DeviceTransport(http, base.resolve("/mdm"));
     }
 

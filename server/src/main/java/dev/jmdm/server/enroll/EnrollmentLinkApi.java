@@ -17,9 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -90,16 +88,12 @@ final class EnrollmentLinkApi implements ApiRoutes {
             note = n.textValue();
         }
         EnrollmentLinks.Created created = links.create(expiresAt, maxUses, note);
-        Map<String, Object> json = json(created.link());
-        json.put("token", created.token());
-        json.put("url", baseUrl.get() + "/mdm/enroll?token=" + URLEncoder.encode(created.token(), StandardCharsets.UTF_8));
-        Json.send(exchange, 201, json);
+        Json.send(exchange, 201, json(created.link(), created.token(),
+                baseUrl.get() + "/mdm/enroll?token=" + URLEncoder.encode(created.token(), StandardCharsets.UTF_8)));
     }
 
     private void list(HttpServerExchange exchange) {
-        List<Object> all = new ArrayList<>();
-        links.all().forEach(l -> all.add(json(l)));
-        Json.send(exchange, 200, Map.of("enrollment_links", all));
+        Json.send(exchange, 200, new EnrollmentLinkAnswers.EnrollmentLinks(links.all().stream().map(this::json).toList()));
     }
 
     private void get(HttpServerExchange exchange) {
@@ -116,21 +110,17 @@ final class EnrollmentLinkApi implements ApiRoutes {
         return new HttpError(404, "no enrollment link " + id);
     }
 
-    private Map<String, Object> json(EnrollmentLinkStore.Link l) {
+    private EnrollmentLinkAnswers.EnrollmentLink json(EnrollmentLinkStore.Link l) {
+        return json(l, null, null);
+    }
+
+    private EnrollmentLinkAnswers.EnrollmentLink json(EnrollmentLinkStore.Link l, String token, String url) {
         long now = links.now();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", l.id());
-        m.put("status", l.revokedAt() != null ? "revoked"
+        String status = l.revokedAt() != null ? "revoked"
                 : l.expiresAt() != null && l.expiresAt() <= now ? "expired"
-                : l.maxUses() != null && l.uses() >= l.maxUses() ? "used_up" : "active");
-        m.put("note", l.note());
-        m.put("created_at", time(l.createdAt()));
-        m.put("expires_at", time(l.expiresAt()));
-        m.put("max_uses", l.maxUses());
-        m.put("uses", l.uses());
-        m.put("last_used_at", time(l.lastUsedAt()));
-        m.put("revoked_at", time(l.revokedAt()));
-        return m;
+                : l.maxUses() != null && l.uses() >= l.maxUses() ? "used_up" : "active";
+        return new EnrollmentLinkAnswers.EnrollmentLink(l.id(), status, l.note(), time(l.createdAt()), time(l.expiresAt()), l.maxUses(), l.uses(), time(l.lastUsedAt()),
+                time(l.revokedAt()), token, url);
     }
 
     private static String time(Long millis) {

@@ -1,7 +1,6 @@
 package dev.jmdm.server.hosts;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
@@ -72,18 +71,8 @@ final class AuditLog {
         });
     }
 
-    static Map<String, Object> json(Entry e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("at", ApiJson.time(e.at()));
-        m.put("actor", e.actor());
-        m.put("action", e.action());
-        m.put("host_id", e.hostId());
-        m.put("target", e.target());
-        m.put("command_uuid", e.commandUuid());
-        if (e.detail() != null) {
-            m.put("detail", ApiJson.readMap(e.detail()));
-        }
-        return m;
+    static HostAnswers.AuditEntry answer(Entry e) {
+        return new HostAnswers.AuditEntry(e.id(), ApiJson.time(e.at()), e.actor(), e.action(), e.hostId(), e.target(), e.commandUuid(),
+                e.detail() == null ? null : ApiJson.readMap(e.detail()));
     }
 }

@@ -46,10 +46,10 @@ final class CertificateBindingApi {
         String device = device(exchange);
         String actor = ApiJson.actor(exchange);
         Optional<String> was = bindings.release(device, "admin", actor);
-        Map<String, Object> detail = new LinkedHashMap<>();
+        Map<String, Object> detail = new LinkedHashMap<>(); // audit detail; a null value stays out of the stored JSON
         detail.put("released_sha256", was.orElse(null));
         record(actor, "enrollments.certificate.release", device, detail);
-        Json.send(exchange, 200, state(device, detail));
+        Json.send(exchange, 200, state(device, was.orElse(null)));
     }
 
     /** POST /v1/enrollments/{id}/certificate/renewal[?hours=24] */
@@ -73,28 +73,13 @@ final class CertificateBindingApi {
         audit.record(actor, action, host.map(HostRecord::id).orElse(null), host.map(HostsApi::target).orElse(device), null, detail);
     }
 
-    private Map<String, Object> state(String device, Map<String, Object> extra) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("device_id", device);
-        m.put("certificate", bindings.binding(device).map(b -> {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("sha256", b.certSha256());
-            c.put("not_after", ApiJson.time(b.notAfter()));
-            c.put("bound_at", ApiJson.time(b.boundAt()));
-            return c;
-        }).orElse(null));
+    private HostAnswers.CertificateState state(String device, String releasedSha256) {
         long now = clock.millis();
-        m.put("rebind_grant", bindings.grant(device).filter(g -> g.activeAt(now)).map(g -> {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("reason", g.reason());
-            c.put("granted_by", g.grantedBy());
-            c.put("granted_at", ApiJson.time(g.grantedAt()));
-            c.put("expires_at", g.expiresAt() == null ? null : ApiJson.time(g.expiresAt()));
-            return c;
-        }).orElse(null));
-        if (extra != null) {
-            m.putAll(extra);
-        }
-        return m;
+        return new HostAnswers.CertificateState(device,
+                bindings.binding(device).map(b -> new HostAnswers.Certificate(b.certSha256(), ApiJson.time(b.notAfter()),
+                        ApiJson.time(b.boundAt()))).orElse(null),
+                bindings.grant(device).filter(g -> g.activeAt(now)).map(g -> new HostAnswers.RebindGrant(g.reason(), g.grantedBy(),
+                        ApiJson.time(g.grantedAt()), ApiJson.time(g.expiresAt()))).orElse(null),
+                releasedSha256);
     }
 }

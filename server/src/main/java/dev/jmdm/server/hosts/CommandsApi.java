@@ -46,7 +46,7 @@ final class CommandsApi {
             throw new HttpError(400, "at most " + MAX_HOSTS + " hosts per command");
         }
         Set<String> ids = new LinkedHashSet<>();
-        List<Object> targets = new ArrayList<>();
+        List<HostAnswers.Target> targets = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         List<String> notEnrolled = new ArrayList<>();
         List<Long> hostIds = new ArrayList<>();
@@ -65,7 +65,7 @@ final class CommandsApi {
             }
             if (ids.add(v.host().deviceId())) {
                 hostIds.add(v.host().id());
-                targets.add(Map.of("host_id", v.host().id(), "enrollment_id", v.host().deviceId()));
+                targets.add(new HostAnswers.Target(v.host().id(), v.host().deviceId()));
             }
         }
         if (!unknown.isEmpty()) {
@@ -80,11 +80,8 @@ final class CommandsApi {
             throw new HttpError(409, e.getMessage());
         }
         auditCommand(exchange, command, ids, hostIds.size() == 1 ? hostIds.get(0) : null, Map.of("hosts", hostIds.size()));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("command_uuid", command.commandUuid());
-        result.put("request_type", command.requestType());
-        result.put("hosts", targets);
-        Json.send(exchange, api.pushAndStatus(exchange, result, List.copyOf(ids)), result);
+        var push = api.push(exchange, List.copyOf(ids));
+        Json.send(exchange, HostsApi.status(push), new HostAnswers.CommandQueued(command.commandUuid(), command.requestType(), targets, push));
     }
 
     /** PUT /v1/enqueue queued a raw command: audited as a command, naming enrollments rather than hosts. */

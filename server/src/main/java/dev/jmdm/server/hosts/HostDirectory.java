@@ -212,22 +212,14 @@ final class HostDirectory {
     }
 
     /** Every channel of the host's devices (device channel first), for the detail view. */
-    List<Map<String, Object>> channels(long hostId) {
+    List<HostAnswers.Channel> channels(long hostId) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT e.id, e.type, e.enabled, e.last_seen_at, e.user_short_name, e.created_at
                         FROM enrollments e WHERE e.device_id IN (SELECT d.id FROM devices d WHERE d.host_id = :h)
                         ORDER BY CASE WHEN e.id = e.device_id THEN 0 ELSE 1 END, e.id""")
                 .bind("h", hostId)
-                .map((rs, ctx) -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("id", rs.getString(1));
-                    m.put("type", rs.getString(2));
-                    m.put("enabled", rs.getBoolean(3));
-                    m.put("last_seen_at", ApiJson.time(rs.getLong(4)));
-                    m.put("user_short_name", rs.getString(5));
-                    m.put("created_at", ApiJson.time(rs.getLong(6)));
-                    return m;
-                }).list());
+                .map((rs, ctx) -> new HostAnswers.Channel(rs.getString(1), rs.getString(2), rs.getBoolean(3), ApiJson.time(rs.getLong(4)),
+                        rs.getString(5), ApiJson.time(rs.getLong(6)))).list());
     }
 
     /** Whether the device channel has an UnlockToken (ClearPasscode needs it); opens nothing. */

@@ -3,6 +3,24 @@ package dev.jmdm.server.hosts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jmdm.server.http.HttpError;
 import dev.jmdm.server.http.Json;
+import dev.jmdm.server.hosts.HostAnswers.Apps;
+import dev.jmdm.server.hosts.HostAnswers.AuditEntries;
+import dev.jmdm.server.hosts.HostAnswers.AuditEntry;
+import dev.jmdm.server.hosts.HostAnswers.Failure;
+import dev.jmdm.server.hosts.HostAnswers.Forgotten;
+import dev.jmdm.server.hosts.HostAnswers.History;
+import dev.jmdm.server.hosts.HostAnswers.Host;
+import dev.jmdm.server.hosts.HostAnswers.HostDetail;
+import dev.jmdm.server.hosts.HostAnswers.Hosts;
+import dev.jmdm.server.hosts.HostAnswers.Inventory;
+import dev.jmdm.server.hosts.HostAnswers.InventorySummary;
+import dev.jmdm.server.hosts.HostAnswers.Pin;
+import dev.jmdm.server.hosts.HostAnswers.Pins;
+import dev.jmdm.server.hosts.HostAnswers.Refetch;
+import dev.jmdm.server.hosts.HostAnswers.Schedule;
+import dev.jmdm.server.hosts.HostAnswers.Source;
+import dev.jmdm.server.http.AdminAnswers.IdStatus;
+import dev.jmdm.server.http.AdminAnswers.PushOutcome;
 import dev.jmdm.server.http.QueueEntryJson;
 import dev.jmdm.server.http.Requests;
 import dev.jmdm.server.protocol.Command;
@@ -13,7 +31,6 @@ import io.undertow.util.Headers;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,13 +87,13 @@ final class HostsApi {
             list.add(v);
         }
         List<HostRecord> registered = hosts.preRegister(list);
-        List<Object> items = new ArrayList<>();
+        List<Host> items = new ArrayList<>();
         for (HostRecord r : registered) {
-            directory.view(r.id()).ifPresent(v -> items.add(hostJson(v, List.of())));
+            directory.view(r.id()).ifPresent(v -> items.add(Host.of(v, List.of())));
         }
         audit.record(ApiJson.actor(exchange), "hosts.preregister", registered.size() == 1 ? registered.get(0).id() : null,
                 String.join(",", list), null, Map.of("count", list.size()));
-        Json.send(exchange, 200, Map.of("hosts", items));
+        Json.send(exchange, 200, new Hosts(items, null));
     }
 
     /** GET /v1/hosts?platform=&os_version=&status=&group=&q=&sort=&limit=&cursor= */
@@ -86,25 +103,17 @@ final class HostsApi {
         int limit = Requests.intQuery(exchange, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         HostDirectory.Page<HostView> page = directory.list(f, Requests.query(exchange, "sort"), Requests.query(exchange, "cursor"), limit);
         Map<Long, List<String>> groups = directory.groups(page.items().stream().map(v -> v.host().id()).toList());
-        List<Object> items = new ArrayList<>();
-        for (HostView v : page.items()) {
-            items.add(hostJson(v, groups.getOrDefault(v.host().id(), List.of())));
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("hosts", items);
-        result.put("next_cursor", page.nextCursor());
-        Json.send(exchange, 200, result);
+        List<Host> items = page.items().stream().map(v -> Host.of(v, groups.getOrDefault(v.host().id(), List.of()))).toList();
+        Json.send(exchange, 200, new Hosts(items, page.nextCursor()));
     }
 
     /** GET /v1/hosts/{id} */
     void show(HttpServerExchange exchange) {
         HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
         long id = v.host().id();
-        Map<String, Object> m = hostJson(v, directory.groups(List.of(id)).getOrDefault(id, List.of()));
-        m.put("unlock_token_present", directory.hasUnlockToken(v.host().deviceId()));
-        m.put("enrollments", directory.channels(id));
-        m.put("inventory", inventorySummary(id));
-        Json.send(exchange, 200, m);
+        Host host = Host.of(v, directory.groups(List.of(id)).getOrDefault(id, List.of()));
+        Json.send(exchange, 200, new HostDetail(host, directory.hasUnlockToken(v.host().deviceId()), directory.channels(id),
+                inventorySummary(id)));
     }
 
     /** DELETE /v1/hosts/{id} */
@@ -112,30 +121,29 @@ final class HostsApi {
         HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
         directory.forget(v.host().id());
         audit.record(ApiJson.actor(exchange), "hosts.delete", v.host().id(), target(v.host()), null, null);
-        Json.send(exchange, 200, Map.of("id", v.host().id(), "deleted", true));
+        Json.send(exchange, 200, new Forgotten(v.host().id(), true));
     }
 
     /** GET /v1/hosts/{id}/inventory: every source's facts with when they were collected and their age. */
     void inventory(HttpServerExchange exchange) {
         HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
         long id = v.host().id();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("host_id", id);
-        for (InventoryStore.Stored s : inventory.facts(id).values()) {
-            Map<String, Object> section = new LinkedHashMap<>();
-            section.put("collected_at", ApiJson.time(s.collectedAt()));
-            section.put("age_seconds", age(s.collectedAt()));
-            section.put("command_uuid", s.commandUuid());
-            if (InventoryParser.APPS.equals(s.source())) {
-                Object apps = s.facts().get("apps");
-                section.put("count", apps instanceof List<?> l ? l.size() : 0);
-            } else {
-                section.put("facts", s.facts());
-            }
-            m.put(s.source(), section);
+        Map<String, InventoryStore.Stored> facts = inventory.facts(id);
+        Json.send(exchange, 200, new Inventory(id, source(facts.get(InventoryParser.DEVICE)), source(facts.get(InventoryParser.SECURITY)),
+                source(facts.get(InventoryParser.APPS)), schedule(id)));
+    }
+
+    private Source source(InventoryStore.Stored s) {
+        if (s == null) {
+            return null;
         }
-        putSchedule(m, id);
-        Json.send(exchange, 200, m);
+        boolean apps = InventoryParser.APPS.equals(s.source());
+        return new Source(ApiJson.time(s.collectedAt()), age(s.collectedAt()), s.commandUuid(), apps ? appCount(s) : null,
+                apps ? null : s.facts());
+    }
+
+    private static int appCount(InventoryStore.Stored apps) {
+        return apps.facts().get("apps") instanceof List<?> l ? l.size() : 0;
     }
 
     /** GET /v1/hosts/{id}/inventory/{source}/raw: the device's answer behind a source's facts, as it sent it. */
@@ -158,16 +166,12 @@ final class HostsApi {
     void apps(HttpServerExchange exchange) {
         HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
         InventoryStore.Stored s = inventory.facts(v.host().id()).get(InventoryParser.APPS);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("host_id", v.host().id());
-        if (s != null) {
-            m.put("collected_at", ApiJson.time(s.collectedAt()));
-            m.put("age_seconds", age(s.collectedAt()));
-            m.put("apps", s.facts().getOrDefault("apps", List.of()));
-        } else {
-            m.put("apps", List.of());
+        if (s == null) {
+            Json.send(exchange, 200, new Apps(v.host().id(), null, null, List.of()));
+            return;
         }
-        Json.send(exchange, 200, m);
+        List<?> apps = s.facts().get("apps") instanceof List<?> l ? l : List.of();
+        Json.send(exchange, 200, new Apps(v.host().id(), ApiJson.time(s.collectedAt()), age(s.collectedAt()), apps));
     }
 
     /** POST /v1/hosts/{id}/refetch[?nopush=1] */
@@ -178,26 +182,24 @@ final class HostsApi {
         List<String> uuids = queued.stream().map(Command::commandUuid).toList();
         audit.record(ApiJson.actor(exchange), "inventory.refetch", v.host().id(), target(v.host()), uuids.get(0),
                 Map.of("command_uuids", uuids));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("host_id", v.host().id());
-        result.put("command_uuids", uuids);
-        Json.send(exchange, pushAndStatus(exchange, result, List.of(v.host().deviceId())), result);
+        PushOutcome push = push(exchange, List.of(v.host().deviceId()));
+        Json.send(exchange, status(push), new Refetch(v.host().id(), uuids, push));
     }
 
-    /** Pushes unless ?nopush=1 and puts the outcome into result; returns 200, or 207 when a push failed. */
-    int pushAndStatus(HttpServerExchange exchange, Map<String, Object> result, List<String> ids) {
+    /** Pushes unless ?nopush=1; the outcome goes into the answer. */
+    PushOutcome push(HttpServerExchange exchange, List<String> ids) {
         String np = Requests.query(exchange, "nopush");
         if (np != null && !np.isEmpty() && !"0".equals(np) && !"false".equalsIgnoreCase(np)) {
-            result.put("no_push", true);
-            return 200;
+            return PushOutcome.NOT_PUSHED;
         }
-        Map<String, Object> status = wakeups.pushNow(ids);
-        result.put("status", status);
+        Map<String, IdStatus> status = wakeups.pushNow(ids);
         int failed = Wakeups.failures(status);
-        if (failed > 0) {
-            result.put("push_error", failed + " of " + ids.size() + " push(es) failed; the command is queued");
-        }
-        return failed == 0 ? 200 : 207;
+        return new PushOutcome(null, status, failed > 0 ? failed + " of " + ids.size() + " push(es) failed; the command is queued" : null);
+    }
+
+    /** 200, or 207 when a push failed (the command is queued either way). */
+    static int status(PushOutcome push) {
+        return push.pushError() == null ? 200 : 207;
     }
 
     /** GET /v1/hosts/{id}/commands?limit=&cursor=&results=0 — newest first. */
@@ -207,37 +209,18 @@ final class HostsApi {
         Long before = longCursor(Requests.query(exchange, "cursor"));
         boolean results = !"0".equals(Requests.query(exchange, "results"));
         List<HostDirectory.HistoryEntry> rows = directory.history(v.host().id(), before, limit + 1);
-        List<Object> items = new ArrayList<>();
-        for (HostDirectory.HistoryEntry e : rows.subList(0, Math.min(limit, rows.size()))) {
-            items.add(QueueEntryJson.of(e.entry(), "enrollment_id", results));
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("host_id", v.host().id());
-        m.put("commands", items);
-        if (rows.size() > limit) {
-            m.put("next_cursor", String.valueOf(rows.get(limit - 1).id()));
-        }
-        Json.send(exchange, 200, m);
+        List<QueueEntryJson> items = rows.subList(0, Math.min(limit, rows.size())).stream()
+                .map(e -> QueueEntryJson.byEnrollmentId(e.entry(), results)).toList();
+        Json.send(exchange, 200, new History(v.host().id(), items, rows.size() > limit ? String.valueOf(rows.get(limit - 1).id()) : null));
     }
 
     /** GET /v1/hosts/{id}/pins — the PINs generated for lock and wipe; reading them is audited. */
     void pins(HttpServerExchange exchange) {
         HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
-        List<Object> items = new ArrayList<>();
-        for (PinStore.Pin p : pins.forHost(v.host().id())) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("command_uuid", p.commandUuid());
-            m.put("request_type", p.requestType());
-            m.put("pin", p.pin());
-            if (p.error() != null) {
-                m.put("pin_error", p.error());
-            }
-            m.put("actor", p.actor());
-            m.put("created_at", ApiJson.time(p.createdAt()));
-            items.add(m);
-        }
+        List<Pin> items = pins.forHost(v.host().id()).stream()
+                .map(p -> new Pin(p.commandUuid(), p.requestType(), p.pin(), p.error(), p.actor(), ApiJson.time(p.createdAt()))).toList();
         audit.record(ApiJson.actor(exchange), "pins.view", v.host().id(), target(v.host()), null, Map.of("count", items.size()));
-        Json.send(exchange, 200, Map.of("host_id", v.host().id(), "pins", items));
+        Json.send(exchange, 200, new Pins(v.host().id(), items));
     }
 
     /** GET /v1/audit?host=&action=&limit=&cursor= — newest first. */
@@ -251,16 +234,8 @@ final class HostsApi {
             hostId = hosts.resolve(hostRef).map(HostRecord::id).orElseGet(() -> parseLong(hostRef));
         }
         List<AuditLog.Entry> rows = audit.list(hostId, Requests.query(exchange, "action"), before, limit + 1);
-        List<Object> items = new ArrayList<>();
-        for (AuditLog.Entry e : rows.subList(0, Math.min(limit, rows.size()))) {
-            items.add(AuditLog.json(e));
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("entries", items);
-        if (rows.size() > limit) {
-            m.put("next_cursor", String.valueOf(rows.get(limit - 1).id()));
-        }
-        Json.send(exchange, 200, m);
+        List<AuditEntry> items = rows.subList(0, Math.min(limit, rows.size())).stream().map(AuditLog::answer).toList();
+        Json.send(exchange, 200, new AuditEntries(items, rows.size() > limit ? String.valueOf(rows.get(limit - 1).id()) : null));
     }
 
     /**
@@ -288,7 +263,7 @@ final class HostsApi {
         if (detail != null && !detail.isNull() && !detail.isObject()) {
             throw new HttpError(400, "detail must be a JSON object");
         }
-        Map<String, Object> d = new LinkedHashMap<>();
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
         if (detail != null && detail.isObject()) {
             d.putAll(ApiJson.MAPPER.convertValue(detail, Map.class));
         }
@@ -299,7 +274,7 @@ final class HostsApi {
             throw new HttpError(400, "detail and note together are at most " + MAX_NOTE_DETAIL + " characters of JSON");
         }
         audit.record(ApiJson.actor(exchange), action.asText(), null, null, null, d);
-        Json.send(exchange, 201, Map.of("action", action.asText(), "actor", ApiJson.actor(exchange)));
+        Json.send(exchange, 201, new HostAnswers.AuditNoted(action.asText(), ApiJson.actor(exchange)));
     }
 
     private static Long parseLong(String s) {
@@ -329,75 +304,54 @@ final class HostsApi {
         return Math.max(0, (clock.millis() - at) / 1000);
     }
 
-    private void putSchedule(Map<String, Object> m, long hostId) {
-        inventory.schedule(hostId).ifPresent(s -> {
-            m.put("last_requested_at", ApiJson.time(s.lastRequestedAt()));
-            m.put("next_refresh_at", s.nextRefreshAt() == Long.MAX_VALUE ? null : ApiJson.time(s.nextRefreshAt()));
-            if (s.lastFailure() != null) {
-                m.put("last_failure", Map.of("reason", s.lastFailure(), "at", ApiJson.time(s.lastFailureAt())));
-            }
-        });
+    private Schedule schedule(long hostId) {
+        return inventory.schedule(hostId).map(s -> new Schedule(ApiJson.time(s.lastRequestedAt()),
+                s.nextRefreshAt() == Long.MAX_VALUE ? null : ApiJson.time(s.nextRefreshAt()),
+                s.lastFailure() == null ? null : new Failure(s.lastFailure(), ApiJson.time(s.lastFailureAt())))).orElse(null);
     }
 
     /** The few facts a host page shows at a glance, each source with its age. */
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> inventorySummary(long hostId) {
+    private InventorySummary inventorySummary(long hostId) {
         Map<String, InventoryStore.Stored> facts = inventory.facts(hostId);
-        Map<String, Object> m = new LinkedHashMap<>();
         InventoryStore.Stored device = facts.get(InventoryParser.DEVICE);
-        if (device != null) {
-            Map<String, Object> f = device.facts();
-            Map<String, Object> hw = (Map<String, Object>) f.getOrDefault("hardware", Map.of());
-            Map<String, Object> os = (Map<String, Object>) f.getOrDefault("os", Map.of());
-            Map<String, Object> storage = (Map<String, Object>) f.getOrDefault("storage", Map.of());
-            Map<String, Object> battery = (Map<String, Object>) f.getOrDefault("battery", Map.of());
-            m.put("model", hw.getOrDefault("model_name", hw.get("model")));
-            m.put("os_version", os.get("version"));
-            m.put("os_build", os.get("build"));
-            m.put("capacity_gb", storage.get("capacity_gb"));
-            m.put("available_gb", storage.get("available_gb"));
-            m.put("battery_percent", battery.get("percent"));
-            m.put("supervised", ((Map<String, Object>) f.getOrDefault("management", Map.of())).get("supervised"));
-            m.put("device_collected_at", ApiJson.time(device.collectedAt()));
-            m.put("device_age_seconds", age(device.collectedAt()));
-        }
+        Facts d = device == null ? Facts.NONE : new Facts(device.facts());
+        Facts hw = d.section("hardware");
         InventoryStore.Stored security = facts.get(InventoryParser.SECURITY);
-        if (security != null) {
-            Map<String, Object> f = security.facts();
-            m.put("passcode_present", f.get("passcode_present"));
-            m.put("filevault_enabled", ((Map<String, Object>) f.getOrDefault("filevault", Map.of())).get("enabled"));
-            m.put("sip_enabled", f.get("sip_enabled"));
-            m.put("firewall_enabled", ((Map<String, Object>) f.getOrDefault("firewall", Map.of())).get("enabled"));
-            m.put("security_collected_at", ApiJson.time(security.collectedAt()));
-            m.put("security_age_seconds", age(security.collectedAt()));
-        }
+        Facts sec = security == null ? Facts.NONE : new Facts(security.facts());
         InventoryStore.Stored apps = facts.get(InventoryParser.APPS);
-        if (apps != null) {
-            m.put("app_count", apps.facts().get("apps") instanceof List<?> l ? l.size() : 0);
-            m.put("apps_collected_at", ApiJson.time(apps.collectedAt()));
-            m.put("apps_age_seconds", age(apps.collectedAt()));
-        }
-        putSchedule(m, hostId);
-        return m;
+        return new InventorySummary(hw.string(hw.has("model_name") ? "model_name" : "model"), d.section("os").string("version"),
+                d.section("os").string("build"), d.section("storage").number("capacity_gb"), d.section("storage").number("available_gb"),
+                d.section("battery").number("percent"), d.section("management").bool("supervised"),
+                device == null ? null : ApiJson.time(device.collectedAt()), device == null ? null : age(device.collectedAt()),
+                sec.bool("passcode_present"), sec.section("filevault").bool("enabled"), sec.bool("sip_enabled"),
+                sec.section("firewall").bool("enabled"), security == null ? null : ApiJson.time(security.collectedAt()),
+                security == null ? null : age(security.collectedAt()), apps == null ? null : appCount(apps),
+                apps == null ? null : ApiJson.time(apps.collectedAt()), apps == null ? null : age(apps.collectedAt()), schedule(hostId));
     }
 
-    static Map<String, Object> hostJson(HostView v, List<String> groups) {
-        HostRecord h = v.host();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", h.id());
-        m.put("serial_number", h.serialNumber());
-        m.put("udid", h.udid());
-        m.put("enrollment_id", h.deviceId());
-        m.put("status", v.status());
-        m.put("enrollment_type", v.enrollmentType());
-        m.put("platform", h.platform());
-        m.put("product_name", h.productName());
-        m.put("os_version", h.osVersion());
-        m.put("device_name", h.deviceName());
-        m.put("enrolled_at", ApiJson.time(h.enrolledAt()));
-        m.put("last_seen_at", ApiJson.time(v.lastSeenAt()));
-        m.put("created_at", ApiJson.time(h.createdAt()));
-        m.put("groups", groups);
-        return m;
+    /** Typed reads of stored facts: a missing section or a value of another type reads as null. */
+    private record Facts(Map<String, Object> values) {
+        static final Facts NONE = new Facts(Map.of());
+
+        @SuppressWarnings("unchecked")
+        Facts section(String key) {
+            return values.get(key) instanceof Map<?, ?> m ? new Facts((Map<String, Object>) m) : NONE;
+        }
+
+        boolean has(String key) {
+            return values.containsKey(key);
+        }
+
+        String string(String key) {
+            return values.get(key) instanceof String s ? s : null;
+        }
+
+        Number number(String key) {
+            return values.get(key) instanceof Number n ? n : null;
+        }
+
+        Boolean bool(String key) {
+            return values.get(key) instanceof Boolean b ? b : null;
+        }
     }
 }

@@ -129,13 +129,9 @@ final class RemoteActions {
             }
         }
         audit.record(actor, action.path, v.host().id(), HostsApi.target(v.host()), command.commandUuid(), detail);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("command_uuid", command.commandUuid());
-        result.put("request_type", action.requestType);
-        result.put("host_id", v.host().id());
-        result.put("enrollment_id", v.host().deviceId());
-        result.put("pin", pin);
-        Json.send(exchange, api.pushAndStatus(exchange, result, List.of(v.host().deviceId())), result);
+        var push = api.push(exchange, List.of(v.host().deviceId()));
+        Json.send(exchange, HostsApi.status(push), new HostAnswers.ActionQueued(command.commandUuid(), action.requestType, v.host().id(),
+                v.host().deviceId(), pin, push));
     }
 
     private static boolean isIos(String platform) {

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.jmdm.server.http.AdminAnswers.IdStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,29 +32,22 @@ final class Wakeups {
         this.background = background;
     }
 
-    /** Pushes now; returns one JSON-ready status per id ({"push_result"} or {"push_error"}). */
-    Map<String, Object> pushNow(List<String> ids) {
-        Map<String, Object> status = new LinkedHashMap<>();
+    /** Pushes now; returns one status per id (nanomdm's push_result or push_error). */
+    Map<String, IdStatus> pushNow(List<String> ids) {
+        Map<String, IdStatus> status = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, PushResult> e : push.push(ids).entrySet()) {
-                status.put(e.getKey(), e.getValue().ok() ? Map.of("push_result", e.getValue().apnsId())
-                        : Map.of("push_error", e.getValue().error()));
+                status.put(e.getKey(), e.getValue().ok() ? IdStatus.pushed(e.getValue().apnsId()) : IdStatus.pushFailed(e.getValue().error()));
             }
         } catch (RuntimeException e) {
             LOG.warn("push failed: {}", e.getMessage(), e);
-            ids.forEach(id -> status.put(id, Map.of("push_error", String.valueOf(e.getMessage()))));
+            ids.forEach(id -> status.put(id, IdStatus.pushFailed(String.valueOf(e.getMessage()))));
         }
         return status;
     }
 
-    static int failures(Map<String, Object> status) {
-        int n = 0;
-        for (Object v : status.values()) {
-            if (v instanceof Map<?, ?> m && m.containsKey("push_error")) {
-                n++;
-            }
-        }
-        return n;
+    static int failures(Map<String, IdStatus> status) {
+        return (int) status.values().stream().filter(s -> s.pushError() != null).count();
     }
 
     void pushLater(Collection<String> ids) {

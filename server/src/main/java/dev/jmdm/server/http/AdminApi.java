@@ -5,11 +5,17 @@ import dev.jmdm.server.protocol.Messages;
 import dev.jmdm.server.push.PushResult;
 import dev.jmdm.server.push.PushService;
 import dev.jmdm.server.storage.CommandStore;
+import dev.jmdm.server.http.AdminAnswers.Canceled;
+import dev.jmdm.server.http.AdminAnswers.CommandStatus;
+import dev.jmdm.server.http.AdminAnswers.EnqueueResult;
+import dev.jmdm.server.http.AdminAnswers.Enrollment;
+import dev.jmdm.server.http.AdminAnswers.Enrollments;
+import dev.jmdm.server.http.AdminAnswers.IdStatus;
+import dev.jmdm.server.http.AdminAnswers.Queue;
 import dev.jmdm.server.storage.EnrollmentRecord;
 import dev.jmdm.server.storage.EnrollmentStore;
 import dev.jmdm.server.storage.QueueEntry;
 import io.undertow.server.HttpServerExchange;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,55 +50,48 @@ final class AdminApi {
     void enqueue(HttpServerExchange exchange) throws Exception {
         List<String> ids = ids(exchange);
         byte[] body = Bodies.read(exchange, maxBody);
-        Map<String, Object> result = new LinkedHashMap<>();
         Command command;
         try {
             command = Messages.command(body);
         } catch (RuntimeException e) {
-            result.put("command_error", e.getMessage());
-            Json.send(exchange, 400, result);
+            Json.send(exchange, 400, new EnqueueResult(null, null, null, null, null, e.getMessage()));
             return;
         }
-        result.put("command_uuid", command.commandUuid());
-        result.put("request_type", command.requestType());
         Set<String> known = enrollments.existing(ids);
         if (known.size() != ids.size()) {
-            Map<String, Object> status = new LinkedHashMap<>();
+            Map<String, IdStatus> status = new LinkedHashMap<>();
             for (String id : ids) {
                 if (!known.contains(id)) {
-                    status.put(id, Map.of("command_error", "unknown enrollment id"));
+                    status.put(id, IdStatus.refused("unknown enrollment id"));
                 }
             }
-            result.put("status", status);
-            result.put("command_error", "unknown enrollment id(s); nothing was enqueued");
-            Json.send(exchange, 404, result);
+            Json.send(exchange, 404, new EnqueueResult(command.commandUuid(), command.requestType(), status, null, null,
+                    "unknown enrollment id(s); nothing was enqueued"));
             return;
         }
         try {
             commands.enqueue(command, ids);
         } catch (CommandStore.DuplicateCommandException e) {
-            result.put("command_error", e.getMessage());
-            Json.send(exchange, 409, result);
+            Json.send(exchange, 409, new EnqueueResult(command.commandUuid(), command.requestType(), null, null, null, e.getMessage()));
             return;
         }
         audit.enqueued(exchange, command, ids);
         if (noPush(exchange)) {
-            result.put("no_push", true);
-            Json.send(exchange, 200, result);
+            Json.send(exchange, 200, new EnqueueResult(command.commandUuid(), command.requestType(), null, true, null, null));
             return;
         }
-        int failed = putPushResults(result, push.push(ids));
+        Map<String, PushResult> pushes = push.push(ids);
+        EnqueueResult result = pushResults(command, pushes);
         // The command is queued whatever APNs said: push failures make it a partial success.
-        Json.send(exchange, failed == 0 ? 200 : 207, result);
+        Json.send(exchange, result.pushError() == null ? 200 : 207, result);
     }
 
     /** GET /v1/push/{ids} */
     void push(HttpServerExchange exchange) {
         List<String> ids = ids(exchange);
-        Map<String, Object> result = new LinkedHashMap<>();
         Map<String, PushResult> pushes = push.push(ids);
-        int failed = putPushResults(result, pushes);
-        Json.send(exchange, failed == 0 ? 200 : serverCouldNotPush(pushes) ? 500 : 207, result);
+        EnqueueResult result = pushResults(null, pushes);
+        Json.send(exchange, result.pushError() == null ? 200 : serverCouldNotPush(pushes) ? 500 : 207, result);
     }
 
     /**
@@ -106,22 +105,20 @@ final class AdminApi {
         return pushes.values().stream().allMatch(r -> !r.ok() && r.attempted() && !r.pending());
     }
 
-    private static int putPushResults(Map<String, Object> result, Map<String, PushResult> pushes) {
-        Map<String, Object> status = new LinkedHashMap<>();
+    private static EnqueueResult pushResults(Command command, Map<String, PushResult> pushes) {
+        Map<String, IdStatus> status = new LinkedHashMap<>();
         int failed = 0;
         for (var e : pushes.entrySet()) {
             if (e.getValue().ok()) {
-                status.put(e.getKey(), Map.of("push_result", e.getValue().apnsId()));
+                status.put(e.getKey(), IdStatus.pushed(e.getValue().apnsId()));
             } else {
-                status.put(e.getKey(), Map.of("push_error", e.getValue().error()));
+                status.put(e.getKey(), IdStatus.pushFailed(e.getValue().error()));
                 failed++;
             }
         }
-        result.put("status", status);
-        if (failed > 0) {
-            result.put("push_error", failed + " of " + pushes.size() + " push(es) failed");
-        }
-        return failed;
+        String error = failed > 0 ? failed + " of " + pushes.size() + " push(es) failed" : null;
+        return new EnqueueResult(command == null ? null : command.commandUuid(), command == null ? null : command.requestType(),
+                status, null, error, null);
     }
 
     /** GET /v1/enrollments[?id=&limit=&cursor=] */
@@ -130,44 +127,16 @@ final class AdminApi {
         String cursor = query(exchange, "cursor");
         int limit = limit(exchange);
         List<EnrollmentRecord> page = enrollments.list(device, cursor, limit + 1);
-        Map<String, Object> result = new LinkedHashMap<>();
-        List<Object> items = new ArrayList<>();
-        for (EnrollmentRecord e : page.subList(0, Math.min(limit, page.size()))) {
-            items.add(enrollmentJson(e));
-        }
-        result.put("enrollments", items);
-        if (page.size() > limit) {
-            result.put("next_cursor", page.get(limit - 1).id());
-        }
-        Json.send(exchange, 200, result);
-    }
-
-    static Map<String, Object> enrollmentJson(EnrollmentRecord e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("type", e.type());
-        m.put("device_id", e.deviceId());
-        m.put("serial_number", e.serialNumber());
-        m.put("user_id", e.userId());
-        m.put("user_short_name", e.userShortName());
-        m.put("user_long_name", e.userLongName());
-        m.put("topic", e.topic());
-        m.put("enabled", e.enabled());
-        m.put("token_update_tally", e.tokenUpdateTally());
-        m.put("last_seen_at", Json.time(e.lastSeenAt()));
-        m.put("created_at", Json.time(e.createdAt()));
-        return m;
+        List<Enrollment> items = page.subList(0, Math.min(limit, page.size())).stream().map(Enrollment::of).toList();
+        Json.send(exchange, 200, new Enrollments(items, page.size() > limit ? page.get(limit - 1).id() : null));
     }
 
     /** GET /v1/enrollments/{id}/queue */
     void queue(HttpServerExchange exchange) {
         String id = pathParam(exchange, "id");
         requireEnrollment(id);
-        List<Object> items = new ArrayList<>();
-        for (QueueEntry q : commands.pending(id)) {
-            items.add(QueueEntryJson.of(q, "id", false));
-        }
-        Json.send(exchange, 200, Map.of("id", id, "commands", items));
+        List<QueueEntryJson> items = commands.pending(id).stream().map(q -> QueueEntryJson.byId(q, false)).toList();
+        Json.send(exchange, 200, new Queue(id, items));
     }
 
     /** DELETE /v1/enrollments/{id}/queue/{uuid} */
@@ -175,7 +144,7 @@ final class AdminApi {
         String id = pathParam(exchange, "id");
         String uuid = pathParam(exchange, "uuid");
         switch (commands.cancel(id, uuid)) {
-            case CANCELED -> Json.send(exchange, 200, Map.of("id", id, "command_uuid", uuid, "status", QueueEntry.CANCELED));
+            case CANCELED -> Json.send(exchange, 200, new Canceled(id, uuid, QueueEntry.CANCELED));
             case NOT_FOUND -> throw new HttpError(404, "command " + uuid + " is not queued for " + id);
             case ALREADY_DELIVERED -> throw new HttpError(409, "command " + uuid + " was already delivered to " + id
                     + " and may be running; it cannot be cancelled");
@@ -188,16 +157,8 @@ final class AdminApi {
         String uuid = pathParam(exchange, "uuid");
         CommandStore.StoredCommand c = commands.command(uuid)
                 .orElseThrow(() -> new HttpError(404, "no command " + uuid));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("command_uuid", c.commandUuid());
-        result.put("request_type", c.requestType());
-        result.put("created_at", Json.time(c.createdAt()));
-        List<Object> items = new ArrayList<>();
-        for (QueueEntry q : commands.entries(uuid)) {
-            items.add(QueueEntryJson.of(q, "id", true));
-        }
-        result.put("enrollments", items);
-        Json.send(exchange, 200, result);
+        List<QueueEntryJson> items = commands.entries(uuid).stream().map(q -> QueueEntryJson.byId(q, true)).toList();
+        Json.send(exchange, 200, new CommandStatus(c.commandUuid(), c.requestType(), Json.time(c.createdAt()), items));
     }
 
     private void requireEnrollment(String id) {

@@ -7,8 +7,6 @@ import dev.jmdm.server.protocol.ProtocolException;
 import dev.jmdm.server.secrets.UnreadableSecretException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,15 +89,8 @@ final class ErrorHandler implements HttpHandler {
         return false;
     }
 
-    /**
-     * Apple's ErrorUnrecognizedDevice body: {@code code} makes the device unenroll, {@code description}
-     * is for its logs. {@code error} repeats the reason so the body has this server's usual shape.
-     */
-    static Map<String, String> unrecognizedDevice(String why) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("code", DeviceAuthException.UNRECOGNIZED_DEVICE);
-        body.put("description", why);
-        body.put("error", why);
-        return body;
+    /** Apple's ErrorUnrecognizedDevice body (see {@link AdminAnswers.UnrecognizedDevice}). */
+    static AdminAnswers.UnrecognizedDevice unrecognizedDevice(String why) {
+        return new AdminAnswers.UnrecognizedDevice(DeviceAuthException.UNRECOGNIZED_DEVICE, why, why);
     }
 }

@@ -30,16 +30,14 @@ public final class HttpServer implements AutoCloseable {
                 .put("/mdm", blocking(device::mdm))
                 .put("/mdm/checkin", blocking(device::checkin))
                 .put("/mdm/connect", blocking(device::connect))
-                .get("/version", ex -> Json.send(ex, 200, Map.of("version", Version.current())))
-                .get("/healthz", ex -> Json.send(ex, 200, Map.of("status", "ok")))
+                .get("/version", ex -> Json.send(ex, 200, new AdminAnswers.ServerVersion(Version.current())))
+                .get("/healthz", ex -> Json.send(ex, 200, new AdminAnswers.Health("ok")))
+                .get("/openapi.json", new OpenApiEndpoint())
                 .get("/readyz", blocking(ex -> {
                     boolean up = w.database.ping(Duration.ofSeconds(2));
-                    Map<String, Object> body = new java.util.LinkedHashMap<>();
-                    body.put("status", up ? "ok" : "unavailable");
-                    body.put("database", up ? "ok" : "unreachable");
                     // Expiring push certificates do not make the server unready, but operators should see them here.
-                    body.put("warnings", up ? w.warnings.get() : java.util.List.of());
-                    Json.send(ex, up ? 200 : 503, body);
+                    Json.send(ex, up ? 200 : 503, new AdminAnswers.Readiness(up ? "ok" : "unavailable", up ? "ok" : "unreachable",
+                            up ? w.warnings.get() : java.util.List.of()));
                 }));
         if (w.enroll != null) {
             routes.get("/mdm/enroll", blocking(w.enroll)); // no API auth: users open it on their device

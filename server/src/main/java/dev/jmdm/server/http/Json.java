@@ -3,16 +3,22 @@ package dev.jmdm.server.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Map;
 
-/** JSON answers. Jackson does the encoding; null fields are left out, as nanomdm's API does. */
+/**
+ * JSON answers. Every answer is an immutable record encoded by this one mapper: record components are
+ * named in snake_case on the wire, times are ISO-8601 strings the answers carry already (see {@link #time}),
+ * and null fields are left out, as nanomdm's API does. The OpenAPI document (openapi.json) describes them.
+ */
 public final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper()
+    /** The one mapper for answers (and the JSON bodies the admin API reads). */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
@@ -32,11 +38,15 @@ public final class Json {
     }
 
     public static void error(HttpServerExchange exchange, int status, String message) {
-        send(exchange, status, Map.of("error", message));
+        send(exchange, status, new Error(message));
+    }
+
+    /** Every refusal's body. */
+    public record Error(String error) {
     }
 
     /** Epoch milliseconds as ISO-8601 UTC, null stays null. */
-    static String time(Long millis) {
+    public static String time(Long millis) {
         return millis == null ? null : Instant.ofEpochMilli(millis).toString();
     }
 }

@@ -5,33 +5,28 @@ import dev.jmdm.server.plist.PlistCodec;
 import dev.jmdm.server.plist.PlistJson;
 import dev.jmdm.server.storage.QueueEntry;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/** One queue entry as the API shows it, wherever commands are listed (queues, a command, a host's history). */
-public final class QueueEntryJson {
-    private QueueEntryJson() {
+/**
+ * One queue entry as the API shows it, wherever commands are listed (queues, a command, a host's history).
+ * The enrollment id is {@code id} in an enrollment's or a command's listing and {@code enrollment_id} in a
+ * host's history: one of the two is set. {@code result} is the device's answer as JSON.
+ */
+public record QueueEntryJson(String id, String enrollmentId, String commandUuid, String requestType, String status, String queuedAt,
+        String deliveredAt, int deliveryCount, String notNowAt, Integer notNowTally, String resultAt, Object result) {
+
+    static QueueEntryJson byId(QueueEntry q, boolean withResult) {
+        return of(q, q.enrollmentId(), null, withResult);
     }
 
-    /** @param idKey what the enrollment id is called in this listing */
-    public static Map<String, Object> of(QueueEntry q, String idKey, boolean withResult) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(idKey, q.enrollmentId());
-        m.put("command_uuid", q.commandUuid());
-        m.put("request_type", q.requestType());
-        m.put("status", q.state());
-        m.put("queued_at", Json.time(q.createdAt()));
-        m.put("delivered_at", Json.time(q.deliveredAt()));
-        m.put("delivery_count", q.deliveryCount());
-        if (q.notNowTally() > 0) {
-            m.put("not_now_at", Json.time(q.notNowAt()));
-            m.put("not_now_tally", q.notNowTally());
-        }
-        m.put("result_at", Json.time(q.resultAt()));
-        if (withResult && q.result() != null) {
-            m.put("result", resultJson(q.result()));
-        }
-        return m;
+    public static QueueEntryJson byEnrollmentId(QueueEntry q, boolean withResult) {
+        return of(q, null, q.enrollmentId(), withResult);
+    }
+
+    private static QueueEntryJson of(QueueEntry q, String id, String enrollmentId, boolean withResult) {
+        boolean notNow = q.notNowTally() > 0;
+        return new QueueEntryJson(id, enrollmentId, q.commandUuid(), q.requestType(), q.state(), Json.time(q.createdAt()),
+                Json.time(q.deliveredAt()), q.deliveryCount(), notNow ? Json.time(q.notNowAt()) : null, notNow ? q.notNowTally() : null,
+                Json.time(q.resultAt()), withResult && q.result() != null ? resultJson(q.result()) : null);
     }
 
     /** The stored answer as JSON; an answer we cannot parse again is shown as base64 so nothing is hidden. */
@@ -40,7 +35,11 @@ public final class QueueEntryJson {
             NSObject parsed = PlistCodec.parse(raw);
             return PlistJson.toJsonValue(parsed);
         } catch (RuntimeException e) {
-            return Map.of("raw_base64", Base64.getEncoder().encodeToString(raw));
+            return new RawResult(Base64.getEncoder().encodeToString(raw));
         }
+    }
+
+    /** A stored answer that no longer parses, as it was. */
+    record RawResult(String rawBase64) {
     }
 }

@@ -36,7 +36,7 @@ final class ComplianceApi {
         if (format == null || format.equals("json")) {
             List<Views.HostResult> all = new ArrayList<>();
             reports.compliance(all::add);
-            Json.send(ex, 200, Map.of("results", all));
+            Json.send(ex, 200, new Views.Results(all, null, null));
             return;
         }
         if (!format.equals("csv")) {

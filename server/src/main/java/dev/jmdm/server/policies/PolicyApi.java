@@ -91,7 +91,7 @@ final class PolicyApi {
             throw new HttpError(404, "no policy named " + name);
         }
         results.event("policy.deleted", null, name, Map.of("actor", actor(ex)));
-        Json.send(ex, 200, Map.of("deleted", name));
+        Json.send(ex, 200, new Views.PolicyDeleted(name));
     }
 
     /** GET /v1/policies/{name}/results?result=pass|fail|unknown&platform=&q=&limit=&cursor= (host id order). */
@@ -156,7 +156,7 @@ final class PolicyApi {
         }
     }
 
-    static Views.Policy view(StoredPolicy p, Views.Counts counts, List<Map<String, Object>> versions) {
+    static Views.Policy view(StoredPolicy p, Views.Counts counts, List<Views.PolicyVersion> versions) {
         PolicyDocument d = p.document();
         return new Views.Policy(p.name(), p.version(), d.description(), d.severity().name().toLowerCase(Locale.ROOT), d.platforms(),
                 d.remediationEnabled(), d.remediation() == null ? null : d.remediation().kind(), d.source(), counts,

@@ -135,12 +135,11 @@ final class PolicyStore {
     }
 
     /** Version history, newest first. */
-    List<Map<String, Object>> versions(String name) {
+    List<Views.PolicyVersion> versions(String name) {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT version, actor, created_at FROM policy_versions WHERE name = :n ORDER BY version DESC")
                 .bind("n", name)
-                .map((rs, ctx) -> Map.<String, Object>of("version", rs.getInt(1), "actor", rs.getString(2),
-                        "created_at", java.time.Instant.ofEpochMilli(rs.getLong(3)).toString()))
+                .map((rs, ctx) -> new Views.PolicyVersion(rs.getInt(1), rs.getString(2), java.time.Instant.ofEpochMilli(rs.getLong(3)).toString()))
                 .list());
     }
 

@@ -110,20 +110,13 @@ final class ResultStore {
     }
 
     /** A host's transitions for one policy, oldest first. */
-    List<Map<String, Object>> transitions(String policy, long hostId) {
+    List<Views.Transition> transitions(String policy, long hostId) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT from_result, to_result, reason, facts, at FROM policy_transitions
                         WHERE policy = :p AND host_id = :h ORDER BY id""")
                 .bind("p", policy).bind("h", hostId)
-                .map((rs, ctx) -> {
-                    Map<String, Object> m = new java.util.LinkedHashMap<>();
-                    m.put("from", rs.getString(1));
-                    m.put("to", rs.getString(2));
-                    m.put("reason", rs.getString(3));
-                    m.put("facts", PolicyStore.read(rs.getString(4)));
-                    m.put("at", java.time.Instant.ofEpochMilli(rs.getLong(5)).toString());
-                    return m;
-                }).list());
+                .map((rs, ctx) -> new Views.Transition(rs.getString(1), rs.getString(2), rs.getString(3), PolicyStore.read(rs.getString(4)),
+                        java.time.Instant.ofEpochMilli(rs.getLong(5)).toString())).list());
     }
 
     private static String cut(String s) {

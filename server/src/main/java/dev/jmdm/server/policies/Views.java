@@ -1,17 +1,14 @@
 package dev.jmdm.server.policies;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import java.util.Map;
 
-/** The policy API's answers, serialised by Jackson in snake_case (null fields left out). */
-final class Views {
+/** The policy API's answers, written by the one answer mapper ({@link dev.jmdm.server.http.Json}): snake_case, nulls left out. */
+public final class Views {
     private Views() {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Counts(int passing, int failing, int unknown) {
+    public record Counts(int passing, int failing, int unknown) {
         static final Counts NONE = new Counts(0, 0, 0);
 
         int total() {
@@ -24,61 +21,58 @@ final class Views {
         }
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Evaluation(String status, int hosts, String startedAt, String finishedAt) {
+    public record Evaluation(String status, int hosts, String startedAt, String finishedAt) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Policy(String name, int version, String description, String severity, List<String> platforms, boolean remediationEnabled,
+    public record Policy(String name, int version, String description, String severity, List<String> platforms, boolean remediationEnabled,
             String remediation, Map<String, Object> document, Counts counts, Evaluation evaluation, String createdAt, String updatedAt,
-            List<Map<String, Object>> versions) {
+            List<PolicyVersion> versions) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Policies(List<Policy> policies) {
+    public record Policies(List<Policy> policies) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Remediation(String state, String remediatedAt) {
+    public record Remediation(String state, String remediatedAt) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record HostResult(long hostId, String serialNumber, String deviceName, String policy, String result, String since, String reason,
-            Map<String, Object> facts, String updatedAt, Remediation remediation, List<Map<String, Object>> transitions) {
+    public record HostResult(long hostId, String serialNumber, String deviceName, String policy, String result, String since, String reason,
+            Map<String, Object> facts, String updatedAt, Remediation remediation, List<Transition> transitions) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Results(List<HostResult> results, Counts counts, String nextCursor) {
+    public record Results(List<HostResult> results, Counts counts, String nextCursor) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PolicySummary(String policy, int passing, int failing, int unknown, Double percentPassing) {
+    public record PolicySummary(String policy, int passing, int failing, int unknown, Double percentPassing) {
         static PolicySummary of(String policy, Counts c) {
             return new PolicySummary(policy, c.passing(), c.failing(), c.unknown(), c.percentPassing());
         }
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record HistoryPoint(String hour, int passing, int failing, int unknown, Double percentPassing) {
+    public record HistoryPoint(String hour, int passing, int failing, int unknown, Double percentPassing) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Summary(PolicySummary overall, List<PolicySummary> policies, Map<String, List<HistoryPoint>> history) {
+    public record Summary(PolicySummary overall, List<PolicySummary> policies, Map<String, List<HistoryPoint>> history) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Event(long id, String kind, Long hostId, String policy, String at, Map<String, Object> detail) {
+    public record Event(long id, String kind, Long hostId, String policy, String at, Map<String, Object> detail) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Events(List<Event> events, String nextCursor) {
+    public record Events(List<Event> events, String nextCursor) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Problem(String path, String message) {
+    public record Problem(String path, String message) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Refusal(String error, List<Problem> problems) {
+    public record Refusal(String error, List<Problem> problems) {
+    }
+
+    public record PolicyVersion(int version, String actor, String createdAt) {
+    }
+
+    /** A host's result changing; {@code from} is left out for the first result. */
+    public record Transition(String from, String to, String reason, Map<String, Object> facts, String at) {
+    }
+
+    public record PolicyDeleted(String deleted) {
     }
 }

@@ -7,11 +7,8 @@ import dev.jmdm.server.http.Json;
 import dev.jmdm.server.http.Requests;
 import dev.jmdm.server.storage.HostStore;
 import io.undertow.server.HttpServerExchange;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Host groups: {@code PUT /v1/groups/{name}} with {"hosts": [host id, UDID or serial, …]} creates the group
@@ -60,9 +57,7 @@ final class GroupApi {
     }
 
     private void list(HttpServerExchange ex) {
-        List<Object> all = new ArrayList<>();
-        groups.list().forEach(g -> all.add(json(g, null)));
-        Json.send(ex, 200, Map.of("groups", all));
+        Json.send(ex, 200, new ProfileApiAnswers.Groups(groups.list().stream().map(g -> json(g, null)).toList()));
     }
 
     private void get(HttpServerExchange ex) {
@@ -81,15 +76,8 @@ final class GroupApi {
         ex.endExchange();
     }
 
-    private static Map<String, Object> json(GroupStore.Group g, List<Long> members) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", g.name());
-        m.put("member_count", g.members());
-        if (members != null) {
-            m.put("hosts", members);
-        }
-        m.put("created_at", Instant.ofEpochMilli(g.createdAt()).toString());
-        m.put("updated_at", Instant.ofEpochMilli(g.updatedAt()).toString());
-        return m;
+    private static ProfileApiAnswers.Group json(GroupStore.Group g, List<Long> members) {
+        return new ProfileApiAnswers.Group(g.name(), g.members(), members, ProfileApiAnswers.time(g.createdAt()),
+                ProfileApiAnswers.time(g.updatedAt()));
     }
 }

@@ -14,12 +14,9 @@ import dev.jmdm.server.storage.HostStore;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -83,22 +80,14 @@ final class ProfileApi {
         if (v.outcome() != VersionedProfile.Outcome.UNCHANGED) {
             changed.accept(v.identifier());
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("identifier", v.identifier());
-        m.put("uuid", v.uuid());
-        m.put("version", v.version());
-        m.put("outcome", v.outcome().name().toLowerCase(Locale.ROOT));
-        if (v.uuidRewritten()) {
-            m.put("uuid_rewritten", true);
-            m.put("warning", "the upload reused an earlier PayloadUUID with changed content; the server gave it the PayloadUUID " + v.uuid());
-        }
-        Json.send(ex, v.outcome() == VersionedProfile.Outcome.CREATED ? 201 : 200, m);
+        String warning = v.uuidRewritten()
+                ? "the upload reused an earlier PayloadUUID with changed content; the server gave it the PayloadUUID " + v.uuid() : null;
+        Json.send(ex, v.outcome() == VersionedProfile.Outcome.CREATED ? 201 : 200, new ProfileApiAnswers.Uploaded(v.identifier(), v.uuid(),
+                v.version(), v.outcome().name().toLowerCase(Locale.ROOT), v.uuidRewritten() ? true : null, warning));
     }
 
     private void list(HttpServerExchange ex) {
-        List<Object> all = new ArrayList<>();
-        store.list().forEach(p -> all.add(meta(p)));
-        Json.send(ex, 200, Map.of("profiles", all));
+        Json.send(ex, 200, new ProfileApiAnswers.Profiles(store.list().stream().map(ProfileApiAnswers.Profile::of).toList()));
     }
 
     private ProfileStore.Profile profile(HttpServerExchange ex) {
@@ -108,34 +97,11 @@ final class ProfileApi {
 
     private void get(HttpServerExchange ex) throws Exception {
         ProfileStore.Profile p = profile(ex);
-        Map<String, Object> m = meta(p);
-        List<Object> versions = new ArrayList<>();
-        for (ProfileStore.Version v : store.versions(p.identifier())) {
-            Map<String, Object> vm = new LinkedHashMap<>();
-            vm.put("version", v.version());
-            vm.put("uuid", v.uuid());
-            vm.put("checksum", v.checksum());
-            vm.put("size", v.size());
-            if (v.uuidRewritten()) {
-                vm.put("uuid_rewritten", true);
-            }
-            vm.put("created_at", time(v.createdAt()));
-            versions.add(vm);
-        }
-        m.put("versions", versions);
-        List<Object> payloads = new ArrayList<>();
+        List<ProfileApiAnswers.ProfileVersion> versions = store.versions(p.identifier()).stream().map(ProfileApiAnswers.ProfileVersion::of).toList();
         byte[] raw = store.raw(p.identifier()).orElseThrow(() -> new HttpError(404, "no profile " + p.identifier()));
-        for (ParsedProfile.Payload pl : parser.parse(raw).payloads()) {
-            Map<String, Object> pm = new LinkedHashMap<>();
-            pm.put("type", pl.type());
-            pm.put("identifier", pl.identifier());
-            pm.put("uuid", pl.uuid());
-            pm.put("display_name", pl.displayName());
-            payloads.add(pm);
-        }
-        m.put("payloads", payloads);
-        m.put("targets", targetsJson(store.targets(p.identifier())));
-        Json.send(ex, 200, m);
+        List<ProfileApiAnswers.Payload> payloads = parser.parse(raw).payloads().stream().map(ProfileApiAnswers.Payload::of).toList();
+        Json.send(ex, 200, new ProfileApiAnswers.ProfileDetail(ProfileApiAnswers.Profile.of(p), versions, payloads,
+                targetsJson(store.targets(p.identifier()))));
     }
 
     private void raw(HttpServerExchange ex) {
@@ -230,29 +196,10 @@ final class ProfileApi {
         int limit = Requests.intQuery(ex, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         long cursor = longQuery(ex, "cursor");
         List<StatusQueries.HostRow> rows = status.hosts(id, only, cursor, limit);
-        List<Object> list = new ArrayList<>();
-        for (StatusQueries.HostRow r : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("host", r.hostId());
-            m.put("udid", r.udid());
-            m.put("serial", r.serial());
-            m.put("status", r.status());
-            m.put("operation", r.operation());
-            m.put("detail", r.detail());
-            m.put("uuid", r.uuid());
-            m.put("version", r.version());
-            m.put("command_uuid", r.commandUuid());
-            m.put("updated_at", time(r.updatedAt()));
-            list.add(m);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("identifier", id);
-        out.put("counts", status.counts(id));
-        out.put("hosts", list);
-        if (rows.size() == limit) {
-            out.put("next_cursor", String.valueOf(rows.get(rows.size() - 1).hostId()));
-        }
-        Json.send(ex, 200, out);
+        List<ProfileApiAnswers.HostStatus> list = rows.stream().map(r -> new ProfileApiAnswers.HostStatus(r.hostId(), r.udid(), r.serial(),
+                r.status(), r.operation(), r.detail(), r.uuid(), r.version(), r.commandUuid(), time(r.updatedAt()))).toList();
+        Json.send(ex, 200, new ProfileApiAnswers.ProfileStatus(id, status.counts(id), list,
+                rows.size() == limit ? String.valueOf(rows.get(rows.size() - 1).hostId()) : null));
     }
 
     private HostRecord host(HttpServerExchange ex) {
@@ -262,44 +209,22 @@ final class ProfileApi {
 
     private void hostProfiles(HttpServerExchange ex) {
         HostRecord host = host(ex);
-        List<Object> list = new ArrayList<>();
-        for (StatusQueries.HostRow r : status.profilesOf(host.id())) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("identifier", r.identifier());
-            m.put("display_name", r.displayName());
-            m.put("status", r.status());
-            m.put("operation", r.operation());
-            m.put("detail", r.detail());
-            m.put("uuid", r.uuid());
-            m.put("version", r.version());
-            m.put("installed_uuid", r.installedUuid());
-            m.put("command_uuid", r.commandUuid());
-            m.put("updated_at", time(r.updatedAt()));
-            list.add(m);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("host", host.id());
-        out.put("udid", host.udid());
-        out.put("serial", host.serialNumber());
-        out.put("profiles", list);
-        Json.send(ex, 200, out);
+        List<ProfileApiAnswers.HostProfile> list = status.profilesOf(host.id()).stream().map(r -> new ProfileApiAnswers.HostProfile(
+                r.identifier(), r.displayName(), r.status(), r.operation(), r.detail(), r.uuid(), r.version(), r.installedUuid(),
+                r.commandUuid(), time(r.updatedAt()))).toList();
+        Json.send(ex, 200, new ProfileApiAnswers.HostProfiles(host.id(), host.udid(), host.serialNumber(), list));
     }
 
     private void refresh(HttpServerExchange ex) {
         HostRecord host = host(ex);
         String command = lists.requestProfileList(host.id())
                 .orElseThrow(() -> new HttpError(409, "host " + host.id() + " is not enrolled (checked out or never enrolled)"));
-        Json.send(ex, 202, Map.of("host", host.id(), "command_uuid", command));
+        Json.send(ex, 202, new ProfileApiAnswers.Refresh(host.id(), command));
     }
 
     private void reconcile(HttpServerExchange ex) {
         ProfileSweep.SweepResult r = sweep.sweep();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hosts", r.hosts());
-        m.put("hosts_changed", r.hostsChanged());
-        m.put("commands_queued", r.commandsQueued());
-        m.put("millis", r.millis());
-        Json.send(ex, 200, m);
+        Json.send(ex, 200, new ProfileApiAnswers.Sweep(r.hosts(), r.hostsChanged(), r.commandsQueued(), r.millis()));
     }
 
     private static long longQuery(HttpServerExchange ex, String name) {
@@ -314,31 +239,11 @@ final class ProfileApi {
         }
     }
 
-    private static Map<String, Object> meta(ProfileStore.Profile p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("identifier", p.identifier());
-        m.put("uuid", p.uuid());
-        m.put("version", p.version());
-        m.put("display_name", p.displayName());
-        m.put("checksum", p.checksum());
-        m.put("signed", p.signed());
-        m.put("signer", p.signerSubject());
-        m.put("created_at", time(p.createdAt()));
-        m.put("updated_at", time(p.updatedAt()));
-        return m;
-    }
-
-    private static Map<String, Object> targetsJson(ProfileStore.Targets t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("all", t.all());
-        m.put("groups", t.groups());
-        m.put("hosts", t.hosts());
-        m.put("exclude_groups", t.excludeGroups());
-        m.put("exclude_hosts", t.excludeHosts());
-        return m;
+    private static ProfileApiAnswers.Targets targetsJson(ProfileStore.Targets t) {
+        return ProfileApiAnswers.Targets.of(t);
     }
 
     private static String time(long millis) {
-        return Instant.ofEpochMilli(millis).toString();
+        return ProfileApiAnswers.time(millis);
     }
 }

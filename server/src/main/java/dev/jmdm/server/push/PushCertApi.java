@@ -9,10 +9,6 @@ import dev.jmdm.server.http.Requests;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@code PUT /v1/pushcert}: PEM certificate + unencrypted key (as nanomdm), or a PKCS#12 file
@@ -52,11 +48,7 @@ public final class PushCertApi implements ApiRoutes {
         } catch (PushCertificateException e) {
             throw new HttpError(400, e.getMessage());
         } catch (PushCertService.TopicChangeRefused e) {
-            Map<String, Object> refusal = new LinkedHashMap<>();
-            refusal.put("error", e.getMessage());
-            refusal.put("topic", e.topic());
-            refusal.put("devices_by_topic", new java.util.TreeMap<>(e.devicesByTopic()));
-            Json.send(exchange, 409, refusal);
+            Json.send(exchange, 409, new PushCertAnswers.TopicChangeRefusal(e.getMessage(), e.topic(), new java.util.TreeMap<>(e.devicesByTopic())));
             return;
         }
         Json.send(exchange, 200, json(status));
@@ -76,9 +68,7 @@ public final class PushCertApi implements ApiRoutes {
     private void get(HttpServerExchange exchange) {
         String topic = Requests.query(exchange, "topic");
         if (topic == null) {
-            List<Object> all = new ArrayList<>();
-            certs.all().forEach(s -> all.add(json(s)));
-            Json.send(exchange, 200, Map.of("push_certs", all));
+            Json.send(exchange, 200, new PushCertAnswers.PushCerts(certs.all().stream().map(PushCertApi::json).toList()));
             return;
         }
         PushCertService.Status status = certs.status(topic)
@@ -86,13 +76,7 @@ public final class PushCertApi implements ApiRoutes {
         Json.send(exchange, 200, json(status));
     }
 
-    private static Map<String, Object> json(PushCertService.Status s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("topic", s.topic());
-        m.put("not_after", s.notAfter().toString());
-        if (s.warning() != null) {
-            m.put("warning", s.warning());
-        }
-        return m;
+    private static PushCertAnswers.PushCert json(PushCertService.Status s) {
+        return new PushCertAnswers.PushCert(s.topic(), s.notAfter().toString(), s.warning());
     }
 }

@@ -9,12 +9,10 @@ import dev.jmdm.server.storage.HostRecord;
 import dev.jmdm.server.storage.HostStore;
 import io.undertow.server.HttpServerExchange;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** {@code GET /v1/hosts/{id}/certificates}: the certificates this server's SCEP issued to the host's device. */
-final class HostCertificatesApi implements ApiRoutes {
+public final class HostCertificatesApi implements ApiRoutes {
     private final HostStore hosts;
     private final IssuedCertificateStore issued;
 
@@ -31,32 +29,26 @@ final class HostCertificatesApi implements ApiRoutes {
     void list(HttpServerExchange exchange) {
         String ref = Requests.pathParam(exchange, "id");
         HostRecord host = hosts.resolve(ref).orElseThrow(() -> new HttpError(404, "no host " + ref));
-        List<Map<String, Object>> certificates = issued.forHost(host.id()).stream().map(HostCertificatesApi::json).toList();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("host_id", host.id());
-        body.put("certificates", certificates);
-        Json.send(exchange, 200, body);
+        List<IssuedCertificate> certificates = issued.forHost(host.id()).stream().map(HostCertificatesApi::json).toList();
+        Json.send(exchange, 200, new HostCertificates(host.id(), certificates));
     }
 
-    private static Map<String, Object> json(IssuedCertificateStore.Row r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("serial", r.serial());
-        m.put("sha256", r.certSha256());
-        m.put("subject", r.subject());
-        m.put("not_before", time(r.notBefore()));
-        m.put("not_after", time(r.notAfter()));
-        m.put("issued_at", time(r.issuedAt()));
-        m.put("message_type", r.messageType());
-        m.put("enrollment_link", r.linkId());
-        m.put("for_device", r.forDevice());
-        m.put("ade_device", r.adeDevice());
-        m.put("renews_sha256", r.renewsSha256());
-        m.put("udid", r.udid());
-        m.put("revoked_at", r.revokedAt() == null ? null : time(r.revokedAt()));
-        return m;
+    private static IssuedCertificate json(IssuedCertificateStore.Row r) {
+        return new IssuedCertificate(r.serial(), r.certSha256(), r.subject(), time(r.notBefore()), time(r.notAfter()), time(r.issuedAt()),
+                r.messageType(), r.linkId(), r.forDevice(), r.adeDevice(), r.renewsSha256(), r.udid(),
+                r.revokedAt() == null ? null : time(r.revokedAt()));
     }
 
     private static String time(long millis) {
         return Instant.ofEpochMilli(millis).toString();
+    }
+
+    /** A certificate this server's SCEP issued to the host's devices. */
+    public record IssuedCertificate(String serial, String sha256, String subject, String notBefore, String notAfter, String issuedAt,
+            String messageType, String enrollmentLink, String forDevice, String adeDevice, String renewsSha256, String udid,
+            String revokedAt) {
+    }
+
+    public record HostCertificates(long hostId, List<IssuedCertificate> certificates) {
     }
 }
