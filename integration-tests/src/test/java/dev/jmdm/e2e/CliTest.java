@@ -243,8 +243,13 @@ class CliTest {
         assertThat(csv(cli.run("profiles", "list", "-o", "csv").out())).extracting(r -> r.get("identifier")).contains("com.example.cli");
         assertThat(admin.send("PUT", "/v1/profiles/com.example.cli/targets", ("{\"hosts\": [\"" + mac2.udid() + "\"]}")
                 .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
-        CliRunner.Run status = cli.run("profiles", "status", "com.example.cli", "-o", "json");
-        assertThat(JSON.readTree(status.out()).get("hosts")).singleElement()
+        // The targets change is reconciled in the background: the host shows in the status once it is.
+        JsonNode hosts = JSON.readTree(cli.run("profiles", "status", "com.example.cli", "-o", "json").out()).get("hosts");
+        for (long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15); hosts.isEmpty() && System.nanoTime() < until; ) {
+            Thread.sleep(100);
+            hosts = JSON.readTree(cli.run("profiles", "status", "com.example.cli", "-o", "json").out()).get("hosts");
+        }
+        assertThat(hosts).singleElement()
                 .satisfies(h -> assertThat(h.get("udid").asText()).isEqualTo(mac2.udid()));
         assertThat(cli.run("profiles", "delete", "com.example.cli").exit()).isEqualTo(0);
         assertThat(admin.send("GET", "/v1/profiles/com.example.cli", null).status()).isEqualTo(404);
