@@ -19,7 +19,7 @@ import dev.jmdm.server.identity.DeviceIdentityResolver;
 import dev.jmdm.server.metrics.Metrics;
 import dev.jmdm.server.policies.PolicyFeature;
 import dev.jmdm.server.profiles.ProfileFeature;
-import dev.jmdm.server.push.PushFeature;
+import dev.jmdm.server.feature.PushFeature;
 import dev.jmdm.server.secrets.SecretBox;
 import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.storage.AuthenticateStore;

@@ -1,11 +1,8 @@
-package dev.jmdm.server.push;
+package dev.jmdm.server.http;
 
+import dev.jmdm.server.push.PushCertAnswers;
+import dev.jmdm.server.push.PushCertService;
 import dev.jmdm.apns.PushCertificateException;
-import dev.jmdm.server.http.ApiRouter;
-import dev.jmdm.server.http.ApiRoutes;
-import dev.jmdm.server.http.HttpError;
-import dev.jmdm.server.http.Json;
-import dev.jmdm.server.http.Requests;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,15 @@
-package dev.jmdm.server.push;
+package dev.jmdm.server.feature;
 
+import dev.jmdm.server.http.PushCertApi;
+import dev.jmdm.server.push.BackgroundPushes;
+import dev.jmdm.server.push.PushCertService;
+import dev.jmdm.server.push.PushHealth;
+import dev.jmdm.server.push.PushService;
+import dev.jmdm.server.push.RepushScheduler;
 import dev.jmdm.apns.PushSender;
 import dev.jmdm.apns.PushSettings;
 import dev.jmdm.server.config.ApnsSettings;
 import dev.jmdm.server.config.SettingsException;
-import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.metrics.Metrics;
 import dev.jmdm.server.secrets.SecretBox;
