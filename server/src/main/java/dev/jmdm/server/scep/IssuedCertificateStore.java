@@ -33,6 +33,71 @@ public final class IssuedCertificateStore implements IssuedIdentities {
                 .bind("udid", r.udid()).execute();
     }
 
+    /** Spends a challenge inside the transaction that records the certificate it allows. */
+    @FunctionalInterface
+    interface Spend {
+        ScepChallenges.Grant spend(Handle h) throws ScepChallenges.Refused;
+    }
+
+    /**
+     * Records a new certificate allowed by a challenge, spending the challenge in the same transaction: a refusal
+     * or a failure to record spends nothing.
+     *
+     * @param row the certificate's row, given what the challenge was minted for
+     */
+    void recordSpending(Spend spend, java.util.function.Function<ScepChallenges.Grant, Row> row) throws ScepChallenges.Refused {
+        try {
+            jdbi.useTransaction(h -> {
+                ScepChallenges.Grant grant;
+                try {
+                    grant = spend.spend(h);
+                } catch (ScepChallenges.Refused e) {
+                    throw new RefusalCarrier(e);
+                }
+                insert(h, row.apply(grant));
+            });
+        } catch (RefusalCarrier e) {
+            throw e.refused;
+        }
+    }
+
+    /** Carries a refused challenge out of the transaction, which it rolls back. */
+    private static final class RefusalCarrier extends RuntimeException {
+        final ScepChallenges.Refused refused;
+
+        RefusalCarrier(ScepChallenges.Refused refused) {
+            super(refused.getMessage(), null, false, false);
+            this.refused = refused;
+        }
+    }
+
+    /** Records a renewal's certificate (no challenge: the RenewalReq was signed by the certificate it renews). */
+    void record(Row r) {
+        jdbi.useHandle(h -> insert(h, r));
+    }
+
+    /** A bound, unrevoked certificate issued here that ends within the renewal window and has no renewal queued. */
+    record DueRenewal(String serial, String udid, long notAfter) {
+    }
+
+    /** Up to {@code batch} certificates ending after now and by {@code dueBy}, soonest first. */
+    List<DueRenewal> dueForRenewal(long now, long dueBy, int batch) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT c.serial, c.udid, c.not_after FROM scep_certificates c
+                JOIN cert_bindings b ON b.cert_sha256 = c.cert_sha256 AND b.device_id = c.udid
+                WHERE c.revoked_at IS NULL AND c.renewal_queued_at IS NULL AND c.not_after <= :due AND c.not_after > :now
+                ORDER BY c.not_after LIMIT :batch""")
+                .bind("due", dueBy).bind("now", now).bind("batch", batch)
+                .map((rs, ctx) -> new DueRenewal(rs.getString(1), rs.getString(2), rs.getLong(3))).list());
+    }
+
+    /** Claims a certificate's renewal for this server; false when another server claimed it first. */
+    boolean claimRenewal(String serial, long now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                UPDATE scep_certificates SET renewal_queued_at = :now WHERE serial = :s AND renewal_queued_at IS NULL""")
+                .bind("now", now).bind("s", serial).execute()) == 1;
+    }
+
     Optional<Row> bySha256(String sha256) {
         return jdbi.withHandle(h -> bySha256(h, sha256));
     }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ final class RenewalSweep {
     /** Certificates handled per query; the sweep repeats until none is due. */
     static final int BATCH = 100;
 
-    private final Jdbi jdbi;
+    private final IssuedCertificateStore issued;
     private final BiFunction<String, Duration, byte[]> profiles;
     private final CommandStore commands;
     private final Consumer<List<String>> push;
@@ -39,9 +38,9 @@ final class RenewalSweep {
      * @param profiles a signed enrollment profile bound to the device, its challenge good for the given time
      * @param push     wakes the devices whose renewal was queued
      */
-    RenewalSweep(Jdbi jdbi, BiFunction<String, Duration, byte[]> profiles, CommandStore commands, Consumer<List<String>> push,
+    RenewalSweep(IssuedCertificateStore issued, BiFunction<String, Duration, byte[]> profiles, CommandStore commands, Consumer<List<String>> push,
             Duration renewBefore, Clock clock) {
-        this.jdbi = jdbi;
+        this.issued = issued;
         this.profiles = profiles;
         this.commands = commands;
         this.push = push;
@@ -49,27 +48,18 @@ final class RenewalSweep {
         this.clock = clock;
     }
 
-    private record Due(String serial, String udid, long notAfter) {
-    }
-
     /** Queues a renewal for every bound, unrevoked certificate issued here that ends within the window; returns how many. */
     int run() {
         int queued = 0;
         while (true) {
             long now = clock.millis();
-            List<Due> due = jdbi.withHandle(h -> h.createQuery("""
-                    SELECT c.serial, c.udid, c.not_after FROM scep_certificates c
-                    JOIN cert_bindings b ON b.cert_sha256 = c.cert_sha256 AND b.device_id = c.udid
-                    WHERE c.revoked_at IS NULL AND c.renewal_queued_at IS NULL AND c.not_after <= :due AND c.not_after > :now
-                    ORDER BY c.not_after LIMIT :batch""")
-                    .bind("due", now + renewBefore.toMillis()).bind("now", now).bind("batch", BATCH)
-                    .map((rs, ctx) -> new Due(rs.getString(1), rs.getString(2), rs.getLong(3))).list());
+            List<IssuedCertificateStore.DueRenewal> due = issued.dueForRenewal(now, now + renewBefore.toMillis(), BATCH);
             if (due.isEmpty()) {
                 return queued;
             }
             List<String> woken = new ArrayList<>();
-            for (Due d : due) {
-                if (!claim(d.serial(), now)) {
+            for (IssuedCertificateStore.DueRenewal d : due) {
+                if (!issued.claimRenewal(d.serial(), now)) {
                     continue; // another server has it
                 }
                 // The challenge lasts until the old certificate ends: the device may be offline until then.
@@ -83,12 +73,6 @@ final class RenewalSweep {
                 push.accept(woken);
             }
         }
-    }
-
-    private boolean claim(String serial, long now) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                UPDATE scep_certificates SET renewal_queued_at = :now WHERE serial = :s AND renewal_queued_at IS NULL""")
-                .bind("now", now).bind("s", serial).execute()) == 1;
     }
 
     static Command installProfile(byte[] profile) {

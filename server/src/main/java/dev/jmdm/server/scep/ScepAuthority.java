@@ -16,7 +16,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +35,14 @@ final class ScepAuthority {
     private final ScepChallenges challenges;
     private final IssuedCertificateStore issued;
     private final CertRepEncoder encoder;
-    private final Jdbi jdbi;
     private final Duration validity;
     private final Clock clock;
 
-    ScepAuthority(PemIdentity ca, ScepChallenges challenges, IssuedCertificateStore issued, Jdbi jdbi, Duration validity, Clock clock) {
+    ScepAuthority(PemIdentity ca, ScepChallenges challenges, IssuedCertificateStore issued, Duration validity, Clock clock) {
         this.ca = ca;
         this.challenges = challenges;
         this.issued = issued;
         this.encoder = new CertRepEncoder(ca);
-        this.jdbi = jdbi;
         this.validity = validity;
         this.clock = clock;
     }
@@ -81,45 +78,26 @@ final class ScepAuthority {
         }
         String sha = CertificateFingerprint.sha256Hex(cert);
         Optional<IssuedCertificateStore.Row> renewed = renews;
-        try {
-            jdbi.inTransaction(h -> {
-                String linkId;
-                String forDevice;
-                String udid = null;
-                if (renewed.isPresent()) {
-                    linkId = renewed.get().linkId();
-                    forDevice = renewed.get().forDevice();
-                    udid = renewed.get().udid();
-                } else {
-                    ScepChallenges.Grant grant;
-                    try {
-                        grant = challenges.spend(h, challenge(csr));
-                    } catch (ScepChallenges.Refused e) {
-                        throw new ChallengeRefusal(e.getMessage());
-                    }
-                    linkId = grant.linkId();
-                    forDevice = grant.forDevice();
-                }
-                issued.insert(h, new IssuedCertificateStore.Row(cert.getSerialNumber().toString(16), sha,
-                        cert.getSubjectX500Principal().getName(), cert.getNotBefore().getTime(), cert.getNotAfter().getTime(),
-                        clock.millis(), request.type() == ScepAttributes.MessageType.RENEWAL_REQ ? "RenewalReq" : "PKCSReq",
-                        request.transactionId(), linkId, forDevice, null, renewed.map(IssuedCertificateStore.Row::certSha256).orElse(null),
-                        udid, null));
-                return null;
-            });
-        } catch (ChallengeRefusal e) {
-            return refuse(request, ScepAttributes.FailInfo.BAD_REQUEST, e.getMessage());
+        java.util.function.Function<ScepChallenges.Grant, IssuedCertificateStore.Row> row = grant -> new IssuedCertificateStore.Row(
+                cert.getSerialNumber().toString(16), sha, cert.getSubjectX500Principal().getName(), cert.getNotBefore().getTime(),
+                cert.getNotAfter().getTime(), clock.millis(),
+                request.type() == ScepAttributes.MessageType.RENEWAL_REQ ? "RenewalReq" : "PKCSReq", request.transactionId(),
+                grant.linkId(), grant.forDevice(), null, renewed.map(IssuedCertificateStore.Row::certSha256).orElse(null),
+                renewed.map(IssuedCertificateStore.Row::udid).orElse(null), null);
+        if (renews.isPresent()) {
+            // A renewal continues the enrollment the signing certificate was issued for.
+            IssuedCertificateStore.Row old = renews.get();
+            issued.record(row.apply(new ScepChallenges.Grant(null, old.linkId(), old.forDevice())));
+        } else {
+            try {
+                issued.recordSpending(challenges.spender(challenge(csr)), row);
+            } catch (ScepChallenges.Refused e) {
+                return refuse(request, ScepAttributes.FailInfo.BAD_REQUEST, e.getMessage());
+            }
         }
         LOG.info("SCEP {} {}: issued certificate {} ({}) until {}", request.type(), request.transactionId(), sha,
                 cert.getSubjectX500Principal().getName(), cert.getNotAfter().toInstant());
         return encoder.success(request, cert);
-    }
-
-    /** Carries a refused challenge out of the transaction, which it rolls back. */
-    private static final class ChallengeRefusal extends RuntimeException {
-        ChallengeRefusal(String message) {
-            super(message, null, false, false);
-        }
     }
 
     private byte[] refuse(PkiRequest request, ScepAttributes.FailInfo info, String why) {
@@ -155,14 +133,14 @@ final class ScepAuthority {
     }
 
     /** The request's challengePassword attribute (PKCS#9), or null. */
-    private static String challenge(PKCS10CertificationRequest csr) {
+    private static String challenge(PKCS10CertificationRequest csr) throws ScepChallenges.Refused {
         var attributes = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
         if (attributes.length != 1 || attributes[0].getAttrValues().size() != 1) {
-            throw new ChallengeRefusal("the request carries no challengePassword");
+            throw new ScepChallenges.Refused("the request carries no challengePassword");
         }
         ASN1Encodable value = attributes[0].getAttrValues().getObjectAt(0);
         if (!(value instanceof ASN1String s)) {
-            throw new ChallengeRefusal("the challengePassword is not a string");
+            throw new ScepChallenges.Refused("the challengePassword is not a string");
         }
         return s.getString();
     }

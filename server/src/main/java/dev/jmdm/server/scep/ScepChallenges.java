@@ -74,6 +74,11 @@ public final class ScepChallenges {
         return challenge;
     }
 
+    /** Spends the challenge inside the transaction that records the certificate it allows. */
+    IssuedCertificateStore.Spend spender(String challenge) {
+        return h -> spend(h, challenge);
+    }
+
     /**
      * Spends the challenge inside the caller's transaction (which also records the certificate, so a refused or
      * failed issue spends nothing), or says why it allows nothing.

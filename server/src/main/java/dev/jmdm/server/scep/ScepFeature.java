@@ -61,7 +61,7 @@ public final class ScepFeature implements Feature {
                     + "use an RSA device CA or MDM_ENROLL_IDENTITY=pkcs12", ca.privateKey().getAlgorithm());
         }
         this.challenges = new ScepChallenges(new ChallengeStore(jdbi), settings.challenge(), clock);
-        ScepAuthority authority = new ScepAuthority(ca, challenges, issued, jdbi, settings.validity(), clock);
+        ScepAuthority authority = new ScepAuthority(ca, challenges, issued, settings.validity(), clock);
         this.handler = new ScepHandler(ca.fullChain(), new PkiMessageDecoder(ca.privateKey()), authority);
     }
 
@@ -74,7 +74,7 @@ public final class ScepFeature implements Feature {
         if (challenges == null || settings.identity() != ScepSettings.Identity.SCEP || settings.renewBefore().isZero()) {
             return;
         }
-        renewals = new RenewalSweep(jdbi, profiles, services.commands(), ids -> services.push().push(ids), settings.renewBefore(), clock);
+        renewals = new RenewalSweep(issued, profiles, services.commands(), ids -> services.push().push(ids), settings.renewBefore(), clock);
     }
 
     @Override
