@@ -129,6 +129,22 @@ class SimCliTest {
         assertThat(command.get("enrollments").get(0).get("status").asText()).isEqualTo("Acknowledged");
     }
 
+    /** The README's quick start: a fresh certs-dev identity goes straight to `run`, which enrolls it first. */
+    @Test
+    void runEnrollsAFreshDeviceFirst() throws Exception {
+        Path state = dir.resolve("sim-fresh.json");
+        Run run = sim("run", "DeviceInformation", "--identity", identity("SIM-1"), "--server", base(), "--state", state.toString(),
+                "--api-key", TestServer.API_KEY);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("enrolled SIM-1").contains("DeviceInformation -> Acknowledged");
+        assertThat(JSON.readTree(run.out()).get("enrollments").get(0).get("status").asText()).isEqualTo("Acknowledged");
+        assertThat(JSON.readTree(Files.readString(state)).get("enrolled").asBoolean()).isTrue();
+        // The next run is the same, enrolled device: no second Authenticate.
+        Run again = sim("run", "ProfileList", "--state", state.toString(), "--api-key", TestServer.API_KEY);
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.err()).doesNotContain("enrolled SIM-1");
+    }
+
     @Test
     void expectedRefusalsAreOneLineAndExitOne() throws Exception {
         Path state = dir.resolve("sim-1.json");
@@ -152,7 +168,11 @@ class SimCliTest {
         sim("enroll", "--identity", dir.resolve("missing.pem").toString()).failedInOneLine("no such file");
         // The admin API: a wrong key (401), a device it has no enrollment for (404).
         sim("run", "DeviceInformation", "--state", state.toString(), "--api-key", "not-the-key").failedInOneLine("401");
-        sim("run", "DeviceInformation", "--identity", identity("SIM-2"), "--server", base(), "--api-key", TestServer.API_KEY)
+        // A device its state calls enrolled, which the server has since forgotten (its host deleted): 404.
+        Path forgotten = dir.resolve("sim-2.json");
+        assertThat(sim("enroll", "--identity", identity("SIM-2"), "--server", base(), "--state", forgotten.toString()).exit()).isZero();
+        assertThat(server.admin.send("DELETE", "/v1/hosts/SIM-2", null).status()).isEqualTo(200);
+        sim("run", "DeviceInformation", "--state", forgotten.toString(), "--api-key", TestServer.API_KEY)
                 .failedInOneLine("404", "enroll the device first");
         // The server is down.
         int closed;

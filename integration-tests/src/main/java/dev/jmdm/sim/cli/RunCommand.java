@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Queue a command for the device through the admin API, let the device answer it, and print the "
-                + "server's record of it (GET /v1/commands/UUID) as JSON on stdout; the device's progress goes to stderr."})
+                + "server's record of it (GET /v1/commands/UUID) as JSON on stdout; the device's progress goes to stderr. "
+                + "A device not enrolled yet enrolls first."})
 final class RunCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,9 +45,16 @@ final class RunCommand implements Callable<Integer> {
         if (apiKey == null || apiKey.isBlank()) {
             throw new CliFailure("run needs the admin API key: --api-key KEY or MDM_API_KEY");
         }
-        DeviceSession session = DeviceSession.open(options);
+        // A device that has not enrolled yet (a fresh identity, no state) enrolls first, as `enroll` would: it
+        // cannot be sent a command before.
+        DeviceSession session = DeviceSession.open(options, true);
         boolean completed = false;
         try {
+            if (!session.enrolled()) {
+                session.device.enroll();
+                session.enrolled(true);
+                spec.commandLine().getErr().printf("enrolled %s at %s%n", session.device.udid(), session.serverUrl());
+            }
             AdminClient admin = new AdminClient(session.adminClient(), session.adminBase(), apiUser, apiKey);
             Commands.Built command = Commands.of(requestType);
             String udid = session.device.enrollmentId();
