@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * its enrollment). A new certificate may take over an existing device only when
  * <ul>
  * <li>the bound certificate has expired (it can no longer speak for anyone);</li>
- * <li>the new certificate was issued by this server's SCEP for an enrollment link, for this device, or as the
- * renewal of the bound certificate, and no other device has used it ({@link IssuedIdentities}): a wiped device
- * that installs a new profile comes back by itself. A revoked one (its host was deleted) is refused as unknown;</li>
+ * <li>the new certificate was issued by this server's SCEP through the enrollment link the bound certificate
+ * came from, for this device, or as the renewal of the bound certificate, and no other device has used it
+ * ({@link IssuedIdentities}): a wiped device that installs a new profile from its link comes back by itself, while
+ * another link's certificate is no claim on it. A revoked one (its host was deleted) is refused as unknown;</li>
  * <li>the device holds a re-bind grant: it checked out with its bound certificate (the profile
  * was removed; re-enrolling is next), an admin released the binding, or an admin opened a
  * renewal window;</li>
