@@ -121,8 +121,10 @@ final class DeviceSession {
         return enrolled;
     }
 
-    void enrolled(boolean enrolled) {
-        this.enrolled = enrolled;
+    /** Authenticate and TokenUpdate, as the device does when its profile is installed; kept in the state from now on. */
+    void enroll() {
+        device.enroll();
+        enrolled = true;
     }
 
     /** Where the admin API is: the MDM URL's scheme, host and port. */

@@ -25,8 +25,7 @@ final class EnrollCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try {
             SimulatedDevice d = session.device;
-            d.enroll();
-            session.enrolled(true);
+            session.enroll();
             out.printf("enrolled %s (%s, %s %s, serial %s) at %s as %s, topic %s%n", d.udid(), d.facts().model(),
                     d.facts().platform() == DeviceFacts.Platform.IOS ? "iOS" : "macOS", d.facts().osVersion(), d.facts().serialNumber(), session.serverUrl(),
                     d.identity().certificate().getSubjectX500Principal().getName(), d.topic());

@@ -51,8 +51,7 @@ final class RunCommand implements Callable<Integer> {
         boolean completed = false;
         try {
             if (!session.enrolled()) {
-                session.device.enroll();
-                session.enrolled(true);
+                session.enroll();
                 spec.commandLine().getErr().printf("enrolled %s at %s%n", session.device.udid(), session.serverUrl());
             }
             AdminClient admin = new AdminClient(session.adminClient(), session.adminBase(), apiUser, apiKey);
