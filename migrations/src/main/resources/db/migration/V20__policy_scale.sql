@@ -15,5 +15,3 @@ CREATE TABLE policy_leases (
 );
 INSERT INTO policy_leases (name, holder, expires_at) VALUES ('sweep', '', 0);
 
--- The summary's backfill walks transitions by time.
-CREATE INDEX policy_transitions_at ON policy_transitions (at);

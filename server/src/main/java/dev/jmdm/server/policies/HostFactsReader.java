@@ -20,7 +20,7 @@ import org.jdbi.v3.core.Handle;
  * device channel, the parsed inventory (host_inventory), the tracked profile status (host_profiles) and
  * group membership. The fact names are those of {@link dev.jmdm.policies.FactCatalog}.
  */
-final class HostFactsReader {
+class HostFactsReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
