@@ -12,6 +12,7 @@ import dev.jmdm.server.profiles.ProfileFeature;
 import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,9 +81,11 @@ public final class PolicyFeature implements Feature {
         SweepLease lease = new SweepLease(jdbi, clock, "server-" + java.util.UUID.randomUUID());
         sweep = () -> {
             // A little less than the period, so the next tick (of whichever server) finds the lease free.
-            if (lease.take(SweepLease.SWEEP, settings.sweepEvery().multipliedBy(9).dividedBy(10))) {
+            List<StoredPolicy> all = store.all();
+            // Without policies there is nothing to sweep, and nothing is written (not even the lease).
+            if (!all.isEmpty() && lease.take(SweepLease.SWEEP, settings.sweepEvery().multipliedBy(9).dividedBy(10))) {
                 long t0 = System.nanoTime();
-                int n = evaluator.evaluateAll(store.all(), false);
+                int n = evaluator.evaluateAll(all, false);
                 reports.recordHour();
                 LOG.info("policies: sweep of {} hosts took {} ms", n, (System.nanoTime() - t0) / 1_000_000);
             }

@@ -304,4 +304,36 @@ class PolicyEvaluatorTest {
             assertThat(bed.reports.history().get(Reports.OVERALL)).extracting(Views.HistoryPoint::failing).containsExactly(1, 1, 0, 0);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void theComplianceReportPagesByHostAndPolicyWithoutSkippingOrRepeatingARow(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            bed.db.jdbi().useHandle(h -> {
+                for (int id : new int[] {2, 5, 9}) {
+                    h.execute("INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, created_at, updated_at) "
+                            + "VALUES (" + id + ", 'U" + id + "', 'S" + id + "', 'U" + id + "', 'macos', 1, 1, 1)");
+                }
+            });
+            StoredPolicy a = bed.save("name: a\ncheck: {fact: host.platform, eq: macos}\n");
+            StoredPolicy b = bed.save("name: b\ncheck: {fact: security.filevault_enabled, eq: true}\n");
+            bed.evaluator.evaluateAll(List.of(a, b), true);
+            List<String> seen = new ArrayList<>();
+            long host = 0;
+            String policy = "";
+            for (int pages = 0; pages < 10; pages++) {
+                List<Views.HostResult> page = bed.reports.compliancePage(host, policy, 3);
+                page.forEach(r -> seen.add(r.hostId() + r.policy() + "=" + r.result()));
+                if (page.size() < 3) {
+                    break;
+                }
+                host = page.get(2).hostId();
+                policy = page.get(2).policy();
+            }
+            assertThat(seen).containsExactly("1a=pass", "1b=unknown", "2a=pass", "2b=unknown", "5a=pass", "5b=unknown", "9a=pass", "9b=unknown");
+            List<String> streamed = new ArrayList<>();
+            bed.reports.compliance(r -> streamed.add(r.hostId() + r.policy() + "=" + r.result()));
+            assertThat(streamed).isEqualTo(seen);
+        }
+    }
 }
