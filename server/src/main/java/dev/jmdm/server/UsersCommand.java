@@ -29,7 +29,7 @@ import java.util.Map;
  * server's own flags and variables (MDM_STORAGE, MDM_DSN, MDM_DATA_DIR); an embedded store must not be open in a
  * running server.
  */
-final class UsersCommand {
+public final class UsersCommand {
     static final String USAGE = """
             usage: mdm-server users create-admin --email EMAIL [server flags that choose the store]
               the password is read from MDM_ADMIN_PASSWORD, or else from the first line of standard input""";
@@ -38,7 +38,7 @@ final class UsersCommand {
     }
 
     /** Runs the command; the exit code: 0 created, 1 refused (the email is taken), 2 bad input. */
-    static int run(String[] args, Map<String, String> env, InputStream stdin, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Map<String, String> env, InputStream stdin, PrintStream out, PrintStream err) {
         if (args.length == 0 || !args[0].equals("create-admin")) {
             err.println(USAGE);
             return 2;
