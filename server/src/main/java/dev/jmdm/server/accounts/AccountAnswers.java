@@ -19,8 +19,8 @@ public final class AccountAnswers {
     public record SignedOut(int sessions) {
     }
 
-    /** A user as admins see it. */
-    public record UserDetail(long id, String email, String role, String createdAt, String updatedAt) {
+    /** A user as admins see it, with how many browsers are signed in as it. */
+    public record UserDetail(long id, String email, String role, String createdAt, String updatedAt, int activeSessions) {
     }
 
     public record Users(List<UserDetail> users) {

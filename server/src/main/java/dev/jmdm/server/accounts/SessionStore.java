@@ -95,6 +95,17 @@ final class SessionStore {
                 .bind("u", userId).bind("keep", keep == null ? -1L : keep).execute());
     }
 
+    /** How many live sessions each user has (users without one are left out). */
+    java.util.Map<Long, Integer> liveCounts() {
+        long now = clock.millis();
+        java.util.Map<Long, Integer> counts = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                SELECT user_id, COUNT(*) FROM user_sessions WHERE expires_at > :now AND last_seen_at > :idle GROUP BY user_id""")
+                .bind("now", now).bind("idle", now - idle.toMillis())
+                .map((rs, ctx) -> counts.put(rs.getLong(1), rs.getInt(2))).list());
+        return counts;
+    }
+
     /** Removes sessions past either end; run by a timer. */
     int purge() {
         long now = clock.millis();

@@ -32,7 +32,8 @@ final class UserApi {
     }
 
     void list(HttpServerExchange ex) {
-        Json.send(ex, 200, new AccountAnswers.Users(users.list().stream().map(UserApi::detail).toList()));
+        java.util.Map<Long, Integer> live = sessions.liveCounts();
+        Json.send(ex, 200, new AccountAnswers.Users(users.list().stream().map(u -> detail(u, live)).toList()));
     }
 
     void create(HttpServerExchange ex) throws Exception {
@@ -69,7 +70,8 @@ final class UserApi {
     }
 
     void delete(HttpServerExchange ex) {
-        Json.send(ex, 200, detail(users.delete(id(ex))));
+        UserStore.User deleted = users.delete(id(ex));
+        Json.send(ex, 200, detail(deleted, java.util.Map.of()));
     }
 
     void endSessions(HttpServerExchange ex) {
@@ -78,8 +80,13 @@ final class UserApi {
         Json.send(ex, 200, new AccountAnswers.SignedOut(sessions.deleteAll(id, null)));
     }
 
-    static AccountAnswers.UserDetail detail(UserStore.User u) {
-        return new AccountAnswers.UserDetail(u.id(), u.email(), u.role().wire(), Json.time(u.createdAt()), Json.time(u.updatedAt()));
+    private AccountAnswers.UserDetail detail(UserStore.User u) {
+        return detail(u, sessions.liveCounts());
+    }
+
+    private static AccountAnswers.UserDetail detail(UserStore.User u, java.util.Map<Long, Integer> live) {
+        return new AccountAnswers.UserDetail(u.id(), u.email(), u.role().wire(), Json.time(u.createdAt()), Json.time(u.updatedAt()),
+                live.getOrDefault(u.id(), 0));
     }
 
     private static long id(HttpServerExchange ex) {
