@@ -89,7 +89,7 @@ public final class AccessRules {
             GET    /v1/enrollment-links/{id}                     viewer
             DELETE /v1/enrollment-links/{id}                     operator
 
-            GET    /v1/dep/certificate                           viewer
+            GET    /v1/dep/certificate                           admin
             PUT    /v1/dep/token                                 admin
             PUT    /v1/dep/tokens/{name}                         admin
             GET    /v1/dep/tokens                                viewer
