@@ -106,7 +106,7 @@ public final class MdmServer implements AutoCloseable {
             add(scep);
             URI publicUrl = settings.enroll().publicUrl();
             AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
-                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme())));
+                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme()), hostsFeature.auditTrail()));
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
