@@ -108,7 +108,7 @@ public final class MdmServer implements AutoCloseable {
             add(scep);
             URI publicUrl = settings.enroll().publicUrl();
             AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
-                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme())));
+                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme()), hostsFeature.auditTrail()));
             this.dep = add(new DepFeature(settings.dep(), services, () -> URI.create(enrollment.baseUrl() + "/mdm/enroll")));
             features.forEach(Feature::start);
 
