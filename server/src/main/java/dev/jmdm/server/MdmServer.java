@@ -103,6 +103,7 @@ public final class MdmServer implements AutoCloseable {
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);
             add(scep);
+            add(new dev.jmdm.server.console.ConsoleFeature(services));
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());

@@ -26,6 +26,7 @@ public final class HttpServer implements AutoCloseable {
         DeviceHandler device = new DeviceHandler(w.checkins, w.commandService, w.identities, w.http.certHeader(), w.http.maxBodyBytes(), w.metrics);
         // false: path parameters stay out of the query parameters (a client's ?id= must not stand in for {id});
         // handlers read them from the template match (Requests.pathParam).
+        HttpHandler consoleAssets = new ConsoleAssets();
         RoutingHandler routes = new RoutingHandler(false)
                 .put("/mdm", blocking(device::mdm))
                 .put("/mdm/checkin", blocking(device::checkin))
@@ -33,6 +34,10 @@ public final class HttpServer implements AutoCloseable {
                 .get("/version", ex -> Json.send(ex, 200, new AdminAnswers.ServerVersion(Version.current())))
                 .get("/healthz", ex -> Json.send(ex, 200, new AdminAnswers.Health("ok")))
                 .get("/openapi.json", new OpenApiEndpoint())
+                // The console's files and the redirect to it: open like the sign-in page they hold; every datum is the API's.
+                .get("/", consoleAssets)
+                .get("/ui", consoleAssets)
+                .get("/ui/*", consoleAssets)
                 .get("/readyz", blocking(ex -> {
                     boolean up = w.database.ping(Duration.ofSeconds(2));
                     // Expiring push certificates do not make the server unready, but operators should see them here.
