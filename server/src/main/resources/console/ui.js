@@ -26,6 +26,7 @@ function append(el, children) {
 export function field(label, control, hint) {
   const id = control.id || `f${++fieldIds}`;
   control.id = id;
+  if (control.type === 'checkbox') return h('div', { class: 'field check' }, control, h('label', { for: id }, label));
   return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', {}, hint) : null);
 }
 

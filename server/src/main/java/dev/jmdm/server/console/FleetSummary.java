@@ -19,14 +19,14 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class FleetSummary {
     /** A count under a name (a status, a platform, "macos 15.1"). */
-    public record Count(String name, long hosts) {
+    public record FleetCount(String name, long hosts) {
     }
 
     /** Enrolled hosts whose device has not checked in for at least a day, a week, a month. */
     public record NotSeen(long days1, long days7, long days30) {
     }
 
-    public record Summary(long hosts, List<Count> byStatus, List<Count> byPlatform, List<Count> osVersions, NotSeen notSeen) {
+    public record Fleet(long hosts, List<FleetCount> byStatus, List<FleetCount> byPlatform, List<FleetCount> osVersions, NotSeen notSeen) {
     }
 
     /** OS versions beyond this many (the most common first) are summed as "other". */
@@ -44,7 +44,7 @@ public final class FleetSummary {
         Json.send(exchange, 200, read());
     }
 
-    Summary read() {
+    Fleet read() {
         long now = clock.millis();
         long day = Duration.ofDays(1).toMillis();
         record Row(String status, String platform, String os, long hosts, long d1, long d7, long d30) {
@@ -77,17 +77,17 @@ public final class FleetSummary {
             d7 += r.d7();
             d30 += r.d30();
         }
-        List<Count> versions = new ArrayList<>(counts(os));
-        versions.sort(Comparator.comparingLong(Count::hosts).reversed().thenComparing(Count::name));
+        List<FleetCount> versions = new ArrayList<>(counts(os));
+        versions.sort(Comparator.comparingLong(FleetCount::hosts).reversed().thenComparing(FleetCount::name));
         if (versions.size() > OS_VERSIONS) {
-            long rest = versions.subList(OS_VERSIONS, versions.size()).stream().mapToLong(Count::hosts).sum();
+            long rest = versions.subList(OS_VERSIONS, versions.size()).stream().mapToLong(FleetCount::hosts).sum();
             versions = new ArrayList<>(versions.subList(0, OS_VERSIONS));
-            versions.add(new Count("other", rest));
+            versions.add(new FleetCount("other", rest));
         }
-        return new Summary(total, counts(status), counts(platform), List.copyOf(versions), new NotSeen(d1, d7, d30));
+        return new Fleet(total, counts(status), counts(platform), List.copyOf(versions), new NotSeen(d1, d7, d30));
     }
 
-    private static List<Count> counts(Map<String, Long> m) {
-        return m.entrySet().stream().map(e -> new Count(e.getKey(), e.getValue())).toList();
+    private static List<FleetCount> counts(Map<String, Long> m) {
+        return m.entrySet().stream().map(e -> new FleetCount(e.getKey(), e.getValue())).toList();
     }
 }
