@@ -389,11 +389,11 @@ export async function pushcert(ctx) {
     const body = await res.json().catch(() => ({}));
     if (res.ok) { toast(`Push certificate for ${body.topic} stored`); location.reload(); } else toast(`Upload: ${body.error || res.status}`, 'error');
   } }, field('Certificate and key (PEM, concatenated) or PKCS#12', file), field('PKCS#12 password', password),
-    h('button', { type: 'submit', disabled: !ctx.canAct }, 'Upload'));
+    h('button', { type: 'submit', disabled: ctx.user.role !== 'admin' }, 'Upload'));
   return h('div', {}, h('h1', {}, 'Push certificate'),
     table('Push certificates', ['Topic', 'Expires', 'Warning'], certs.map(c => [c.topic, `${c.not_after} (${ago(c.not_after).replace(' ago', '')})`, c.warning || '']),
       'No push certificate yet: devices cannot be woken until one is uploaded.'),
-    ctx.canAct ? section('Upload or renew', form) : null);
+    ctx.user.role === 'admin' ? section('Upload or renew', form) : h('p', {}, 'Only admins upload push certificates.'));
 }
 
 // ---------------------------------------------------------------- audit
