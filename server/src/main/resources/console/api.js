@@ -16,7 +16,8 @@ export function setCsrf(token) {
 }
 
 export async function api(method, path, body, options = {}) {
-  const headers = { Accept: options.accept || 'application/json' };
+  // X-Requested-With: the server then answers 401 without a Basic challenge, which would make the browser prompt.
+  const headers = { Accept: options.accept || 'application/json', 'X-Requested-With': 'jmdm-console' };
   if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrf;
   let payload;
   if (body instanceof Blob || body instanceof ArrayBuffer || typeof body === 'string') {

@@ -385,7 +385,7 @@ export async function pushcert(ctx) {
     const p12 = /\.(p12|pfx)$/i.test(f.name);
     const headers = p12 ? { 'X-Pkcs12-Password': password.value } : {};
     const res = await fetch('/v1/pushcert', { method: 'PUT', credentials: 'same-origin', body: f,
-      headers: { 'Content-Type': p12 ? 'application/x-pkcs12' : 'application/x-pem-file', 'X-CSRF-Token': sessionStorage.getItem('jmdm.csrf') || '', ...headers } });
+      headers: { 'X-Requested-With': 'jmdm-console', 'Content-Type': p12 ? 'application/x-pkcs12' : 'application/x-pem-file', 'X-CSRF-Token': sessionStorage.getItem('jmdm.csrf') || '', ...headers } });
     const body = await res.json().catch(() => ({}));
     if (res.ok) { toast(`Push certificate for ${body.topic} stored`); location.reload(); } else toast(`Upload: ${body.error || res.status}`, 'error');
   } }, field('Certificate and key (PEM, concatenated) or PKCS#12', file), field('PKCS#12 password', password),

@@ -92,6 +92,12 @@ class ConsoleHttpTest {
     void theDataNeedsAuthTheFilesDoNot() throws Exception {
         assertThat(get("/v1/fleet/summary").statusCode()).isEqualTo(401);
         assertThat(get("/v1/stream").statusCode()).isEqualTo(401);
+        // API clients are challenged; a page's script is not (the browser would cover the sign-in page with its prompt).
+        assertThat(get("/v1/fleet/summary").headers().firstValue("WWW-Authenticate")).isPresent();
+        HttpResponse<String> fromPage = get("/v1/session", "Sec-Fetch-Mode", "same-origin");
+        assertThat(fromPage.statusCode()).isEqualTo(401);
+        assertThat(fromPage.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(get("/v1/stream", "X-Requested-With", "jmdm-console").headers().firstValue("WWW-Authenticate")).isEmpty();
         JsonNode summary = JSON.readTree(get("/v1/fleet/summary", "Authorization", basic()).body());
         assertThat(summary.get("hosts").asInt()).isEqualTo(fleet.devices.size());
         assertThat(summary.get("by_status").findValuesAsText("name")).containsExactly("enrolled", "pending", "unenrolled");

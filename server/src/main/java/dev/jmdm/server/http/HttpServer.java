@@ -52,12 +52,6 @@ public final class HttpServer implements AutoCloseable {
             // No API auth: devices call it while installing a profile; the one-time challenge is the authorization.
             routes.get("/scep", blocking(w.scep)).post("/scep", blocking(w.scep));
         }
-        // The console lives under /ui/ (it serves its own sign-in page there).
-        routes.get("/", ex -> {
-            ex.setStatusCode(302);
-            ex.getResponseHeaders().put(io.undertow.util.Headers.LOCATION, "/ui/");
-            ex.endExchange();
-        });
         if (w.api.enabled() || w.access.hasUsers()) {
             AdminApi api = new AdminApi(w.enrollments, w.commands, w.push, w.enqueueAudit, w.http.maxBodyBytes());
             ApiRouter router = new ApiRouter(routes, w.api.keys(), w.access);
