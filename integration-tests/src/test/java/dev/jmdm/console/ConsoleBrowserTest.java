@@ -206,7 +206,8 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("targets")));
         Files.delete(file);
 
-        WebElement include = driver.findElement(By.xpath("//label[text()='Include " + group + "']/following-sibling::input"));
+        WebElement label = driver.findElement(By.xpath("//label[text()='Include " + group + "']"));
+        WebElement include = driver.findElement(By.id(label.getAttribute("for")));
         include.click();
         driver.findElement(By.cssSelector("#targets button[type=submit]")).click();
         // Verified arrives through the event stream: the page is never reloaded here.
