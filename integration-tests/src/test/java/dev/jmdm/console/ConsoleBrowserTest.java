@@ -74,7 +74,9 @@ class ConsoleBrowserTest {
                 "--user-data-dir=" + profileDir);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+        // Pages re-render on live events: an element read between two renders is stale, and the next poll reads the new one.
         wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     @AfterAll
