@@ -101,7 +101,7 @@ public final class MdmServer implements AutoCloseable {
                     .events(events).push(push.push(), push.background()).build();
             ProfileFeature profiles = add(new ProfileFeature(settings.profiles(), services));
             HostsFeature hostsFeature = add(new HostsFeature(settings.hosts(), services));
-            add(new PolicyFeature(services, hostsFeature, profiles));
+            add(new PolicyFeature(settings.policies(), services, hostsFeature, profiles));
             EnrollmentFeature enrollment = add(new EnrollmentFeature(settings.enroll(), settings.http(), services, this::port,
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param logLevel root log level (MDM_LOG_LEVEL)
  * @param accounts console users: sessions, passwords, lockout, the first admin
  * @param dep      Apple's DEP API and the ADE sync
+ * @param policies compliance policies' periodic sweep
  */
 public record Settings(
         HttpSettings http,
@@ -31,7 +32,8 @@ public record Settings(
         String logLevel,
         ScepSettings scep,
         AccountSettings accounts,
-        DepSettings dep) {
+        DepSettings dep,
+        PolicySettings policies) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
     public Settings {
@@ -47,6 +49,7 @@ public record Settings(
         Objects.requireNonNull(scep, "scep");
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(dep, "dep");
+        Objects.requireNonNull(policies, "policies");
     }
 
     /** H2 options that make it accept our MySQL-flavoured SQL. */
