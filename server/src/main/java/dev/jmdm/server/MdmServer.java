@@ -106,6 +106,7 @@ public final class MdmServer implements AutoCloseable {
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);
             add(scep);
+            add(new dev.jmdm.server.console.ConsoleFeature(services));
             URI publicUrl = settings.enroll().publicUrl();
             AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
                     publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme()), hostsFeature.auditTrail()));

@@ -89,6 +89,9 @@ public final class AccessRules {
             GET    /v1/enrollment-links/{id}                     viewer
             DELETE /v1/enrollment-links/{id}                     operator
 
+            GET    /v1/fleet/summary                             viewer
+            GET    /v1/stream                                    viewer
+
             GET    /v1/dep/certificate                           admin
             PUT    /v1/dep/token                                 admin
             PUT    /v1/dep/tokens/{name}                         admin

@@ -120,7 +120,7 @@ final class EnrollmentLinkApi implements ApiRoutes {
                 : l.expiresAt() != null && l.expiresAt() <= now ? "expired"
                 : l.maxUses() != null && l.uses() >= l.maxUses() ? "used_up" : "active";
         return new EnrollmentLinkAnswers.EnrollmentLink(l.id(), status, l.note(), time(l.createdAt()), time(l.expiresAt()), l.maxUses(), l.uses(), time(l.lastUsedAt()),
-                time(l.revokedAt()), token, url);
+                time(l.revokedAt()), token, url, url == null ? null : QrSvg.of(url));
     }
 
     private static String time(Long millis) {

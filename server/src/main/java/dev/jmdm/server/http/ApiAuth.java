@@ -62,12 +62,22 @@ final class ApiAuth implements HttpHandler {
         next.handleRequest(exchange);
     }
 
+    static boolean fromScript(HttpServerExchange exchange) {
+        String mode = exchange.getRequestHeaders().getFirst("Sec-Fetch-Mode");
+        return exchange.getRequestHeaders().contains("X-Requested-With") || mode != null && !mode.equalsIgnoreCase("navigate");
+    }
+
     private static boolean safe(HttpServerExchange exchange) {
         return Methods.GET.equals(exchange.getRequestMethod()) || Methods.HEAD.equals(exchange.getRequestMethod());
     }
 
     private static void refuse(HttpServerExchange exchange) {
-        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, BasicAuth.CHALLENGE);
+        // A browser answers a Basic challenge on a script's request with its own password prompt, which covers the
+        // console's sign-in page (and hangs a headless one). Scripts' requests say so (Sec-Fetch-Mode other than navigate,
+        // or the console's X-Requested-With); API clients send neither and keep getting the challenge.
+        if (!fromScript(exchange)) {
+            exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, BasicAuth.CHALLENGE);
+        }
         Json.error(exchange, 401, "unauthorized: sign in (POST /v1/session), or HTTP Basic auth with user nanomdm and MDM_API_KEY, "
                 + "or a named key of MDM_API_KEYS");
     }

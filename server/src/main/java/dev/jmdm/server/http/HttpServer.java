@@ -27,6 +27,7 @@ public final class HttpServer implements AutoCloseable {
         DeviceHandler device = new DeviceHandler(w.checkins, w.commandService, w.identities, w.http.certHeader(), w.http.maxBodyBytes(), w.metrics);
         // false: path parameters stay out of the query parameters (a client's ?id= must not stand in for {id});
         // handlers read them from the template match (Requests.pathParam).
+        HttpHandler consoleAssets = new ConsoleAssets();
         RoutingHandler routes = new RoutingHandler(false)
                 .put("/mdm", blocking(device::mdm))
                 .put("/mdm/checkin", blocking(device::checkin))
@@ -34,6 +35,10 @@ public final class HttpServer implements AutoCloseable {
                 .get("/version", ex -> Json.send(ex, 200, new AdminAnswers.ServerVersion(Version.current())))
                 .get("/healthz", ex -> Json.send(ex, 200, new AdminAnswers.Health("ok")))
                 .get("/openapi.json", new OpenApiEndpoint())
+                // The console's files and the redirect to it: open like the sign-in page they hold; every datum is the API's.
+                .get("/", consoleAssets)
+                .get("/ui", consoleAssets)
+                .get("/ui/*", consoleAssets)
                 .get("/readyz", blocking(ex -> {
                     boolean up = w.database.ping(Duration.ofSeconds(2));
                     // Expiring push certificates do not make the server unready, but operators should see them here.
@@ -47,12 +52,6 @@ public final class HttpServer implements AutoCloseable {
             // No API auth: devices call it while installing a profile; the one-time challenge is the authorization.
             routes.get("/scep", blocking(w.scep)).post("/scep", blocking(w.scep));
         }
-        // The console lives under /ui/ (it serves its own sign-in page there).
-        routes.get("/", ex -> {
-            ex.setStatusCode(302);
-            ex.getResponseHeaders().put(io.undertow.util.Headers.LOCATION, "/ui/");
-            ex.endExchange();
-        });
         if (w.api.enabled() || w.access.hasUsers()) {
             AdminApi api = new AdminApi(w.enrollments, w.commands, w.push, w.enqueueAudit, w.http.maxBodyBytes());
             ApiRouter router = new ApiRouter(routes, w.api.keys(), w.access);

@@ -170,6 +170,12 @@ public final class OpenApiRoutes {
                 json(409, "a certificate for another topic would strand enrolled devices", PushCertAnswers.TopicChangeRefusal.class, Json.Error.class));
         op("GET", "/v1/pushcert", "push", "Every push certificate, or one with ?topic=", List.of("topic"), null,
                 ok(PushCertAnswers.PushCerts.class, PushCertAnswers.PushCert.class));
+        // the console
+        op("GET", "/v1/fleet/summary", "console", "Host counts by status, platform and OS version, and hosts not seen for 1/7/30 days", NONE, null,
+                ok(dev.jmdm.server.console.FleetSummary.Fleet.class));
+        op("GET", "/v1/stream", "console", "Server-sent events: `command` (a device answered: id, command_uuid, status, at); heartbeats; "
+                + "at most 64 streams at once", NONE, null, other(200, "an event stream", "text/event-stream"),
+                json(503, "too many open streams", Json.Error.class));
         op("POST", "/v1/enrollment-links", "enrollments", "Create an enrollment link: {expires_at, max_uses, note}", NONE, JSON,
                 json(201, "the link; its token is shown only here", EnrollmentLink.class));
         op("GET", "/v1/enrollment-links", "enrollments", "List enrollment links", NONE, null, ok(EnrollmentLinks.class));

@@ -1,0 +1,174 @@
+package dev.jmdm.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.Commands;
+import dev.jmdm.sim.demo.DemoFleet;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The console's server side without a browser: its files (types, CSP, revalidation, nothing else of the class path),
+ * the redirect, the fleet summary, the event stream (auth, a device's answer arrives as an event, the subscriber bound)
+ * and the enrollment link's QR code. A demo fleet of a few simulated devices stands behind it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+class ConsoleHttpTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    // HTTP/1.1: one connection per stream, as browsers hold them (an h2c upgrade would multiplex them on one).
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private DemoFleet fleet;
+    private URI base;
+
+    @BeforeAll
+    void start() throws Exception {
+        fleet = ConsoleFleet.get();
+        base = fleet.server.baseUri();
+    }
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String basic() {
+        return "Basic " + Base64.getEncoder().encodeToString(("nanomdm:" + fleet.apiKey).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theRootRedirectsToTheConsoleWhichIsServedWithAStrictPolicy() throws Exception {
+        HttpResponse<String> root = get("/");
+        assertThat(root.statusCode()).isEqualTo(302);
+        assertThat(root.headers().firstValue("Location")).hasValue("/ui/");
+
+        HttpResponse<String> index = get("/ui/");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        String csp = index.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp).contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe-inline");
+        assertThat(index.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(index.body()).contains("<script type=\"module\" src=\"app.js\">", "<label for=\"signin-email\">");
+
+        HttpResponse<String> js = get("/ui/app.js");
+        assertThat(js.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(js.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        String etag = js.headers().firstValue("ETag").orElseThrow();
+        assertThat(get("/ui/app.js", "If-None-Match", etag).statusCode()).isEqualTo(304);
+        assertThat(get("/ui/style.css").headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+        assertThat(get("/ui/favicon.svg").headers().firstValue("Content-Type")).hasValue("image/svg+xml");
+    }
+
+    @Test
+    void onlyTheConsolesOwnFilesAreServed() throws Exception {
+        for (String path : List.of("/ui/logback.xml", "/ui/../logback.xml", "/ui/openapi.json", "/ui/console/app.js", "/ui/%2e%2e/logback.xml")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).as(path).doesNotContain("<configuration");
+        }
+    }
+
+    @Test
+    void theDataNeedsAuthTheFilesDoNot() throws Exception {
+        assertThat(get("/v1/fleet/summary").statusCode()).isEqualTo(401);
+        assertThat(get("/v1/stream").statusCode()).isEqualTo(401);
+        // API clients are challenged; a page's script is not (the browser would cover the sign-in page with its prompt).
+        assertThat(get("/v1/fleet/summary").headers().firstValue("WWW-Authenticate")).isPresent();
+        HttpResponse<String> fromPage = get("/v1/session", "Sec-Fetch-Mode", "same-origin");
+        assertThat(fromPage.statusCode()).isEqualTo(401);
+        assertThat(fromPage.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(get("/v1/stream", "X-Requested-With", "jmdm-console").headers().firstValue("WWW-Authenticate")).isEmpty();
+        JsonNode summary = JSON.readTree(get("/v1/fleet/summary", "Authorization", basic()).body());
+        assertThat(summary.get("hosts").asInt()).isEqualTo(fleet.devices.size());
+        assertThat(summary.get("by_status").findValuesAsText("name")).containsExactly("enrolled", "pending", "unenrolled");
+        assertThat(summary.get("by_status").get(0).get("hosts").asInt()).isEqualTo(fleet.devices.size());
+        long macs = fleet.devices.stream().filter(d -> d.facts().platform() == dev.jmdm.sim.DeviceFacts.Platform.MACOS).count();
+        assertThat(summary.get("by_platform").toString()).contains("{\"name\":\"macos\",\"hosts\":" + macs + "}");
+        assertThat(summary.get("not_seen").get("days1").asInt()).isZero();
+    }
+
+    @Test
+    void aDevicesAnswerArrivesOnTheStream() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/stream")).header("Authorization", basic()).build();
+        HttpResponse<java.io.InputStream> stream = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).isEqualTo("event:hello");
+        var device = fleet.devices.get(0);
+        Commands.Built cmd = Commands.of("SecurityInfo");
+        AdminClient.Reply r = fleet.admin.enqueue(cmd.plist(), List.of(device.enrollmentId()), false);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        CompletableFuture<String> seen = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    if (line.startsWith("data:") && line.contains(cmd.commandUuid())) {
+                        return line.substring(5);
+                    }
+                }
+                return null;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        JsonNode event = JSON.readTree(seen.get(30, TimeUnit.SECONDS));
+        assertThat(event.get("id").asText()).isEqualTo(device.enrollmentId());
+        assertThat(event.get("status").asText()).isEqualTo("Acknowledged");
+        stream.body().close();
+    }
+
+    /** Last: the streams it leaves behind are counted until the server's next heartbeat finds them closed. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void streamsAreBounded() throws Exception {
+        List<HttpResponse<java.io.InputStream>> open = new ArrayList<>();
+        try {
+            HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/stream")).header("Authorization", basic()).build();
+            int refused = 0;
+            for (int i = 0; i < dev.jmdm.server.console.EventStream.MAX_SUBSCRIBERS + 2; i++) {
+                HttpResponse<java.io.InputStream> s = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                open.add(s);
+                if (s.statusCode() == 503) {
+                    refused++;
+                    assertThat(new String(s.body().readAllBytes(), StandardCharsets.UTF_8)).contains("too many open event streams");
+                }
+            }
+            assertThat(refused).isGreaterThanOrEqualTo(2);
+        } finally {
+            for (var s : open) {
+                s.body().close();
+            }
+        }
+    }
+
+    @Test
+    void aNewEnrollmentLinkComesWithItsQrCode() throws Exception {
+        AdminClient.Reply r = fleet.admin.send("POST", "/v1/enrollment-links", "{\"note\":\"qr\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String svg = r.json().get("qr_svg").asText();
+        assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"").contains("<path d=\"M");
+        // The listing never repeats the token, nor its QR code.
+        AdminClient.Reply list = fleet.admin.send("GET", "/v1/enrollment-links", null);
+        assertThat(list.body()).doesNotContain("qr_svg").doesNotContain(r.json().get("token").asText());
+    }
+}
