@@ -27,6 +27,8 @@ public final class FuzzRun {
     private static final int MAX_FINDINGS = 25;
     /** Inputs between two full fingerprints: at 25 ms a fingerprint, well under 1 % of a run. */
     static final int CROSS_CHECK_EVERY = 1_000;
+    /** A long run says how far it got now and then (a 100,000-input run takes hours on a busy machine). */
+    static final int PROGRESS_EVERY = 1_000;
 
     private final String part;
     private final long seed;
@@ -104,6 +106,9 @@ public final class FuzzRun {
         mark = now;
         if (inputs % CROSS_CHECK_EVERY == 0 && problem == null) {
             problem = crossCheck();
+        }
+        if (inputs % PROGRESS_EVERY == 0) {
+            System.out.println("so far: " + summary());
         }
         if (problem != null && findings.size() < MAX_FINDINGS) {
             findings.add(part + " input #" + n + " (seed " + seed + ") to " + target + " " + problem + "\n  input: " + show(input));
