@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 /**
  * The checks every fuzz input goes through, and what a run saw. An answer must not be a 5xx (bar the
  * documented 501 for check-ins not implemented yet); the server must log no ERROR and no stack trace
- * for it; and a refused input (4xx, 5xx) must write nothing: no row inserted, changed or deleted in
- * any table. Inputs the server takes (2xx) may write (an accepted enqueue stores its command).
+ * for it; and a refused input (4xx, 5xx) must change no stored row: none inserted, changed or
+ * deleted in any table (a row it deletes and puts back as it was cancels out, and is counted). Inputs the server takes (2xx) may write (an accepted enqueue stores its command).
  *
  * <p>The last check reads {@link StoredState}'s write log after every input: one index lookup, so an
  * input costs the same late in a 100,000-input run as early, and a write is pinned to the input that
@@ -44,6 +44,8 @@ public final class FuzzRun {
     private int logProblemsSeen;
     private int stderrSeen;
     private int inputs;
+    /** Refused inputs that wrote and then put back what they wrote: no change, counted for the summary. */
+    private int undone;
 
     public FuzzRun(String part, long seed, StoredState state, Supplier<List<String>> logProblems, Supplier<String> stderr) {
         this.part = part;
@@ -101,7 +103,12 @@ public final class FuzzRun {
         boolean taken = status >= 200 && status < 300;
         long now = state.mark();
         if (status >= 400 && now != mark && problem == null) {
-            problem = "refused with " + status + " (" + clip(answer, 200) + ") but wrote to " + state.writtenSince(mark);
+            List<String> changed = state.changedSince(mark);
+            if (changed.isEmpty()) {
+                undone++; // wrote, and put everything back as it was
+            } else {
+                problem = "refused with " + status + " (" + clip(answer, 200) + ") but changed " + changed;
+            }
         }
         mark = now;
         if (inputs % CROSS_CHECK_EVERY == 0 && problem == null) {
@@ -112,6 +119,8 @@ public final class FuzzRun {
         }
         if (problem != null && findings.size() < MAX_FINDINGS) {
             findings.add(part + " input #" + n + " (seed " + seed + ") to " + target + " " + problem + "\n  input: " + show(input));
+            // at once, not only when the part ends: a long run's findings are worth reading while it goes on
+            System.out.println("finding: " + findings.get(findings.size() - 1));
         }
         return taken;
     }
@@ -155,8 +164,8 @@ public final class FuzzRun {
     /** One line for the build log and docs/benchmarks.md: inputs, time, rate, answers by status. */
     public String summary() {
         double seconds = (System.nanoTime() - started) / 1e9;
-        return String.format("fuzz %s: %d inputs in %.1f s (%.0f inputs/s), answers %s, findings %d, fingerprint %.1f ms", part, inputs,
-                seconds, inputs / Math.max(seconds, 1e-9), statuses, findings.size(), state.averageMillis());
+        return String.format("fuzz %s: %d inputs in %.1f s (%.0f inputs/s), answers %s, findings %d, refused but undone %d, fingerprint %.1f ms", part,
+                inputs, seconds, inputs / Math.max(seconds, 1e-9), statuses, findings.size(), undone, state.averageMillis());
     }
 
     private static String show(byte[] input) {

@@ -18,10 +18,13 @@ import java.util.Objects;
  * What the server wrote to its database, so a test can say that a refused request changed nothing.
  *
  * <p>Two views. The <b>write log</b>: on opening, every table the server writes gets row triggers
- * (after INSERT, UPDATE that changes a value, DELETE) that append the table's name to
- * {@value #LOG}, in the writing transaction (a rolled-back write leaves no entry). {@link #mark()}
+ * (after INSERT, UPDATE that changes a value, DELETE) that append the table's name and a hash of
+ * the row before and after to {@value #LOG}, in the writing transaction (a rolled-back write
+ * leaves no entry). {@link #mark()}
  * is one primary-key lookup ({@code MAX(id)}), so it costs the same after 100,000 inputs as after
- * one; {@link #writtenSince(long)} names the tables written after a mark. The log is exact per
+ * one; {@link #changedSince(long)} names the tables whose rows differ from what they were at a
+ * mark (a row deleted and put back as it was cancels out), {@link #writtenSince(long)} the tables
+ * written at all. The log is exact per
  * request as long as requests run one at a time (the fuzz does, with the server's timers off):
  * with concurrent writers an id can commit after a later one was read. The <b>fingerprint</b>
  * ({@link #take()}): per table the row count and, per column, how many values are set and the
@@ -59,7 +62,8 @@ public final class StoredState implements AutoCloseable {
                 }
             }
             try (Statement s = connection.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + LOG + " (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, tbl VARCHAR(128) NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS " + LOG + " (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, tbl VARCHAR(128) NOT NULL, "
+                        + "old_row BIGINT NULL, new_row BIGINT NULL)");
             }
             for (String table : tables) {
                 List<String> columns = new ArrayList<>();
@@ -96,17 +100,24 @@ public final class StoredState implements AutoCloseable {
                         + " FOR EACH ROW CALL '" + H2Writes.class.getName() + "'");
                 return;
             }
-            String insert = "INSERT INTO " + LOG + " (tbl) VALUES ('" + t + "')";
+            String oldRow = rowHash("OLD", columns);
+            String newRow = rowHash("NEW", columns);
+            String insert = "INSERT INTO " + LOG + " (tbl, old_row, new_row) VALUES ('" + t + "', ";
             s.execute("DROP TRIGGER IF EXISTS jmdm_fuzz_i_" + t);
-            s.execute("CREATE TRIGGER jmdm_fuzz_i_" + t + " AFTER INSERT ON " + table + " FOR EACH ROW " + insert);
+            s.execute("CREATE TRIGGER jmdm_fuzz_i_" + t + " AFTER INSERT ON " + table + " FOR EACH ROW " + insert + "NULL, " + newRow + ")");
             s.execute("DROP TRIGGER IF EXISTS jmdm_fuzz_d_" + t);
-            s.execute("CREATE TRIGGER jmdm_fuzz_d_" + t + " AFTER DELETE ON " + table + " FOR EACH ROW " + insert);
+            s.execute("CREATE TRIGGER jmdm_fuzz_d_" + t + " AFTER DELETE ON " + table + " FOR EACH ROW " + insert + oldRow + ", NULL)");
             // MySQL fires UPDATE triggers for rows matched but left as they were; those changed nothing
             String same = String.join(" AND ", columns.stream().map(c -> "OLD.`" + c + "` <=> NEW.`" + c + "`").toList());
             s.execute("DROP TRIGGER IF EXISTS jmdm_fuzz_u_" + t);
             s.execute("CREATE TRIGGER jmdm_fuzz_u_" + t + " AFTER UPDATE ON " + table + " FOR EACH ROW BEGIN IF NOT (" + same + ") THEN "
-                    + insert + "; END IF; END");
+                    + insert + oldRow + ", " + newRow + "); END IF; END");
         }
+    }
+
+    /** A hash of a whole row as MySQL sees it in a trigger (OLD or NEW), NULLs told apart from values. */
+    private static String rowHash(String which, List<String> columns) {
+        return "CRC32(CONCAT_WS(',', " + String.join(", ", columns.stream().map(c -> "IFNULL(HEX(" + which + ".`" + c + "`), 'N')").toList()) + "))";
     }
 
     /** H2's row trigger for the write log (H2 runs Java triggers only). */
@@ -123,8 +134,10 @@ public final class StoredState implements AutoCloseable {
             if (oldRow != null && newRow != null && Arrays.deepEquals(oldRow, newRow)) {
                 return;
             }
-            try (PreparedStatement p = conn.prepareStatement("INSERT INTO " + LOG + " (tbl) VALUES (?)")) {
+            try (PreparedStatement p = conn.prepareStatement("INSERT INTO " + LOG + " (tbl, old_row, new_row) VALUES (?, ?, ?)")) {
                 p.setString(1, table);
+                p.setObject(2, oldRow == null ? null : (long) Arrays.deepHashCode(oldRow));
+                p.setObject(3, newRow == null ? null : (long) Arrays.deepHashCode(newRow));
                 p.executeUpdate();
             }
         }
@@ -154,6 +167,35 @@ public final class StoredState implements AutoCloseable {
             throw new IllegalStateException("cannot read the write log: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
         return out;
+    }
+
+    /**
+     * The tables whose rows differ from what they were at the mark: per table, the rows taken away (deleted, or an
+     * update's old row) and the rows put in (inserted, or its new row), by a hash of each whole row, must cancel out.
+     * A request that deletes a row and puts it back as it was, or changes a value and changes it back, wrote but
+     * changed nothing, as the fingerprint would also say.
+     */
+    public List<String> changedSince(long mark) {
+        Map<String, Map<Long, Integer>> net = new LinkedHashMap<>();
+        try (PreparedStatement p = connection.prepareStatement("SELECT tbl, old_row, new_row FROM " + LOG + " WHERE id > ? ORDER BY id")) {
+            p.setLong(1, mark);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    Map<Long, Integer> rows = net.computeIfAbsent(rs.getString(1), t -> new java.util.HashMap<>());
+                    long removed = rs.getLong(2);
+                    if (!rs.wasNull()) {
+                        rows.merge(removed, -1, Integer::sum);
+                    }
+                    long added = rs.getLong(3);
+                    if (!rs.wasNull()) {
+                        rows.merge(added, 1, Integer::sum);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the write log: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        return net.entrySet().stream().filter(e -> e.getValue().values().stream().anyMatch(n -> n != 0)).map(Map.Entry::getKey).toList();
     }
 
     /**
