@@ -1,5 +1,6 @@
 package dev.jmdm.server;
 
+import dev.jmdm.server.accounts.AccountsFeature;
 import dev.jmdm.server.config.EnrollSettings;
 import dev.jmdm.server.config.HttpSettings;
 import dev.jmdm.server.config.Settings;
@@ -9,6 +10,7 @@ import dev.jmdm.server.device.CommandService;
 import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.enroll.EnrollmentFeature;
 import dev.jmdm.server.scep.ScepFeature;
+import dev.jmdm.server.dep.DepFeature;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.hosts.HostsFeature;
@@ -66,6 +68,7 @@ public final class MdmServer implements AutoCloseable {
     private DeviceEvents events;
     private final HttpServer http;
     private final ScepFeature scep;
+    private final DepFeature dep;
 
     private MdmServer(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
         applyLogLevel(settings.logLevel());
@@ -103,6 +106,10 @@ public final class MdmServer implements AutoCloseable {
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);
             add(scep);
+            URI publicUrl = settings.enroll().publicUrl();
+            AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
+                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme())));
+            this.dep = add(new DepFeature(settings.dep(), services, () -> URI.create(enrollment.baseUrl() + "/mdm/enroll")));
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
@@ -117,6 +124,7 @@ public final class MdmServer implements AutoCloseable {
                         warnings.addAll(secrets.warnings());
                         return warnings;
                     })
+                    .access(accounts.access())
                     .enroll(enrollment.handler())
                     .scep(scep.handler())
                     .build());
@@ -127,7 +135,8 @@ public final class MdmServer implements AutoCloseable {
         LOG.info("listening on {} port {} with {} storage (schema {}, {} connections, {} workers); admin API {}",
                 settings.http().listen().getHostString(), port(), settings.storage().engine().name().toLowerCase(),
                 database.schemaVersion(), settings.capacity().dbPool(), settings.capacity().workers(),
-                settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+                settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))"
+                        : http.adminRoutes().isEmpty() ? "off (no MDM_API_KEY, MDM_API_KEYS or user)" : "on (users only)");
     }
 
     private <F extends Feature> F add(F feature) {
@@ -186,12 +195,22 @@ public final class MdmServer implements AutoCloseable {
         return http.adminRoutes();
     }
 
+    /** The admin API's routes that need no credentials (signing in), "METHOD template". */
+    public List<String> openRoutes() {
+        return http.openRoutes();
+    }
+
     public CheckinService checkins() {
         return checkins;
     }
 
     public CommandService commandService() {
         return commandService;
+    }
+
+    /** Automated Device Enrollment: what ABM assigned here; tests run its sync. */
+    public DepFeature dep() {
+        return dep;
     }
 
     /** SCEP: tests run its renewal sweep. */
