@@ -40,6 +40,7 @@ public final class StoredState implements AutoCloseable {
 
     private final Connection connection;
     private final List<String> tables = new ArrayList<>();
+    private final Map<String, String> schemas = new java.util.HashMap<>();
     private final String query;
     private long nanos;
     private long takes;
@@ -58,6 +59,7 @@ public final class StoredState implements AutoCloseable {
                     if ((schema == null || !schema.equalsIgnoreCase("INFORMATION_SCHEMA"))
                             && !name.toLowerCase(Locale.ROOT).startsWith("flyway") && !name.equalsIgnoreCase(LOG)) {
                         tables.add(name);
+                        schemas.put(name, schema);
                     }
                 }
             }
@@ -70,6 +72,10 @@ public final class StoredState implements AutoCloseable {
                 List<String> names = new ArrayList<>();
                 try (ResultSet rs = connection.getMetaData().getColumns(connection.getCatalog(), null, table, "%")) {
                     while (rs.next()) {
+                        // the table name is a LIKE pattern ('_' matches any character): keep this table's columns only
+                        if (!table.equals(rs.getString("TABLE_NAME")) || !java.util.Objects.equals(schemas.get(table), rs.getString("TABLE_SCHEM"))) {
+                            continue;
+                        }
                         String c = rs.getString("COLUMN_NAME");
                         names.add(c);
                         int type = rs.getInt("DATA_TYPE");
