@@ -99,6 +99,25 @@ abstract class PushScenarios {
         assertThat(admin.send("GET", "/v1/pushcert?topic=com.apple.mgmt.External.nope", null).status()).isEqualTo(404);
     }
 
+    /**
+     * A stored push key whose sealed bytes are damaged is reported (the log, /readyz), not a 500 on every push
+     * call: the server keeps the certificate it already holds, and a fresh upload mends the row.
+     */
+    @Test
+    void aDamagedStoredPushKeyIsReportedAndPushesGoOn() throws Exception {
+        SimulatedDevice d = enrolled();
+        server.sql("UPDATE push_certs SET key_pem = ?, updated_at = updated_at + 1 WHERE topic = ?", "v1:%%damaged%%", stack.pushTopic());
+        try {
+            AdminClient.Reply pushed = admin.push(List.of(d.enrollmentId()));
+            assertThat(pushed.status()).as(pushed.body()).isEqualTo(200);
+            String ready = admin.send("GET", "/readyz", null).body();
+            assertThat(ready).contains(stack.pushTopic(), "cannot be loaded", "damaged");
+        } finally {
+            assertThat(admin.send("PUT", "/v1/pushcert", ApnsTestBed.pushCertificatePem(stack)).status()).isEqualTo(200);
+        }
+        assertThat(admin.send("GET", "/readyz", null).body()).doesNotContain("cannot be loaded");
+    }
+
     @Test
     void enqueueWakesEveryTargetedDeviceWithOneCorrectPush() {
         List<SimulatedDevice> fleet = new ArrayList<>();

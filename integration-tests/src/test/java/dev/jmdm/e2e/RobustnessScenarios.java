@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * signed with the device's own identity so they reach the parser and the stores, plus a slice
  * unsigned or badly signed), of admin JSON bodies, raw command plists, migrated check-ins and
  * {@code .mobileconfig} uploads. Every answer must be below 500, the log must stay free of ERRORs
- * and stack traces, and a refused input must leave every table as it was (see {@link FuzzRun}).
+ * and stack traces, and a refused input must write nothing to any table (see {@link FuzzRun}).
  * {@link FuzzBudget} sets the number of inputs (5,000 per engine by default) and the seed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -97,6 +97,7 @@ abstract class RobustnessScenarios extends ServerScenarios {
     }
 
     private void finish(FuzzRun run, int expected) {
+        run.end();
         summaries.add(run.summary());
         System.out.println("[" + engine() + "] " + run.summary());
         assertThat(run.findings()).as(run.summary()).isEmpty();
@@ -116,6 +117,29 @@ abstract class RobustnessScenarios extends ServerScenarios {
         } catch (Exception e) {
             throw new IllegalStateException("cannot read fixture " + name, e);
         }
+    }
+
+    /**
+     * The stored-data check is only worth its cost if it fails: a stored value changed while a refused input was
+     * being answered is a finding naming the table, and the full fingerprint sees the change too.
+     */
+    @Test
+    @Order(0)
+    void theStoredDataCheckSeesAChangedRow() {
+        enrolledMac();
+        FuzzRun run = run("self-check");
+        StoredState.Snapshot before = state.take();
+        StoredState.Tampered t = state.tamper("hosts", "udid");
+        try {
+            assertThat(state.take().changedSince(before)).containsExactly("hosts");
+            run.check(0, "self-check", new byte[0], 400, "{\"error\": \"refused\"}");
+            assertThat(run.findings()).singleElement().asString().contains("refused with 400").contains("[hosts]");
+        } finally {
+            state.restore(t);
+        }
+        run.accepted();
+        run.check(1, "self-check", new byte[0], 400, "{\"error\": \"refused\"}");
+        assertThat(run.findings()).hasSize(1);
     }
 
     // ---- device requests ----

@@ -224,6 +224,49 @@ abstract class SecretsAtRestScenarios {
                 .get("pin").asText()).matches("\\d{6}");
     }
 
+    /**
+     * Damaged stored bytes (a truncated or garbled sealed value, as a bad restore or a hand edit leaves them) are
+     * the server's problem, not the request's: a 503 whose JSON names the value and says it is damaged, no stack
+     * trace, and nothing else of the device lost (its other secrets, its commands, its check-ins).
+     */
+    @Test
+    void aDamagedSealedValueAnswersAClearErrorAndLosesNothingElse() throws Exception {
+        SimulatedDevice mac = enrolled(server, server.newMac());
+        byte[] token = random(64);
+        assertThat(mac.channel().setBootstrapToken(token).status()).isEqualTo(200);
+        String pin = ok(post(server, "/v1/hosts/" + mac.udid() + "/lock?nopush=1")).get("pin").asText();
+        String second = ok(post(server, "/v1/hosts/" + mac.udid() + "/lock?nopush=1")).get("command_uuid").asText();
+        server.sql("UPDATE devices SET bootstrap_token = ? WHERE id = ?", (SEALED + "%%not base64%%").getBytes(StandardCharsets.US_ASCII), mac.udid());
+        server.sql("UPDATE host_pins SET pin = ? WHERE command_uuid = ?", SEALED + "AAAA", second);
+
+        ServerReply got = mac.channel().getBootstrapToken();
+        damaged(got.status(), got.text(), "bootstrap token");
+        JsonNode pins = pins(server, mac);
+        assertThat(pins.findParents("command_uuid")).hasSize(2).anySatisfy(p -> {
+            assertThat(p.get("command_uuid").asText()).isEqualTo(second);
+            assertThat(p.hasNonNull("pin")).isFalse();
+            assertThat(p.get("pin_error").asText()).contains("damaged");
+        }).anySatisfy(p -> assertThat(p.path("pin").asText()).isEqualTo(pin));
+
+        SimulatedDevice phone = enrolled(server, server.newIphone());
+        byte[] sealedUnlock = server.queryBytes("SELECT unlock_token FROM devices WHERE id = ?", phone.udid());
+        server.sql("UPDATE devices SET unlock_token = ? WHERE id = ?", java.util.Arrays.copyOf(sealedUnlock, SEALED.length() + 10), phone.udid());
+        AdminClient.Reply clear = post(server, "/v1/hosts/" + phone.udid() + "/clear-passcode?nopush=1");
+        damaged(clear.status(), clear.body(), "UnlockToken");
+        assertThat(phone.channel().poll()).as("nothing queued").isEmpty();
+        assertThat(ok(admin.send("GET", "/v1/hosts/" + phone.udid(), null)).get("unlock_token_present").asBoolean()).isTrue();
+        JsonNode ready = admin.send("GET", "/readyz", null).json();
+        assertThat(ready.get("warnings").toString()).contains("damaged");
+        // The device goes on: its own command queue and check-ins need no secret.
+        assertThat(mac.channel().poll()).hasSize(2);
+    }
+
+    /** A 503 whose JSON says the stored value is damaged (not a key problem), with no stack trace. */
+    static void damaged(int status, String body, String what) {
+        assertThat(status).as(body).isEqualTo(503);
+        assertThat(body).contains("\"error\"", what, "damaged").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     @Test
     void plaintextWrittenBeforeSealingIsSealedAtTheNextStartAndStillReads() throws Exception {
         SimulatedDevice mac = enrolled(server, server.newMac());

@@ -19,7 +19,7 @@ public final class HttpServer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpServer.class);
 
     private final Undertow undertow;
-    private final io.undertow.server.handlers.GracefulShutdownHandler inFlight;
+    private final Draining inFlight;
     private java.util.List<String> adminRoutes = java.util.List.of();
     private java.util.List<String> openRoutes = java.util.List.of();
 
@@ -81,7 +81,7 @@ public final class HttpServer implements AutoCloseable {
         routes.setInvalidMethodHandler(ex -> Json.error(ex, 405, "method " + ex.getRequestMethod() + " not allowed on " + ex.getRequestPath()));
 
         Capacity c = w.capacity;
-        inFlight = io.undertow.Handlers.gracefulShutdown(new RequestTiming(w.metrics, new BodyDeadline(c.bodyTimeout(), new ErrorHandler(routes))));
+        inFlight = new Draining(new RequestTiming(w.metrics, new BodyDeadline(c.bodyTimeout(), new ErrorHandler(routes))));
         undertow = listener(Undertow.builder(), w)
                 // Device requests block on the database: MDM_WORKERS, sized with the pool (see Capacity).
                 .setWorkerThreads(c.workers())
@@ -149,7 +149,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Stops taking requests (a new one gets 503), lets the ones under way finish for up to {@code drain},
+     * Stops taking requests (a new one gets a JSON 503 with Retry-After), lets the ones under way finish for up to {@code drain},
      * then closes the listener, which cuts whatever is still running.
      */
     public void close(Duration drain) {

@@ -163,7 +163,7 @@ public final class PushCertService {
                 loaded.put(s.topic(), s.updatedAt());
                 unloadable.remove(s.topic());
                 LOG.info("loaded push certificate for {} (valid until {})", s.topic(), Instant.ofEpochMilli(s.notAfter()));
-            } catch (SecretBox.WrongKeyException | PushCertificateException e) {
+            } catch (SecretBox.WrongKeyException | SecretBox.DamagedSecretException | PushCertificateException e) {
                 LOG.error("cannot load push certificate for {}: {}", s.topic(), e.getMessage());
                 loaded.put(s.topic(), s.updatedAt()); // not again until it changes
                 unloadable.put(s.topic(), e.getMessage());

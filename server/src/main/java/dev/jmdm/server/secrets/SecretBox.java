@@ -123,8 +123,16 @@ public final class SecretBox {
     }
 
     private byte[] decrypt(String base64, byte[] associatedData) {
+        byte[] in;
         try {
-            byte[] in = Base64.getDecoder().decode(base64);
+            in = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new DamagedSecretException("it is not base64");
+        }
+        if (in.length < NONCE_BYTES + TAG_BITS / 8) {
+            throw new DamagedSecretException("it is " + in.length + " bytes, shorter than any sealed value");
+        }
+        try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
             if (associatedData != null) {
@@ -133,8 +141,19 @@ public final class SecretBox {
             return c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
         } catch (AEADBadTagException e) {
             throw new WrongKeyException();
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("stored secret is corrupt", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot decrypt", e);
+        }
+    }
+
+    /**
+     * The stored bytes are not a sealed value at all (truncated, garbled: a bad restore or a hand edit), so no key
+     * opens them. Damage inside the ciphertext cannot be told from another key: GCM reports both as
+     * {@link WrongKeyException}.
+     */
+    public static final class DamagedSecretException extends RuntimeException {
+        DamagedSecretException(String why) {
+            super("a stored secret is damaged (" + why + "); no key opens it, so it must be stored again");
         }
     }
 

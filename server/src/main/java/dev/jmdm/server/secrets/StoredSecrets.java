@@ -16,6 +16,7 @@ public final class StoredSecrets {
 
     private final SecretBox box;
     private final Set<SealedColumn> unreadable = ConcurrentHashMap.newKeySet();
+    private final Set<SealedColumn> damaged = ConcurrentHashMap.newKeySet();
 
     public StoredSecrets(SecretBox box) {
         this.box = box;
@@ -56,7 +57,10 @@ public final class StoredSecrets {
             return box.open(sealed, column.boundTo(rowKey));
         } catch (SecretBox.WrongKeyException e) {
             unreadable.add(column);
-            throw new UnreadableSecretException(column);
+            throw UnreadableSecretException.wrongKey(column);
+        } catch (SecretBox.DamagedSecretException e) {
+            damaged.add(column);
+            throw UnreadableSecretException.damaged(column, rowKey);
         }
     }
 
@@ -74,10 +78,17 @@ public final class StoredSecrets {
         return PREFIX_BYTES.length;
     }
 
-    /** One line per kind of secret that failed to open, for /readyz. */
+    /** One line per kind of secret that failed to open, and why, for /readyz. */
     public List<String> warnings() {
-        EnumSet<SealedColumn> seen = unreadable.isEmpty() ? EnumSet.noneOf(SealedColumn.class) : EnumSet.copyOf(unreadable);
-        return seen.stream().map(c -> "a stored " + c.label() + " does not open with this server's MDM_SECRET_KEY: it was sealed "
-                + "with another key (or copied from another row); reading it fails until the server runs with the key that sealed it").toList();
+        List<String> out = new java.util.ArrayList<>();
+        kinds(unreadable).forEach(c -> out.add("a stored " + c.label() + " does not open with this server's MDM_SECRET_KEY: it was "
+                + "sealed with another key (or copied from another row); reading it fails until the server runs with the key that sealed it"));
+        kinds(damaged).forEach(c -> out.add("a stored " + c.label() + " is damaged (not a sealed value any key opens; the log names the "
+                + "row): reading it fails until it is stored again"));
+        return out;
+    }
+
+    private static EnumSet<SealedColumn> kinds(Set<SealedColumn> seen) {
+        return seen.isEmpty() ? EnumSet.noneOf(SealedColumn.class) : EnumSet.copyOf(seen);
     }
 }

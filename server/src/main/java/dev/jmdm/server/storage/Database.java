@@ -23,6 +23,14 @@ public final class Database implements AutoCloseable {
     /** Connections in the pool by default (MDM_DB_POOL). */
     public static final int DEFAULT_POOL_SIZE = dev.jmdm.server.config.Capacity.DEFAULT_DB_POOL;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a MySQL/MariaDB connection waits for the server's next bytes before it gives up (socketTimeout, unless
+     * the DSN sets it). Without it a database that vanished without closing the connection (a failover, a dropped
+     * route, a paused VM) holds every request on it, and its worker, until the operating system gives up on TCP,
+     * which takes minutes to hours. Well above the longest statement the server runs while serving (batched sweeps
+     * and policy passes take seconds); schema migrations, which may rewrite a big table, run without it.
+     */
+    static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(5);
 
     /**
      * H2 file options: store at every commit instead of a write delay (the group commit below relies on
@@ -42,7 +50,7 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.embedded = embedded;
         this.fileSync = fileSync;
-        this.schemaVersion = SchemaMigrator.migrate(dataSource);
+        this.schemaVersion = SchemaMigrator.migrate(embedded ? dataSource : withoutSocketTimeout(dataSource));
         this.barrier = fileSync == null ? null : new GroupCommit(fileSync);
         this.jdbi = Jdbi.create(barrier == null ? dataSource : new DurableDataSource(dataSource, barrier));
         if (fileSync != null) {
@@ -142,18 +150,36 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static String withDefaults(String url) {
+    static String withDefaults(String url) {
         // The store keeps UTC epoch millis, but the driver still needs to know how to talk; these
         // keep MySQL 8 and MariaDB alike and avoid the SSL warning on local sockets.
         if (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:")) {
             String withKey = url.contains("allowPublicKeyRetrieval") ? url : url + (url.contains("?") ? "&" : "?") + "allowPublicKeyRetrieval=true";
             // Without it an unreachable host holds the start for the operating system's TCP timeout (minutes).
-            return withKey.contains("connectTimeout") ? withKey : withKey + "&connectTimeout=" + CONNECT_TIMEOUT.toMillis();
+            String withConnect = withKey.contains("connectTimeout") ? withKey : withKey + "&connectTimeout=" + CONNECT_TIMEOUT.toMillis();
+            return withConnect.contains("socketTimeout") ? withConnect : withConnect + "&socketTimeout=" + SOCKET_TIMEOUT.toMillis();
         }
         if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
             return url + EMBEDDED_FILE_OPTIONS;
         }
         return url;
+    }
+
+    /** The pool's connections with no socket timeout while they are lent (the pool restores it when they come back). */
+    private static javax.sql.DataSource withoutSocketTimeout(HikariDataSource pool) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(Database.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(pool, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (result instanceof Connection c && method.getName().equals("getConnection")) {
+                        c.setNetworkTimeout(Runnable::run, 0);
+                    }
+                    return result;
+                });
     }
 
     public Jdbi jdbi() {

@@ -43,4 +43,15 @@ class SecretBoxTest {
         assertThatThrownBy(() -> SecretBox.fromSecret("another-secret-key-entirely").open(sealed, "devices.bootstrap_token/MAC-1"))
                 .isInstanceOf(SecretBox.WrongKeyException.class);
     }
+
+    @Test
+    void damagedStoredBytesAreToldApartFromAnotherKey() {
+        SecretBox box = SecretBox.fromSecret("a-long-enough-secret-key");
+        String sealed = box.seal(new byte[] {1, 2, 3}, "host_pins.pin/X");
+        for (String damaged : new String[] {"sealed:v2:%%not base64%%", "sealed:v2:AAAA", sealed.substring(0, 20)}) {
+            assertThatThrownBy(() -> box.open(damaged, "host_pins.pin/X")).as(damaged)
+                    .isInstanceOf(SecretBox.DamagedSecretException.class).hasMessageContaining("damaged");
+        }
+        assertThatThrownBy(() -> box.open("v1:!!")).isInstanceOf(SecretBox.DamagedSecretException.class);
+    }
 }
