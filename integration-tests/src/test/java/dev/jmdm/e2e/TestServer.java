@@ -147,6 +147,11 @@ public final class TestServer implements AutoCloseable {
         return server.adminRoutes();
     }
 
+    /** The statements and transactions the server ran on its store so far. */
+    public dev.jmdm.server.storage.StatementCounter statements() {
+        return server.statements();
+    }
+
     public TestDatabases.Engine engine() {
         return engine;
     }
