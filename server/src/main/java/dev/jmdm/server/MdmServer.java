@@ -1,5 +1,6 @@
 package dev.jmdm.server;
 
+import dev.jmdm.server.accounts.AccountsFeature;
 import dev.jmdm.server.config.EnrollSettings;
 import dev.jmdm.server.config.HttpSettings;
 import dev.jmdm.server.config.Settings;
@@ -104,6 +105,9 @@ public final class MdmServer implements AutoCloseable {
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);
             add(scep);
+            URI publicUrl = settings.enroll().publicUrl();
+            AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
+                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme())));
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
@@ -118,6 +122,7 @@ public final class MdmServer implements AutoCloseable {
                         warnings.addAll(secrets.warnings());
                         return warnings;
                     })
+                    .access(accounts.access())
                     .enroll(enrollment.handler())
                     .scep(scep.handler())
                     .build());
@@ -128,7 +133,8 @@ public final class MdmServer implements AutoCloseable {
         LOG.info("listening on {} port {} with {} storage (schema {}, {} connections, {} workers); admin API {}",
                 settings.http().listen().getHostString(), port(), settings.storage().engine().name().toLowerCase(),
                 database.schemaVersion(), settings.capacity().dbPool(), settings.capacity().workers(),
-                settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+                settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))"
+                        : http.adminRoutes().isEmpty() ? "off (no MDM_API_KEY, MDM_API_KEYS or user)" : "on (users only)");
     }
 
     private <F extends Feature> F add(F feature) {
@@ -190,6 +196,11 @@ public final class MdmServer implements AutoCloseable {
     /** Statements and transactions the store ran: tests pin what one check-in costs. */
     public dev.jmdm.server.storage.StatementCounter statements() {
         return database.counter();
+    }
+
+    /** The admin API's routes that need no credentials (signing in), "METHOD template". */
+    public List<String> openRoutes() {
+        return http.openRoutes();
     }
 
     public CheckinService checkins() {
