@@ -316,6 +316,9 @@ public final class LoadBenchmark implements Callable<Integer> {
                 }
             });
         }
+        if (pid > 0) {
+            figures.put(tag + "server peak RSS MiB", ServerProcess.peakRssMib(pid));
+        }
         return fleet;
     }
 
