@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param scep     the SCEP server and the identity enrollment profiles carry
  * @param logLevel root log level (MDM_LOG_LEVEL)
  * @param accounts console users: sessions, passwords, lockout, the first admin
+ * @param dep      Apple's DEP API and the ADE sync
  */
 public record Settings(
         HttpSettings http,
@@ -29,7 +30,8 @@ public record Settings(
         HostsSettings hosts,
         String logLevel,
         ScepSettings scep,
-        AccountSettings accounts) {
+        AccountSettings accounts,
+        DepSettings dep) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
     public Settings {
@@ -44,6 +46,7 @@ public record Settings(
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(scep, "scep");
         Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(dep, "dep");
     }
 
     /** H2 options that make it accept our MySQL-flavoured SQL. */
