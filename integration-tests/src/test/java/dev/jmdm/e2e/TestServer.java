@@ -152,6 +152,11 @@ public final class TestServer implements AutoCloseable {
         return server.adminRoutes();
     }
 
+    /** The statements and transactions the server ran on its store so far. */
+    public dev.jmdm.server.storage.StatementCounter statements() {
+        return server.statements();
+    }
+
     /** The admin API's routes that need no credentials (signing in). */
     public java.util.List<String> openRoutes() {
         return server.openRoutes();

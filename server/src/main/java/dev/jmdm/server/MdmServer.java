@@ -75,6 +75,7 @@ public final class MdmServer implements AutoCloseable {
         this.settings = settings;
         Metrics metrics = new Metrics();
         this.database = StoreOpener.open(settings.storage(), settings.capacity(), metrics);
+        metrics.bindStatements(database.counter()::statements, database.counter()::transactions);
         try {
             Jdbi jdbi = database.jdbi();
             SecretBox secretBox = StoreOpener.secretBox(settings.storage());
@@ -194,6 +195,11 @@ public final class MdmServer implements AutoCloseable {
     /** The admin API's routes, "METHOD template". */
     public List<String> adminRoutes() {
         return http.adminRoutes();
+    }
+
+    /** Statements and transactions the store ran: tests pin what one check-in costs. */
+    public dev.jmdm.server.storage.StatementCounter statements() {
+        return database.counter();
     }
 
     /** The admin API's routes that need no credentials (signing in), "METHOD template". */

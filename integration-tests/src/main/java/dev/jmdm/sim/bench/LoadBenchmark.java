@@ -8,6 +8,7 @@ import dev.jmdm.certsdev.Issued;
 import dev.jmdm.certsdev.KeyAlgorithm;
 import dev.jmdm.certsdev.Pem;
 import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.AuthMode;
 import dev.jmdm.sim.Commands;
 import dev.jmdm.sim.DeviceState;
 import dev.jmdm.sim.DeviceTransport;
@@ -92,9 +93,23 @@ public final class LoadBenchmark implements Callable<Integer> {
     Path caKey;
     @Option(names = "--json", description = "also write the figures as JSON to this file")
     Path json;
+    @Option(names = "--auth", description = "how devices identify themselves: signed (Mdm-Signature CMS on every request) or "
+            + "cert-header (the RFC 9440 :base64(DER): client certificate in the " + CERT_HEADER + " header a TLS-terminating "
+            + "proxy would add; no signing; a started server gets MDM_CERT_HEADER=" + CERT_HEADER + ") (default ${DEFAULT-VALUE})")
+    String auth = "signed";
+    @Option(names = "--idle-rounds", description = "idle polls per device, each round the whole fleet (default ${DEFAULT-VALUE})")
+    int idleRounds = 1;
+    @Option(names = "--runs", description = "runs of enroll, enqueue, drain and idle poll against the same server process, each "
+            + "with a new fleet: the first is cold (JIT warm-up included), later ones warm (default ${DEFAULT-VALUE})")
+    int runs = 1;
+
+    /** The header the benchmark's devices (and the server it starts) use in --auth cert-header. */
+    static final String CERT_HEADER = "X-Client-Cert";
 
     private final List<LatencyRecorder.Summary> results = new ArrayList<>();
     private final Map<String, Object> rollout = new LinkedHashMap<>();
+    /** Figures that are not a phase's latencies, printed after the table in the order they were taken. */
+    private final Map<String, Double> figures = new LinkedHashMap<>();
     private final List<Double> loadSamples = new CopyOnWriteArrayList<>();
     private long pid = -1;
 
@@ -112,6 +127,10 @@ public final class LoadBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!auth.equals("signed") && !auth.equals("cert-header")) {
+            System.err.println("--auth must be signed or cert-header, not " + auth);
+            return 2;
+        }
         String topic = "com.apple.mgmt.External." + UUID.randomUUID();
         CertificateAuthority ca;
         MockApns apns = null;
@@ -157,9 +176,13 @@ public final class LoadBenchmark implements Callable<Integer> {
             env.put("MDM_REPUSH_AFTER", "0");
             env.put("MDM_PROFILE_SWEEP", "0");
             env.put("MDM_PROFILE_LIST_EVERY", "0");
+            if (auth.equals("cert-header")) {
+                env.put("MDM_CERT_HEADER", CERT_HEADER);
+            }
             started = ServerProcess.start(env, serverJvm, tmp.resolve("server.log"));
             base = started.baseUri();
             pid = started.pid();
+            figures.put("server start to /readyz s", started.secondsToReady());
         } else {
             if (caCert == null || caKey == null || apiKey == null) {
                 System.err.println("--server needs --api-key, --ca-cert and --ca-key");
@@ -193,54 +216,11 @@ public final class LoadBenchmark implements Callable<Integer> {
                 ok = true; // refused before anything ran: no server log to show
                 return 2;
             }
-            List<SimulatedDevice> fleet = new ArrayList<>(devices);
-            for (int i = 0; i < devices; i++) {
-                fleet.add(SimulatedDevice.mac(transport, ca.issueDeviceIdentity("bench-" + i, Duration.ofDays(1), KeyAlgorithm.EC_P256), topic));
+            List<SimulatedDevice> fleet = null;
+            for (int run = 1; run <= runs; run++) {
+                fleet = protocolRun(run, ca, topic, transport, admin, apns, pool);
             }
-            phase("enroll", devices * 2, pool, fleet, transport, SimulatedDevice::enroll);
-
             List<String> ids = fleet.stream().map(SimulatedDevice::enrollmentId).toList();
-            Map<String, List<String>> expected = new HashMap<>();
-            LatencyRecorder enq = new LatencyRecorder(commands * (ids.size() / 1000 + 1));
-            double cpu0 = serverCpu();
-            long t0 = System.nanoTime();
-            for (int c = 0; c < commands; c++) {
-                // One command to the whole fleet, in calls of at most 1000 ids (each call its own CommandUUID).
-                for (int from = 0; from < ids.size(); from += 1000) {
-                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
-                    Commands.Built cmd = Commands.deviceInformation("SerialNumber", "OSVersion");
-                    long s = System.nanoTime();
-                    // With a stand-in APNs the enqueue also pushes every target, as in production.
-                    AdminClient.Reply r = admin.enqueue(cmd.plist(), chunk, apns == null);
-                    enq.record(System.nanoTime() - s, r.status() == 200);
-                    if (r.status() != 200) {
-                        throw new IllegalStateException("enqueue answered " + r.status() + ": " + r.body());
-                    }
-                    if (apns != null) {
-                        for (String id : chunk) {
-                            if (!r.json().path("status").path(id).has("push_result")) {
-                                throw new IllegalStateException("enqueue did not push " + id + ": " + r.json().path("status").path(id));
-                            }
-                        }
-                    }
-                    chunk.forEach(id -> expected.computeIfAbsent(id, k -> new ArrayList<>()).add(cmd.commandUuid()));
-                }
-            }
-            results.add(enq.summarise("enqueue+push (calls of ≤1000)", (System.nanoTime() - t0) / 1e9, serverCpu() - cpu0));
-            if (apns != null && apns.received().size() != devices * commands) {
-                throw new IllegalStateException("stand-in APNs got " + apns.received().size() + " pushes for " + devices * commands + " enqueues");
-            }
-
-            Map<String, List<HandledCommand>> received = new ConcurrentHashMap<>();
-            phase("drain", devices * (2 + commands), pool, fleet, transport, d -> received.put(d.enrollmentId(), d.channel().poll()));
-            verify(fleet, received, expected);
-
-            phase("idle poll", devices, pool, fleet, transport, d -> {
-                if (!d.channel().idle().isEmpty()) {
-                    throw new IllegalStateException("idle device " + d.enrollmentId() + " was sent a command");
-                }
-            });
-
             if (apns != null) {
                 pushFanOut(admin, ids, apns);
             }
@@ -267,6 +247,79 @@ public final class LoadBenchmark implements Callable<Integer> {
         report(started != null, processCpuNanos() - cpuStart, serverCpuEnd - serverCpuStart, serverPeakRss);
         boolean failed = results.stream().anyMatch(r -> r.errors() > 0);
         return failed ? 1 : 0;
+    }
+
+    /**
+     * One run of the device protocol with a new fleet of N devices: enroll, enqueue every command to all of
+     * them, drain, idle polls. Returns the fleet, which the push fan-out and rollout reuse.
+     */
+    private List<SimulatedDevice> protocolRun(int run, CertificateAuthority ca, String topic, DeviceTransport transport,
+            AdminClient admin, MockApns apns, ExecutorService pool) throws Exception {
+        List<SimulatedDevice> fleet = new ArrayList<>(devices);
+        for (int i = 0; i < devices; i++) {
+            SimulatedDevice d = SimulatedDevice.mac(transport, ca.issueDeviceIdentity("bench-" + run + "-" + i, Duration.ofDays(1),
+                    KeyAlgorithm.EC_P256), topic);
+            if (auth.equals("cert-header")) {
+                d.authMode(AuthMode.PROXY_HEADER).proxyHeader(CERT_HEADER);
+            }
+            fleet.add(d);
+        }
+        String tag = runs > 1 ? "run " + run + ": " : "";
+        phase(tag + "enroll", devices * 2, pool, fleet, transport, SimulatedDevice::enroll);
+
+        List<String> ids = fleet.stream().map(SimulatedDevice::enrollmentId).toList();
+        Map<String, List<String>> expected = new HashMap<>();
+        LatencyRecorder enq = new LatencyRecorder(commands * (ids.size() / 1000 + 1));
+        if (apns != null) {
+            apns.clear(); // a later run counts its own pushes
+        }
+        double cpu0 = serverCpu();
+        long t0 = System.nanoTime();
+        for (int c = 0; c < commands; c++) {
+            // One command to the whole fleet, in calls of at most 1000 ids (each call its own CommandUUID).
+            for (int from = 0; from < ids.size(); from += 1000) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+                Commands.Built cmd = Commands.deviceInformation("SerialNumber", "OSVersion");
+                long s = System.nanoTime();
+                // With a stand-in APNs the enqueue also pushes every target, as in production.
+                AdminClient.Reply r = admin.enqueue(cmd.plist(), chunk, apns == null);
+                enq.record(System.nanoTime() - s, r.status() == 200);
+                if (r.status() != 200) {
+                    throw new IllegalStateException("enqueue answered " + r.status() + ": " + r.body());
+                }
+                if (apns != null) {
+                    for (String id : chunk) {
+                        if (!r.json().path("status").path(id).has("push_result")) {
+                            throw new IllegalStateException("enqueue did not push " + id + ": " + r.json().path("status").path(id));
+                        }
+                    }
+                }
+                chunk.forEach(id -> expected.computeIfAbsent(id, k -> new ArrayList<>()).add(cmd.commandUuid()));
+            }
+        }
+        double enqSeconds = (System.nanoTime() - t0) / 1e9;
+        results.add(enq.summarise(tag + "enqueue+push (calls of ≤1000)", enqSeconds, serverCpu() - cpu0));
+        // The figure nanomdm's comparison quotes: commands queued per second, one per device per command.
+        figures.put(tag + "enqueue command×device/s", devices * commands / enqSeconds);
+        if (apns != null && apns.received().size() != devices * commands) {
+            throw new IllegalStateException("stand-in APNs got " + apns.received().size() + " pushes for " + devices * commands + " enqueues");
+        }
+
+        Map<String, List<HandledCommand>> received = new ConcurrentHashMap<>();
+        phase(tag + "drain", devices * (2 + commands), pool, fleet, transport, d -> received.put(d.enrollmentId(), d.channel().poll()));
+        verify(fleet, received, expected);
+
+        for (int round = 1; round <= idleRounds; round++) {
+            phase(tag + "idle poll" + (idleRounds > 1 ? " " + round : ""), devices, pool, fleet, transport, d -> {
+                if (!d.channel().idle().isEmpty()) {
+                    throw new IllegalStateException("idle device " + d.enrollmentId() + " was sent a command");
+                }
+            });
+        }
+        if (pid > 0) {
+            figures.put(tag + "server peak RSS MiB", ServerProcess.peakRssMib(pid));
+        }
+        return fleet;
     }
 
     /** GET /v1/push for the whole fleet in calls of 1000 ids; every device must get exactly one push. */
@@ -530,14 +583,17 @@ public final class LoadBenchmark implements Callable<Integer> {
     }
 
     private void report(boolean started, long cpuNanos, double serverCpuSeconds, double serverPeakRssMib) throws Exception {
-        System.out.printf("%nmdm-bench: %d devices, concurrency %d, %d command(s) each, %s%n", devices, concurrency, commands,
+        System.out.printf("%nmdm-bench: %d devices, concurrency %d, %d command(s) each, %d idle round(s), %d run(s), auth %s, %s%n", devices,
+                concurrency, commands, idleRounds, runs, auth,
                 started ? "server started by the benchmark on " + storage + " storage" : "server " + server);
-        System.out.printf("%-30s %9s %7s %9s %10s %8s %8s %8s %8s %10s%n", "phase", "requests", "errors", "seconds", "req/s", "p50 ms",
-                "p95 ms", "p99 ms", "max ms", "server CPU s");
+        System.out.printf("%-38s %9s %7s %9s %10s %8s %8s %8s %8s %12s %12s%n", "phase", "requests", "errors", "seconds", "req/s", "p50 ms",
+                "p95 ms", "p99 ms", "max ms", "server CPU s", "CPU ms/req");
         for (LatencyRecorder.Summary s : results) {
-            System.out.printf("%-30s %9d %7d %9.2f %10.1f %8.2f %8.2f %8.2f %8.2f %10.1f%n", s.phase(), s.requests(), s.errors(), s.seconds(),
-                    s.requestsPerSecond(), s.p50(), s.p95(), s.p99(), s.max(), s.serverCpuSeconds());
+            System.out.printf("%-38s %9d %7d %9.2f %10.1f %8.2f %8.2f %8.2f %8.2f %12.1f %12.2f%n", s.phase(), s.requests(), s.errors(),
+                    s.seconds(), s.requestsPerSecond(), s.p50(), s.p95(), s.p99(), s.max(), s.serverCpuSeconds(),
+                    s.requests() == 0 ? Double.NaN : s.serverCpuSeconds() * 1000 / s.requests());
         }
+        figures.forEach((name, value) -> System.out.printf("%s: %.1f%n", name, value));
         if (rollout.containsKey("seconds_to_all_verified")) {
             System.out.printf("profile rollout: every host verified after %.2f s%n", (double) rollout.get("seconds_to_all_verified"));
         }
@@ -558,6 +614,10 @@ public final class LoadBenchmark implements Callable<Integer> {
             out.put("devices", devices);
             out.put("concurrency", concurrency);
             out.put("commands", commands);
+            out.put("idle_rounds", idleRounds);
+            out.put("runs", runs);
+            out.put("auth", auth);
+            out.put("figures", figures);
             out.put("target", started ? "started/" + storage : String.valueOf(server));
             out.put("phases", results);
             if (!rollout.isEmpty()) {

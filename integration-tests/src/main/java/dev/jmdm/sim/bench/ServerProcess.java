@@ -20,11 +20,13 @@ import java.util.concurrent.TimeUnit;
  * ({@code /proc} on Linux) and are NaN where it does not say. The crash tests start it too, to kill it.
  */
 public final class ServerProcess implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    // Generous: on a shared 2-core machine under load 40-60 a start has taken minutes of wall time for seconds of CPU.
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private final Process process;
     private final URI base;
     private final Path log;
+    private double secondsToReady = Double.NaN;
 
     private ServerProcess(Process process, URI base, Path log) {
         this.process = process;
@@ -55,9 +57,11 @@ public final class ServerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("MDM_LISTEN", "127.0.0.1:" + port);
+        long t0 = System.nanoTime();
         Process p = pb.start();
         ServerProcess server = new ServerProcess(p, URI.create("http://127.0.0.1:" + port), log);
         server.awaitReady();
+        server.secondsToReady = (System.nanoTime() - t0) / 1e9;
         return server;
     }
 
@@ -77,10 +81,16 @@ public final class ServerProcess implements AutoCloseable {
             } catch (IOException notYet) {
                 // still starting
             }
-            Thread.sleep(200);
+            // Polled often: the time to ready is a figure the benchmark reports (target ≤ 1.5 s embedded).
+            Thread.sleep(10);
         }
         close();
         throw new IllegalStateException("the server was not ready within " + START_TIMEOUT.toSeconds() + " s:\n" + tail());
+    }
+
+    /** Seconds from starting the JVM until /readyz first answered 200 (to within the 10 ms poll). */
+    public double secondsToReady() {
+        return secondsToReady;
     }
 
     public URI baseUri() {
@@ -111,7 +121,10 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** CPU seconds (user + system) the process has used so far; NaN when the OS does not say. */
+    /**
+     * CPU seconds (user + system) the process has used so far; NaN when the OS does not say. On Linux the JDK
+     * reads utime + stime from /proc/PID/stat.
+     */
     static double cpuSeconds(long pid) {
         return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }

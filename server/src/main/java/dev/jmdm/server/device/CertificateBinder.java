@@ -85,15 +85,15 @@ public final class CertificateBinder {
     }
 
     /**
-     * Returns the enrollment's last-seen time (null when it has no row yet) after checking that
-     * the request's certificate is the device's, binding it when this is a migrated device's
-     * first claim.
+     * Returns what the one look-up found (the enrollment's last-seen time, null when it has no row yet, and whether
+     * the device has Authenticated) after checking that the request's certificate is the device's, binding it when
+     * this is a migrated device's first claim.
      */
-    public Long authorize(EnrollmentId id, RequestIdentity identity) {
+    public CertBindingStore.Lookup authorize(EnrollmentId id, RequestIdentity identity) {
         for (int attempt = 1; ; attempt++) {
-            CertBindingStore.Lookup found = bindings.lookup(identity.certSha256(), id.id());
+            CertBindingStore.Lookup found = bindings.lookup(identity.certSha256(), id.id(), id.deviceId());
             if (id.deviceId().equals(found.boundDeviceId())) {
-                return found.enrollmentLastSeen();
+                return found;
             }
             if (found.boundDeviceId() != null) {
                 throw refuse(id, identity, "certificate is bound to another device");
@@ -108,7 +108,7 @@ public final class CertificateBinder {
                 }
                 LOG.info("bound certificate {} to {} on its first request (moved in without a certificate)",
                         identity.certSha256(), id.deviceId());
-                return found.enrollmentLastSeen();
+                return found;
             } catch (HostStore.ConcurrentEnrollmentException e) {
                 // Two first requests of one device at once: the next look finds the winner's binding.
                 if (attempt >= CLAIM_ATTEMPTS) {

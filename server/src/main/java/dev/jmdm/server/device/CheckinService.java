@@ -51,11 +51,10 @@ public final class CheckinService {
             authenticate(id, auth, identity);
             return DeviceResponse.ok();
         }
-        if (identity != null) {
-            binder.authorize(id, identity);
-        }
+        // The look-up that authorizes the request also says whether the device Authenticated: no second round trip.
+        Boolean deviceStored = identity == null ? null : binder.authorize(id, identity).deviceStored();
         if (message instanceof CheckinMessage.TokenUpdate t) {
-            if (!enrollments.deviceKnown(id.deviceId())) {
+            if (!(deviceStored != null ? deviceStored : enrollments.deviceKnown(id.deviceId()))) {
                 // Never Authenticated, or its host was deleted: a TokenUpdate must not bring back a pushable channel.
                 throw DeviceAuthException.unrecognized("enrollment " + id.id() + " is unknown to this server; the device must enroll again");
             }

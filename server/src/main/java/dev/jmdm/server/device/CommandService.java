@@ -37,7 +37,7 @@ public final class CommandService {
 
     public DeviceResponse handle(CommandReport report, RequestIdentity identity) {
         EnrollmentId id = report.enrollment().resolve();
-        Long lastSeen = identity == null ? null : binder.authorize(id, identity);
+        Long lastSeen = identity == null ? null : binder.authorize(id, identity).enrollmentLastSeen();
         if (report.status() != CommandReport.Status.IDLE) {
             if (commands.storeReport(id.id(), report)) {
                 events.resultStored(id, report);

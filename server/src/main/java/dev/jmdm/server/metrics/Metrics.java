@@ -19,6 +19,7 @@ public final class Metrics {
     private final Counter checkins;
     private final Counter reports;
     private final Counter commandsDelivered;
+    private final java.util.concurrent.ConcurrentMap<String, Timer> requestTimers = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger activeRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     public Metrics() {
@@ -52,6 +53,14 @@ public final class Metrics {
                 .description("pushes still unanswered when MDM_APNS_TIMEOUT ran out (reported pending)").register(registry);
     }
 
+    /** Statements and transactions run on the store: divided by the request counters, the cost of a check-in. */
+    public void bindStatements(java.util.function.LongSupplier statements, java.util.function.LongSupplier transactions) {
+        FunctionCounter.builder("mdm_db_statements", statements, java.util.function.LongSupplier::getAsLong)
+                .description("SQL statements run on the store").register(registry);
+        FunctionCounter.builder("mdm_db_transactions", transactions, java.util.function.LongSupplier::getAsLong)
+                .description("transactions run on the store (each adds its begin and commit to its statements)").register(registry);
+    }
+
     public void checkin() {
         checkins.increment();
     }
@@ -78,8 +87,10 @@ public final class Metrics {
     /** @param route the class of route (device, enroll, admin, other), not the path: paths carry ids */
     public void requestEnded(String route, int status, long nanos) {
         activeRequests.decrementAndGet();
-        Timer.builder("mdm_http_requests").description("request latency by route class and status class")
-                .tag("route", route).tag("status", status / 100 + "xx").register(registry)
+        // A handful of (route, status class) pairs: build each timer once, not a builder and meter id per request.
+        requestTimers.computeIfAbsent(route + ' ' + status / 100, k -> Timer.builder("mdm_http_requests")
+                .description("request latency by route class and status class")
+                .tag("route", route).tag("status", status / 100 + "xx").register(registry))
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 

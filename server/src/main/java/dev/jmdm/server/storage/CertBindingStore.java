@@ -17,21 +17,25 @@ public final class CertBindingStore {
         this.clock = clock;
     }
 
-    /** What a request's certificate is bound to, and when its enrollment was last seen. */
-    public record Lookup(String boundDeviceId, Long enrollmentLastSeen) {
+    /**
+     * What a request's certificate is bound to, when its enrollment was last seen, and whether the device has
+     * Authenticated (a TokenUpdate needs that, and asks in the same round trip).
+     */
+    public record Lookup(String boundDeviceId, Long enrollmentLastSeen, boolean deviceStored) {
     }
 
     /**
-     * One round trip for the hot path: the device the certificate is bound to (null when none)
-     * and the enrollment's last-seen time (null when the enrollment does not exist yet).
+     * One round trip for the hot path: the device the certificate is bound to (null when none), the
+     * enrollment's last-seen time (null when the enrollment does not exist yet) and whether the device's row exists.
      */
-    public Lookup lookup(String certSha256, String enrollmentId) {
-        // Two scalar subqueries, so the last-seen time comes back even when the certificate is unbound.
+    public Lookup lookup(String certSha256, String enrollmentId, String deviceId) {
+        // Scalar subqueries, so the last-seen time comes back even when the certificate is unbound.
         return jdbi.withHandle(h -> h.createQuery("""
                 SELECT (SELECT device_id FROM cert_bindings WHERE cert_sha256 = :sha),
-                       (SELECT last_seen_at FROM enrollments WHERE id = :enrollment)""")
-                .bind("sha", certSha256).bind("enrollment", enrollmentId)
-                .map((rs, ctx) -> new Lookup(rs.getString(1), rs.getObject(2, Long.class)))
+                       (SELECT last_seen_at FROM enrollments WHERE id = :enrollment),
+                       (SELECT COUNT(*) FROM devices WHERE id = :device)""")
+                .bind("sha", certSha256).bind("enrollment", enrollmentId).bind("device", deviceId)
+                .map((rs, ctx) -> new Lookup(rs.getString(1), rs.getObject(2, Long.class), rs.getLong(3) > 0))
                 .one());
     }
 
@@ -61,34 +65,78 @@ public final class CertBindingStore {
         }
     }
 
-    /** The binding tables as seen inside the transaction h. */
+    /**
+     * The binding tables as seen inside the transaction h. The binding, grant and first-stored time of a device are
+     * read together, in one round trip, the first time any of them is asked for (an Authenticate asks for all three),
+     * and read again after this transaction changed them.
+     */
     BindingTransaction on(Handle h) {
         return new OnHandle(h) {
+            private String seenDevice;
+            private DeviceView seen;
+
+            private DeviceView view(String deviceId) {
+                if (!deviceId.equals(seenDevice)) {
+                    seen = CertBindingStore.this.view(h, deviceId);
+                    seenDevice = deviceId;
+                }
+                return seen;
+            }
+
             @Override
             public Optional<Binding> binding(String deviceId) {
-                return CertBindingStore.this.binding(h, deviceId);
+                return view(deviceId).binding();
             }
 
             @Override
             public Optional<Grant> grant(String deviceId) {
-                return CertBindingStore.this.grant(h, deviceId);
+                return view(deviceId).grant();
             }
 
             @Override
             public Optional<Long> firstStored(String deviceId) {
-                return CertBindingStore.this.firstStored(h, deviceId);
+                return view(deviceId).firstStored();
             }
 
             @Override
             public Optional<String> bind(String deviceId, String certSha256, long notAfter, String replacing) {
-                return CertBindingStore.this.bind(h, deviceId, certSha256, notAfter, replacing);
+                boolean hadGrant = view(deviceId).grant().isPresent();
+                seenDevice = null;
+                return CertBindingStore.this.bind(h, deviceId, certSha256, notAfter, replacing, hadGrant);
             }
 
             @Override
             public void dropGrant(String deviceId) {
-                CertBindingStore.this.dropGrant(h, deviceId);
+                boolean seenNone = deviceId.equals(seenDevice) && seen.grant().isEmpty();
+                seenDevice = null;
+                if (!seenNone) {
+                    CertBindingStore.this.dropGrant(h, deviceId);
+                }
             }
         };
+    }
+
+    /** A device's binding, grant and first-stored time as one transaction saw them. */
+    private record DeviceView(Optional<Binding> binding, Optional<Grant> grant, Optional<Long> firstStored) {
+    }
+
+    private DeviceView view(Handle h, String deviceId) {
+        // FROM a one-row table so that the row comes back when the device has no binding and no grant.
+        return h.createQuery("""
+                SELECT b.cert_sha256, b.not_after, b.bound_at, g.reason, g.granted_by, g.granted_at, g.expires_at,
+                  (SELECT MIN(t) FROM (
+                     SELECT created_at AS t FROM devices WHERE id = :d
+                     UNION ALL SELECT created_at AS t FROM enrollments WHERE device_id = :d) stored)
+                FROM (SELECT 1 AS one) x
+                LEFT JOIN cert_bindings b ON b.device_id = :d
+                LEFT JOIN cert_rebind_grants g ON g.device_id = :d""")
+                .bind("d", deviceId)
+                .map((rs, ctx) -> new DeviceView(
+                        rs.getString(1) == null ? Optional.empty() : Optional.of(new Binding(rs.getString(1), rs.getLong(2), rs.getLong(3))),
+                        rs.getString(4) == null ? Optional.empty()
+                                : Optional.of(new Grant(rs.getString(4), rs.getString(5), rs.getLong(6), rs.getObject(7, Long.class))),
+                        Optional.ofNullable(rs.getObject(8, Long.class))))
+                .one();
     }
 
     /** The certificate a device is bound to. */
@@ -207,9 +255,10 @@ public final class CertBindingStore {
      * is the caller's decision. Refuses (returns the other device's id) when the certificate is
      * already bound to another device. When the binding changed since the caller read it (a
      * racing Authenticate or claim won), throws {@link HostStore.ConcurrentEnrollmentException}:
-     * the caller retries with a fresh view, so a race never replaces a binding it did not see.
+     * the caller retries with a fresh view, so a race never replaces a binding it did not see. hadGrant: the
+     * caller saw a grant to spend in this transaction (none seen: no DELETE to run).
      */
-    Optional<String> bind(Handle h, String deviceId, String certSha256, long notAfter, String replacing) {
+    Optional<String> bind(Handle h, String deviceId, String certSha256, long notAfter, String replacing, boolean hadGrant) {
         Optional<String> other = h.createQuery("SELECT device_id FROM cert_bindings WHERE cert_sha256 = :sha")
                 .bind("sha", certSha256).mapTo(String.class).findOne().filter(d -> !d.equals(deviceId));
         if (other.isPresent()) {
@@ -238,7 +287,9 @@ public final class CertBindingStore {
             }
             throw e;
         }
-        dropGrant(h, deviceId);
+        if (hadGrant) {
+            dropGrant(h, deviceId);
+        }
         return Optional.empty();
     }
 }

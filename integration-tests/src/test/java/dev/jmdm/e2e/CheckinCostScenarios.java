@@ -1,0 +1,96 @@
+package dev.jmdm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jmdm.server.storage.StatementCounter;
+import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.Commands;
+import dev.jmdm.sim.ServerReply;
+import dev.jmdm.sim.SimulatedDevice;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What one check-in costs the store, in statements and transactions (each a round trip or, for a transaction, two:
+ * begin and commit). Most of a check-in's server time is these round trips, so the counts are pinned: a change that
+ * adds a statement to Authenticate, TokenUpdate, Idle or Acknowledged fails here and has to raise the pin on purpose.
+ */
+abstract class CheckinCostScenarios extends ServerScenarios {
+    /** A request's cost; the reply must be what the protocol says. */
+    private record Cost(long statements, long transactions) {
+    }
+
+    private final Map<String, Cost> costs = new LinkedHashMap<>();
+
+    private Cost measure(String what, Supplier<ServerReply> request) {
+        StatementCounter counter = server.statements();
+        long s0 = counter.statements();
+        long t0 = counter.transactions();
+        ServerReply reply = request.get();
+        assertThat(reply.status()).as(what).isEqualTo(200);
+        settle(counter);
+        Cost cost = new Cost(counter.statements() - s0, counter.transactions() - t0);
+        costs.put(what, cost);
+        return cost;
+    }
+
+    /**
+     * Waits until the background steps a request set off (DeviceEvents' background lane, e.g. policy evaluation after
+     * an answer) have run their statements: they are part of what the check-in costs.
+     */
+    private static void settle(StatementCounter counter) {
+        long last = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() - stableSince < 300_000_000L) {
+            long now = counter.statements();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Test
+    void eachCheckInRunsAPinnedNumberOfStatements() {
+        SimulatedDevice mac = server.newMac();
+        Cost authenticate = measure("Authenticate", mac::authenticate);
+        Cost firstToken = measure("first TokenUpdate", () -> mac.channel().tokenUpdate());
+        Cost againToken = measure("TokenUpdate again", () -> mac.channel().tokenUpdate());
+        Cost idleEmpty = measure("Idle, nothing queued", () -> mac.channel().idle());
+
+        Commands.Built first = Commands.deviceInformation("SerialNumber");
+        Commands.Built second = Commands.deviceInformation("OSVersion");
+        for (Commands.Built cmd : List.of(first, second)) {
+            AdminClient.Reply enq = admin.enqueue(cmd.plist(), List.of(mac.enrollmentId()), true);
+            assertThat(enq.status()).isEqualTo(200);
+        }
+        Cost idleDelivers = measure("Idle, a command queued", () -> mac.channel().idle());
+        Cost ackDelivers = measure("Acknowledged, the next command queued",
+                () -> mac.channel().report("Acknowledged", first.commandUuid(), null));
+        Cost ackEmpty = measure("Acknowledged, nothing queued", () -> mac.channel().report("Acknowledged", second.commandUuid(), null));
+        System.out.println("check-in costs on " + engine() + ": " + costs);
+
+        // Authenticate was 15 before one query read the binding, grant and first-stored time, and one the host.
+        assertThat(authenticate).as("Authenticate").isEqualTo(new Cost(10, 1));
+        // Was 5 and 4 before the certificate look-up also said whether the device Authenticated; the first
+        // TokenUpdate adds ProfileListSchedule's "any profiles at all?".
+        assertThat(firstToken).as("first TokenUpdate").isEqualTo(new Cost(4, 1));
+        assertThat(againToken).as("TokenUpdate again").isEqualTo(new Cost(3, 1));
+        // The certificate look-up and the queue head; delivering adds the claim.
+        assertThat(idleEmpty).as("Idle, nothing queued").isEqualTo(new Cost(2, 0));
+        assertThat(idleDelivers).as("Idle, a command queued").isEqualTo(new Cost(3, 0));
+        // The look-up, the result, the profile check, the next command, its claim, and two statements (one
+        // transaction) of policy evaluation in the background.
+        assertThat(ackDelivers).as("Acknowledged, the next command queued").isEqualTo(new Cost(7, 1));
+        assertThat(ackEmpty).as("Acknowledged, nothing queued").isEqualTo(new Cost(6, 1));
+    }
+}
