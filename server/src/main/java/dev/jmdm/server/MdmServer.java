@@ -16,9 +16,12 @@ import dev.jmdm.server.http.HttpServer;
 import dev.jmdm.server.http.HttpWiring;
 import dev.jmdm.server.identity.DeviceCertificateValidator;
 import dev.jmdm.server.identity.DeviceIdentityResolver;
+import dev.jmdm.server.jobs.JobLeases;
+import dev.jmdm.server.jobs.LeasedJobs;
 import dev.jmdm.server.metrics.Metrics;
 import dev.jmdm.server.policies.PolicyFeature;
 import dev.jmdm.server.profiles.ProfileFeature;
+import dev.jmdm.server.queue.QueueFeature;
 import dev.jmdm.server.feature.PushFeature;
 import dev.jmdm.server.secrets.SecretBox;
 import dev.jmdm.server.secrets.StoredSecrets;
@@ -66,6 +69,9 @@ public final class MdmServer implements AutoCloseable {
     private DeviceEvents events;
     private final HttpServer http;
     private final ScepFeature scep;
+    private QueueFeature queue;
+    /** Scheduled jobs run on one server of those sharing the database; closed before the store. */
+    private LeasedJobs jobs;
 
     private MdmServer(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
         applyLogLevel(settings.logLevel());
@@ -74,6 +80,7 @@ public final class MdmServer implements AutoCloseable {
         this.database = StoreOpener.open(settings.storage(), settings.capacity(), metrics);
         try {
             Jdbi jdbi = database.jdbi();
+            jobs = new LeasedJobs(new JobLeases(jdbi, clock, holderName(), JobLeases.DEFAULT_TTL));
             SecretBox secretBox = StoreOpener.secretBox(settings.storage());
             StoredSecrets secrets = new StoredSecrets(secretBox);
             add(new SecretSealing(new SecretSealingPass(jdbi, secrets)));
@@ -83,7 +90,7 @@ public final class MdmServer implements AutoCloseable {
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
             HostStore hosts = new HostStore(jdbi, clock);
             // Before the binder, which asks it about certificates this server's SCEP issued.
-            ScepFeature scep = new ScepFeature(settings.scep(), EnrollmentFeature.deviceCa(settings.enroll()), jdbi, hosts, clock, timers);
+            ScepFeature scep = new ScepFeature(settings.scep(), EnrollmentFeature.deviceCa(settings.enroll()), jdbi, hosts, clock, timers, jobs);
             this.scep = scep;
             CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa(settings.enroll()), clock, scep.identities());
             events = new DeviceEvents(metrics.shedCounter("device-events"));
@@ -91,9 +98,9 @@ public final class MdmServer implements AutoCloseable {
                     events);
             commandService = new CommandService(commands, enrollments, binder, clock, events);
 
-            PushFeature push = add(new PushFeature(settings.apns(), jdbi, enrollments, secretBox, clock, timers, metrics,
+            PushFeature push = add(new PushFeature(settings.apns(), jdbi, enrollments, secretBox, clock, timers, jobs, metrics,
                     settings.http().maxBodyBytes()));
-            Services services = Services.builder().jdbi(jdbi).clock(clock).timers(timers).metrics(metrics)
+            Services services = Services.builder().jdbi(jdbi).clock(clock).timers(timers).jobs(jobs).metrics(metrics)
                     .maxBody(settings.http().maxBodyBytes()).stores(enrollments, commands, hosts, bindings).secrets(secrets)
                     .events(events).push(push.push(), push.background()).build();
             ProfileFeature profiles = add(new ProfileFeature(settings.profiles(), services));
@@ -103,6 +110,7 @@ public final class MdmServer implements AutoCloseable {
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);
             add(scep);
+            queue = add(new QueueFeature(settings.queue(), services));
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
@@ -128,6 +136,17 @@ public final class MdmServer implements AutoCloseable {
                 settings.http().listen().getHostString(), port(), settings.storage().engine().name().toLowerCase(),
                 database.schemaVersion(), settings.capacity().dbPool(), settings.capacity().workers(),
                 settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+    }
+
+    /** This process in the job lease rows: host, pid, and a random part (tests run several servers in one JVM). */
+    private static String holderName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     private <F extends Feature> F add(F feature) {
@@ -194,6 +213,16 @@ public final class MdmServer implements AutoCloseable {
         return commandService;
     }
 
+    /** The queue's expiry and retention jobs: tests run them. */
+    public QueueFeature queue() {
+        return queue;
+    }
+
+    /** Scheduled jobs' leases: tests read which server ran what. */
+    public LeasedJobs jobs() {
+        return jobs;
+    }
+
     /** SCEP: tests run its renewal sweep. */
     public ScepFeature scep() {
         return scep;
@@ -214,6 +243,9 @@ public final class MdmServer implements AutoCloseable {
         }
         if (events != null) {
             events.close();
+        }
+        if (jobs != null) {
+            jobs.close();
         }
         database.close();
     }

@@ -87,7 +87,8 @@ public final class PolicyFeature implements Feature {
         // Profile status moves on InstallProfile and ProfileList answers; the profile feature's inline step has
         // stored it before any background step runs.
         services.events().onAnswer("policy evaluation", DeviceEvents.Lane.BACKGROUND, (id, report) -> answerEvaluations.request(id.deviceId()));
-        services.timers().scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
+        services.timers().scheduleWithFixedDelay(services.jobs().leased("compliance-history", HISTORY_EVERY,
+                        () -> run(executor, "compliance history", reports::recordHour)),
                 HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
     }
 
