@@ -55,6 +55,7 @@ public final class LeasedJobs implements AutoCloseable {
 
     /** One tick of a job; true when it ran here. */
     public boolean runIfHeld(String job, Duration period, Runnable task) {
+        jobs.putIfAbsent(job, period);
         try {
             if (!leases.hold(job) || !leases.claimRun(job, period)) {
                 return false;
