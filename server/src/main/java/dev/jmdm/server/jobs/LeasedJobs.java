@@ -26,6 +26,8 @@ public final class LeasedJobs implements AutoCloseable {
     private final JobLeases leases;
     /** Jobs scheduled here, by name: the heartbeat renews those this server holds, close releases them. */
     private final Map<String, Duration> jobs = new ConcurrentHashMap<>();
+    /** Runs on this server by job, for /metrics and for tests that count runs across servers. */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> ranHere = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "job-leases");
         t.setDaemon(true);
@@ -64,12 +66,20 @@ public final class LeasedJobs implements AutoCloseable {
             LOG.warn("job {}: lease not taken, the job waits for the next tick: {}", job, e.toString());
             return false;
         }
+        ranHere.computeIfAbsent(job, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        LOG.debug("job {} runs here", job);
         try {
             task.run();
         } catch (RuntimeException e) {
             LOG.warn("job {} failed: {}", job, e.getMessage(), e);
         }
         return true;
+    }
+
+    /** How many times the job ran on this server. */
+    public long ranHere(String job) {
+        java.util.concurrent.atomic.AtomicLong n = ranHere.get(job);
+        return n == null ? 0 : n.get();
     }
 
     private void renewHeld() {
