@@ -108,6 +108,11 @@ public final class PushService {
                         + " MDM_PUSH_RATE; the re-push sweep or the device's next check-in delivers its commands"));
             } else {
                 CompletableFuture<PushOutcome> push = new CompletableFuture<>();
+                if (paced.isShutdown()) {
+                    pacedWaiting.decrementAndGet();
+                    results.put(id, PushResult.pending("not pushed: the server is stopping"));
+                    return;
+                }
                 paced.schedule(() -> {
                     pacedWaiting.decrementAndGet();
                     sender.push(target).whenComplete((o, e) -> {
