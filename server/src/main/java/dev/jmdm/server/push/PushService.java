@@ -65,8 +65,7 @@ public final class PushService {
             t.setDaemon(true);
             return t;
         });
-        paced.setKeepAliveTime(30, TimeUnit.SECONDS);
-        paced.allowCoreThreadTimeOut(true);
+        // No core thread time-out: a worker that timed out while pushes wait for later slots would leave them unsent.
         this.enrollments = enrollments;
         this.sender = sender;
         this.refreshCertificates = refreshCertificates;
