@@ -34,6 +34,8 @@ public final class PushService {
     static final int LATE_QUEUE = 256;
     /** A caller waits for the pushes due within this; later ones (paced by MDM_PUSH_RATE) are answered as pending. */
     static final long WAIT_WINDOW_NANOS = 250_000_000L;
+    /** A push due within this goes out on the caller's thread: a lone push (one device's enqueue) is never scheduled. */
+    static final long SEND_NOW_NANOS = 1_000_000L;
     /**
      * Paced pushes waiting for their slot at most (50 s at the default rate); beyond this a push is not sent: the
      * commands stay queued and the re-push sweep or the device's next check-in delivers them.
@@ -99,7 +101,7 @@ public final class PushService {
         Map<String, CompletableFuture<PushOutcome>> later = new LinkedHashMap<>();
         targets.forEach((id, target) -> {
             long delay = pacer.reserve();
-            if (delay <= 0) {
+            if (delay < SEND_NOW_NANOS) {
                 pushes.put(id, sender.push(target));
             } else if (pacedWaiting.incrementAndGet() > MAX_PACED) {
                 pacedWaiting.decrementAndGet();
