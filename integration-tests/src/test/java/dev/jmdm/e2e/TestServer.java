@@ -133,6 +133,11 @@ public final class TestServer implements AutoCloseable {
         return server.baseUri();
     }
 
+    /** The running server, for what only tests reach (a feature's own view, say). */
+    public MdmServer server() {
+        return server;
+    }
+
     public Settings settings() {
         return server.settings();
     }
@@ -150,6 +155,11 @@ public final class TestServer implements AutoCloseable {
     /** The admin API's routes, "METHOD template". */
     public java.util.List<String> adminRoutes() {
         return server.adminRoutes();
+    }
+
+    /** The admin API's routes that need no credentials (signing in). */
+    public java.util.List<String> openRoutes() {
+        return server.openRoutes();
     }
 
     public TestDatabases.Engine engine() {

@@ -1,5 +1,6 @@
 package dev.jmdm.server;
 
+import dev.jmdm.server.accounts.AccountsFeature;
 import dev.jmdm.server.config.EnrollSettings;
 import dev.jmdm.server.config.HttpSettings;
 import dev.jmdm.server.config.Settings;
@@ -9,6 +10,7 @@ import dev.jmdm.server.device.CommandService;
 import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.enroll.EnrollmentFeature;
 import dev.jmdm.server.scep.ScepFeature;
+import dev.jmdm.server.dep.DepFeature;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.hosts.HostsFeature;
@@ -69,6 +71,7 @@ public final class MdmServer implements AutoCloseable {
     private DeviceEvents events;
     private final HttpServer http;
     private final ScepFeature scep;
+    private final DepFeature dep;
     private QueueFeature queue;
     /** Scheduled jobs run on one server of those sharing the database; closed before the store. */
     private LeasedJobs jobs;
@@ -105,11 +108,15 @@ public final class MdmServer implements AutoCloseable {
                     .events(events).push(push.push(), push.background()).build();
             ProfileFeature profiles = add(new ProfileFeature(settings.profiles(), services));
             HostsFeature hostsFeature = add(new HostsFeature(settings.hosts(), services));
-            add(new PolicyFeature(services, hostsFeature, profiles));
+            add(new PolicyFeature(settings.policies(), services, hostsFeature, profiles));
             EnrollmentFeature enrollment = add(new EnrollmentFeature(settings.enroll(), settings.http(), services, this::port,
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);
             add(scep);
+            URI publicUrl = settings.enroll().publicUrl();
+            AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
+                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme()), hostsFeature.auditTrail()));
+            this.dep = add(new DepFeature(settings.dep(), services, () -> URI.create(enrollment.baseUrl() + "/mdm/enroll")));
             queue = add(new QueueFeature(settings.queue(), services));
             features.forEach(Feature::start);
 
@@ -125,6 +132,7 @@ public final class MdmServer implements AutoCloseable {
                         warnings.addAll(secrets.warnings());
                         return warnings;
                     })
+                    .access(accounts.access())
                     .enroll(enrollment.handler())
                     .scep(scep.handler())
                     .build());
@@ -135,7 +143,8 @@ public final class MdmServer implements AutoCloseable {
         LOG.info("listening on {} port {} with {} storage (schema {}, {} connections, {} workers); admin API {}",
                 settings.http().listen().getHostString(), port(), settings.storage().engine().name().toLowerCase(),
                 database.schemaVersion(), settings.capacity().dbPool(), settings.capacity().workers(),
-                settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+                settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))"
+                        : http.adminRoutes().isEmpty() ? "off (no MDM_API_KEY, MDM_API_KEYS or user)" : "on (users only)");
     }
 
     /** This process in the job lease rows: host, pid, and a random part (tests run several servers in one JVM). */
@@ -205,12 +214,22 @@ public final class MdmServer implements AutoCloseable {
         return http.adminRoutes();
     }
 
+    /** The admin API's routes that need no credentials (signing in), "METHOD template". */
+    public List<String> openRoutes() {
+        return http.openRoutes();
+    }
+
     public CheckinService checkins() {
         return checkins;
     }
 
     public CommandService commandService() {
         return commandService;
+    }
+
+    /** Automated Device Enrollment: what ABM assigned here; tests run its sync. */
+    public DepFeature dep() {
+        return dep;
     }
 
     /** The queue's expiry and retention jobs: tests run them. */

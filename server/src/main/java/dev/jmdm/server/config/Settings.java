@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param hosts    inventory and wipe re-binding
  * @param scep     the SCEP server and the identity enrollment profiles carry
  * @param logLevel root log level (MDM_LOG_LEVEL)
+ * @param accounts console users: sessions, passwords, lockout, the first admin
+ * @param dep      Apple's DEP API and the ADE sync
+ * @param policies compliance policies' periodic sweep
  * @param queue    how long finished commands are kept and pending ones wait
  */
 public record Settings(
@@ -29,6 +32,9 @@ public record Settings(
         HostsSettings hosts,
         String logLevel,
         ScepSettings scep,
+        AccountSettings accounts,
+        DepSettings dep,
+        PolicySettings policies,
         QueueSettings queue) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
@@ -43,6 +49,9 @@ public record Settings(
         Objects.requireNonNull(hosts, "hosts");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(scep, "scep");
+        Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(dep, "dep");
+        Objects.requireNonNull(policies, "policies");
         Objects.requireNonNull(queue, "queue");
     }
 

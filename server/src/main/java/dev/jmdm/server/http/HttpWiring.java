@@ -38,6 +38,7 @@ public final class HttpWiring {
     final Supplier<List<String>> warnings;
     final HttpHandler enroll;
     final HttpHandler scep;
+    final ApiAccess access;
 
     private HttpWiring(Builder b) {
         http = b.http;
@@ -57,6 +58,7 @@ public final class HttpWiring {
         warnings = b.warnings;
         enroll = b.enroll;
         scep = b.scep;
+        access = b.access;
     }
 
     /** The defaults of an embedded test server: :9000, 8 MiB bodies, plain HTTP, the admin API off. */
@@ -82,8 +84,15 @@ public final class HttpWiring {
         private Supplier<List<String>> warnings = List::of;
         private HttpHandler enroll;
         private HttpHandler scep;
+        private ApiAccess access = ApiAccess.NONE;
 
         private Builder() {
+        }
+
+        /** Sessions and the roles routes need; default none (API keys only). */
+        public Builder access(ApiAccess access) {
+            this.access = access;
+            return this;
         }
 
         /** Listen address, body limit and proxy certificate header; default :9000, 8 MiB, none. */
@@ -175,7 +184,8 @@ public final class HttpWiring {
             Objects.requireNonNull(checkins, "checkins");
             Objects.requireNonNull(commandService, "commandService");
             Objects.requireNonNull(warnings, "warnings");
-            if (api.enabled() && (enrollments == null || commands == null || push == null || enqueueAudit == null)) {
+            Objects.requireNonNull(access, "access");
+            if ((api.enabled() || access.hasUsers()) && (enrollments == null || commands == null || push == null || enqueueAudit == null)) {
                 throw new IllegalStateException("the admin API needs the queue: enrollments, commands, push and enqueue audit");
             }
             return new HttpWiring(this);
