@@ -142,6 +142,11 @@ public final class TestServer implements AutoCloseable {
         return server.settings();
     }
 
+    /** The server itself, for tests that run its jobs (queue retention, expiry) or read its leases. */
+    public MdmServer mdm() {
+        return server;
+    }
+
     /** The server's database, for tests that hold locks or read rows beside it. */
     public String jdbcUrl() {
         return server.settings().storage().jdbcUrl();

@@ -18,9 +18,12 @@ import dev.jmdm.server.http.HttpServer;
 import dev.jmdm.server.http.HttpWiring;
 import dev.jmdm.server.identity.DeviceCertificateValidator;
 import dev.jmdm.server.identity.DeviceIdentityResolver;
+import dev.jmdm.server.jobs.JobLeases;
+import dev.jmdm.server.jobs.LeasedJobs;
 import dev.jmdm.server.metrics.Metrics;
 import dev.jmdm.server.policies.PolicyFeature;
 import dev.jmdm.server.profiles.ProfileFeature;
+import dev.jmdm.server.queue.QueueFeature;
 import dev.jmdm.server.feature.PushFeature;
 import dev.jmdm.server.secrets.SecretBox;
 import dev.jmdm.server.secrets.StoredSecrets;
@@ -69,6 +72,9 @@ public final class MdmServer implements AutoCloseable {
     private final HttpServer http;
     private final ScepFeature scep;
     private final DepFeature dep;
+    private QueueFeature queue;
+    /** Scheduled jobs run on one server of those sharing the database; closed before the store. */
+    private LeasedJobs jobs;
 
     private MdmServer(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
         applyLogLevel(settings.logLevel());
@@ -78,6 +84,7 @@ public final class MdmServer implements AutoCloseable {
         metrics.bindStatements(database.counter()::statements, database.counter()::transactions);
         try {
             Jdbi jdbi = database.jdbi();
+            jobs = new LeasedJobs(new JobLeases(jdbi, clock, holderName(), JobLeases.DEFAULT_TTL));
             SecretBox secretBox = StoreOpener.secretBox(settings.storage());
             StoredSecrets secrets = new StoredSecrets(secretBox);
             add(new SecretSealing(new SecretSealingPass(jdbi, secrets)));
@@ -87,7 +94,7 @@ public final class MdmServer implements AutoCloseable {
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
             HostStore hosts = new HostStore(jdbi, clock);
             // Before the binder, which asks it about certificates this server's SCEP issued.
-            ScepFeature scep = new ScepFeature(settings.scep(), EnrollmentFeature.deviceCa(settings.enroll()), jdbi, hosts, clock, timers);
+            ScepFeature scep = new ScepFeature(settings.scep(), EnrollmentFeature.deviceCa(settings.enroll()), jdbi, hosts, clock, timers, jobs);
             this.scep = scep;
             CertificateBinder binder = new CertificateBinder(bindings, enrollmentCa(settings.enroll()), clock, scep.identities());
             events = new DeviceEvents(metrics.shedCounter("device-events"));
@@ -95,9 +102,9 @@ public final class MdmServer implements AutoCloseable {
                     events);
             commandService = new CommandService(commands, enrollments, binder, clock, events);
 
-            PushFeature push = add(new PushFeature(settings.apns(), jdbi, enrollments, secretBox, clock, timers, metrics,
+            PushFeature push = add(new PushFeature(settings.apns(), jdbi, enrollments, secretBox, clock, timers, jobs, metrics,
                     settings.http().maxBodyBytes()));
-            Services services = Services.builder().jdbi(jdbi).clock(clock).timers(timers).metrics(metrics)
+            Services services = Services.builder().jdbi(jdbi).clock(clock).timers(timers).jobs(jobs).metrics(metrics)
                     .maxBody(settings.http().maxBodyBytes()).stores(enrollments, commands, hosts, bindings).secrets(secrets)
                     .events(events).push(push.push(), push.background()).build();
             ProfileFeature profiles = add(new ProfileFeature(settings.profiles(), services));
@@ -112,6 +119,7 @@ public final class MdmServer implements AutoCloseable {
             AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
                     publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme()), hostsFeature.auditTrail()));
             this.dep = add(new DepFeature(settings.dep(), services, () -> URI.create(enrollment.baseUrl() + "/mdm/enroll")));
+            queue = add(new QueueFeature(settings.queue(), services));
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
@@ -139,6 +147,17 @@ public final class MdmServer implements AutoCloseable {
                 database.schemaVersion(), settings.capacity().dbPool(), settings.capacity().workers(),
                 settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))"
                         : http.adminRoutes().isEmpty() ? "off (no MDM_API_KEY, MDM_API_KEYS or user)" : "on (users only)");
+    }
+
+    /** This process in the job lease rows: host, pid, and a random part (tests run several servers in one JVM). */
+    private static String holderName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     private <F extends Feature> F add(F feature) {
@@ -220,6 +239,16 @@ public final class MdmServer implements AutoCloseable {
         return dep;
     }
 
+    /** The queue's expiry and retention jobs: tests run them. */
+    public QueueFeature queue() {
+        return queue;
+    }
+
+    /** Scheduled jobs' leases: tests read which server ran what. */
+    public LeasedJobs jobs() {
+        return jobs;
+    }
+
     /** SCEP: tests run its renewal sweep. */
     public ScepFeature scep() {
         return scep;
@@ -240,6 +269,9 @@ public final class MdmServer implements AutoCloseable {
         }
         if (events != null) {
             events.close();
+        }
+        if (jobs != null) {
+            jobs.close();
         }
         database.close();
     }

@@ -16,8 +16,11 @@ import java.util.Objects;
  * @param timeout        how long a caller (an API request, the re-push sweep, a background push) waits for APNs's
  *                       answers; pushes still unanswered then go on in the background and are reported pending
  *                       (MDM_APNS_TIMEOUT)
+ * @param pushRate       pushes per second at most, each at a random point of its slot, so the devices of a rollout to
+ *                       many hosts answer spread over time (MDM_PUSH_RATE); zero: unpaced
  */
-public record ApnsSettings(String host, int port, Path caFile, Duration certWarnBefore, Duration repushAfter, Duration timeout) {
+public record ApnsSettings(String host, int port, Path caFile, Duration certWarnBefore, Duration repushAfter, Duration timeout,
+        int pushRate) {
     public static final String PRODUCTION = "api.push.apple.com";
     public static final String SANDBOX = "api.sandbox.push.apple.com";
     public static final int DEFAULT_PORT = 443;
@@ -26,6 +29,9 @@ public record ApnsSettings(String host, int port, Path caFile, Duration certWarn
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /** An admin request should not hold a worker longer than this, whatever the setting says. */
     public static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
+    /** APNs takes thousands a second on one connection; 2,000 devices a second is what a small server answers. */
+    public static final int DEFAULT_PUSH_RATE = 2_000;
+    public static final int MAX_PUSH_RATE = 1_000_000;
 
     public ApnsSettings {
         Objects.requireNonNull(host, "host");
@@ -34,6 +40,9 @@ public record ApnsSettings(String host, int port, Path caFile, Duration certWarn
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
             throw new SettingsException("MDM_APNS_TIMEOUT: " + timeout + " is outside (0, 60s]");
+        }
+        if (pushRate < 0 || pushRate > MAX_PUSH_RATE) {
+            throw new SettingsException("MDM_PUSH_RATE: " + pushRate + " is outside 0 to " + MAX_PUSH_RATE);
         }
     }
 
@@ -49,6 +58,7 @@ public record ApnsSettings(String host, int port, Path caFile, Duration certWarn
         private Duration certWarnBefore = DEFAULT_CERT_WARN;
         private Duration repushAfter = DEFAULT_REPUSH_AFTER;
         private Duration timeout = DEFAULT_TIMEOUT;
+        private int pushRate = DEFAULT_PUSH_RATE;
 
         private Builder() {
         }
@@ -79,8 +89,13 @@ public record ApnsSettings(String host, int port, Path caFile, Duration certWarn
             return this;
         }
 
+        public Builder pushRate(int pushRate) {
+            this.pushRate = pushRate;
+            return this;
+        }
+
         public ApnsSettings build() {
-            return new ApnsSettings(host, port, caFile, certWarnBefore, repushAfter, timeout);
+            return new ApnsSettings(host, port, caFile, certWarnBefore, repushAfter, timeout, pushRate);
         }
     }
 }

@@ -53,6 +53,26 @@ final class Converters {
         }
     }
 
+    /** MDM_RESULT_RETENTION and MDM_COMMAND_TTL: zero (off) or 1d to 3650d. */
+    static final class QueueAge implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            Duration d = duration(text);
+            if (!d.isZero() && (d.compareTo(QueueSettings.MIN) < 0 || d.compareTo(QueueSettings.MAX) > 0)) {
+                throw new TypeConversionException("is outside 1d to 3650d; use e.g. 30d, 90d, or 0 to turn it off");
+            }
+            return d;
+        }
+    }
+
+    /** MDM_PUSH_RATE: pushes per second, 0 (unpaced) or 1 to 1,000,000. */
+    static final class PushRate implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            return count(text, 0, ApnsSettings.MAX_PUSH_RATE);
+        }
+    }
+
     /** The HTTP timeouts: at least a second and at most an hour; zero would turn the bound off. */
     static final class Timeout implements ITypeConverter<Duration> {
         @Override

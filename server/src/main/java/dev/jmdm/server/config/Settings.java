@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param accounts console users: sessions, passwords, lockout, the first admin
  * @param dep      Apple's DEP API and the ADE sync
  * @param policies compliance policies' periodic sweep
+ * @param queue    how long finished commands are kept and pending ones wait
  */
 public record Settings(
         HttpSettings http,
@@ -33,7 +34,8 @@ public record Settings(
         ScepSettings scep,
         AccountSettings accounts,
         DepSettings dep,
-        PolicySettings policies) {
+        PolicySettings policies,
+        QueueSettings queue) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
     public Settings {
@@ -50,6 +52,7 @@ public record Settings(
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(dep, "dep");
         Objects.requireNonNull(policies, "policies");
+        Objects.requireNonNull(queue, "queue");
     }
 
     /** H2 options that make it accept our MySQL-flavoured SQL. */

@@ -71,6 +71,16 @@ final class SettingsOptions {
     @Option(names = "--repush-after", paramLabel = "DURATION", defaultValue = "${env:MDM_REPUSH_AFTER:-15m}", converter = Converters.AnyDuration.class,
             description = "MDM_REPUSH_AFTER: push again when commands wait and the device was silent this long (default 15m; 0 turns it off)")
     Duration repushAfter;
+    @Option(names = "--push-rate", paramLabel = "N", defaultValue = "${env:MDM_PUSH_RATE:-2000}", converter = Converters.PushRate.class,
+            description = "MDM_PUSH_RATE: pushes per second at most, spread with jitter, so a rollout to many hosts is not answered in one second (default 2000; 0: unpaced)")
+    int pushRate;
+    // The queue (QueueSettings).
+    @Option(names = "--result-retention", paramLabel = "DURATION", defaultValue = "${env:MDM_RESULT_RETENTION:-30d}", converter = Converters.QueueAge.class,
+            description = "MDM_RESULT_RETENTION: keep finished commands and their results this long, then delete them (default 30d, 1d to 3650d; 0: for ever)")
+    Duration resultRetention;
+    @Option(names = "--command-ttl", paramLabel = "DURATION", defaultValue = "${env:MDM_COMMAND_TTL:-30d}", converter = Converters.QueueAge.class,
+            description = "MDM_COMMAND_TTL: a command pending this long for a device not seen as long ends as Expired (default 30d, 1d to 3650d; 0: never)")
+    Duration commandTtl;
     // The sealing key (StorageSettings) and HTTPS (HttpSettings).
     @Option(names = "--secret-key", paramLabel = "KEY", defaultValue = "${env:MDM_SECRET_KEY}",
             description = "MDM_SECRET_KEY: encrypts push certificate keys at rest (e.g. openssl rand -base64 32); default: a key file in the data dir")
@@ -199,7 +209,7 @@ final class SettingsOptions {
         HttpSettings http = new HttpSettings(listen, maxBody, tls, deviceCa, certHeader);
         ApnsSettings apns = new ApnsSettings(apnsUrl.getHostString(), apnsUrl.getPort(),
                 PemFiles.certificates("MDM_APNS_CA", apnsCa, "a PEM file of the CA certificates to trust for APNs"),
-                pushCertWarn, repushAfter, apnsTimeout);
+                pushCertWarn, repushAfter, apnsTimeout, pushRate);
         PemFiles.identity("MDM_DEVICE_CA_CERT", deviceCaCert, "MDM_DEVICE_CA_KEY", deviceCaKey);
         PemFiles.identity("MDM_SIGNING_CERT", signingCert, "MDM_SIGNING_KEY", signingKey);
         EnrollSettings enroll = new EnrollSettings(deviceCaCert, deviceCaKey, signingCert, signingKey, publicUrl, enrollRequireToken);
@@ -210,7 +220,8 @@ final class SettingsOptions {
                 new ScepSettings(enrollIdentity, scepValidity, scepChallenge == null || scepChallenge.isBlank() ? null : scepChallenge, renewBefore),
                 new AccountSettings(sessionIdle, sessionMax, passwordMinLength, signInFailures, signInLockout, adminEmail, adminPassword),
                 new DepSettings(depUrl, depSync),
-                new PolicySettings(policySweep));
+                new PolicySettings(policySweep),
+                QueueSettings.builder().resultRetention(resultRetention).commandTtl(commandTtl).build());
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -11,6 +11,7 @@ import dev.jmdm.apns.PushSettings;
 import dev.jmdm.server.config.ApnsSettings;
 import dev.jmdm.server.config.SettingsException;
 import dev.jmdm.server.http.ApiRouter;
+import dev.jmdm.server.jobs.LeasedJobs;
 import dev.jmdm.server.metrics.Metrics;
 import dev.jmdm.server.secrets.SecretBox;
 import dev.jmdm.server.storage.EnrollmentStore;
@@ -45,6 +46,7 @@ public final class PushFeature implements Feature {
 
     private final ApnsSettings settings;
     private final ScheduledExecutorService timers;
+    private final LeasedJobs jobs;
     private final PushSender sender;
     private final PushCertService certs;
     private final PushHealth health;
@@ -59,15 +61,17 @@ public final class PushFeature implements Feature {
      * @throws SettingsException when MDM_APNS_CA cannot be read
      */
     public PushFeature(ApnsSettings settings, Jdbi jdbi, EnrollmentStore enrollments, SecretBox secrets, Clock clock,
-            ScheduledExecutorService timers, Metrics metrics, long maxBody) {
+            ScheduledExecutorService timers, LeasedJobs jobs, Metrics metrics, long maxBody) {
         this.settings = settings;
         this.timers = timers;
+        this.jobs = jobs;
         sender = new PushSender(senderSettings(settings, clock));
         metrics.bindPushStats(sender.stats());
         certs = new PushCertService(new PushCertStore(jdbi, clock), secrets, sender, clock, settings.certWarnBefore());
         health = new PushHealth(clock);
         metrics.bindPushHealth(health);
-        push = new PushService(enrollments, sender, certs::refresh, settings.timeout(), health);
+        push = new PushService(enrollments, sender, certs::refresh, settings.timeout(), health,
+                dev.jmdm.server.push.PushPacer.of(settings.pushRate()));
         background = new BackgroundPushes(push::push, metrics.shedCounter("background-push"));
         repush = new RepushScheduler(enrollments, push, clock, settings.repushAfter());
         api = new PushCertApi(certs, maxBody);
@@ -98,11 +102,12 @@ public final class PushFeature implements Feature {
         if (!settings.repushAfter().isZero()) {
             // Sweep at least twice per interval so a due enrollment waits at most half an interval more.
             Duration half = settings.repushAfter().dividedBy(2);
-            repush.start(half.compareTo(REPUSH_SWEEP) < 0 ? half : REPUSH_SWEEP);
+            repush.start(half.compareTo(REPUSH_SWEEP) < 0 ? half : REPUSH_SWEEP, jobs);
         }
-        // Uploads through other servers sharing the database, and the daily expiry warning.
+        // Uploads through other servers sharing the database: every server reloads (each has its own APNs clients),
+        // so this one is not leased. The daily expiry warning is one line for all of them.
         timers.scheduleWithFixedDelay(guard(certs::reload), CERT_RELOAD.toSeconds(), CERT_RELOAD.toSeconds(), TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(guard(certs::logWarnings), 1, 1, TimeUnit.DAYS);
+        timers.scheduleWithFixedDelay(jobs.leased("push-cert-warning", Duration.ofDays(1), certs::logWarnings), 1, 1, TimeUnit.DAYS);
     }
 
     @Override
@@ -114,6 +119,7 @@ public final class PushFeature implements Feature {
     public void close() {
         background.close();
         repush.close();
+        push.close();
         sender.close();
     }
 

@@ -1,6 +1,7 @@
 package dev.jmdm.server.feature;
 
 import dev.jmdm.server.device.DeviceEvents;
+import dev.jmdm.server.jobs.LeasedJobs;
 import dev.jmdm.server.metrics.Metrics;
 import dev.jmdm.server.push.BackgroundPushes;
 import dev.jmdm.server.push.PushService;
@@ -19,12 +20,14 @@ import org.jdbi.v3.core.Jdbi;
  * ({@link DeviceEvents}), pushes, the shared timer thread and metrics. Build with {@link #builder()}; every service is required.
  *
  * @param timers  the server's timer thread: periodic sweeps run here; it stops with the server
+ * @param jobs    wraps a periodic sweep so that one server of those sharing the database runs it (see {@link LeasedJobs})
  * @param maxBody largest request body an API accepts (MDM_MAX_BODY)
  */
 public record Services(
         Jdbi jdbi,
         Clock clock,
         ScheduledExecutorService timers,
+        LeasedJobs jobs,
         Metrics metrics,
         long maxBody,
         EnrollmentStore enrollments,
@@ -44,6 +47,7 @@ public record Services(
         private Jdbi jdbi;
         private Clock clock;
         private ScheduledExecutorService timers;
+        private LeasedJobs jobs;
         private Metrics metrics;
         private long maxBody;
         private EnrollmentStore enrollments;
@@ -70,6 +74,11 @@ public record Services(
 
         public Builder timers(ScheduledExecutorService timers) {
             this.timers = timers;
+            return this;
+        }
+
+        public Builder jobs(LeasedJobs jobs) {
+            this.jobs = jobs;
             return this;
         }
 
@@ -113,7 +122,7 @@ public record Services(
                 throw new IllegalArgumentException("maxBody must be positive, was " + maxBody);
             }
             return new Services(Objects.requireNonNull(jdbi, "jdbi"), Objects.requireNonNull(clock, "clock"),
-                    Objects.requireNonNull(timers, "timers"), Objects.requireNonNull(metrics, "metrics"), maxBody,
+                    Objects.requireNonNull(timers, "timers"), Objects.requireNonNull(jobs, "jobs"), Objects.requireNonNull(metrics, "metrics"), maxBody,
                     Objects.requireNonNull(enrollments, "enrollments"), Objects.requireNonNull(commands, "commands"),
                     Objects.requireNonNull(hosts, "hosts"), Objects.requireNonNull(bindings, "bindings"),
                     Objects.requireNonNull(secrets, "secrets"), Objects.requireNonNull(events, "events"),

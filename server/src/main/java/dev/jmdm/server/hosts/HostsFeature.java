@@ -81,13 +81,13 @@ public final class HostsFeature implements Feature {
             events.onAnswer("wipe re-bind grant", DeviceEvents.Lane.INLINE, wipes);
         }
         if (settings.inventory() && !settings.inventoryInterval().isZero()) {
-            services.timers().scheduleWithFixedDelay(() -> {
+            services.timers().scheduleWithFixedDelay(services.jobs().leased("inventory-sweep", SWEEP_EVERY, () -> {
                 try {
                     collector.sweep();
                 } catch (RuntimeException e) {
                     LOG.warn("inventory sweep failed: {}", e.getMessage(), e);
                 }
-            }, SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
+            }), SWEEP_EVERY.toSeconds(), SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
         }
     }
 

@@ -106,7 +106,8 @@ public final class PolicyFeature implements Feature {
         // Profile status moves on InstallProfile and ProfileList answers; the profile feature's inline step has
         // stored it before any background step runs.
         services.events().onAnswer("policy evaluation", DeviceEvents.Lane.BACKGROUND, (id, report) -> answerEvaluations.request(id.deviceId()));
-        services.timers().scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
+        services.timers().scheduleWithFixedDelay(services.jobs().leased("compliance-history", HISTORY_EVERY,
+                        () -> run(executor, "compliance history", reports::recordHour)),
                 HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
         // Points for the hours before the history table existed or while no server ran, from the transitions.
         run(executor, "compliance history backfill", reports::backfill);

@@ -74,13 +74,15 @@ public final class ProfileFeature implements Feature {
                 () -> answers.resultStored(id, report)));
         ScheduledExecutorService timers = services.timers();
         if (!settings.sweepEvery().isZero()) {
-            timers.scheduleWithFixedDelay(() -> guarded("profile sweep", sweep::sweep),
+            timers.scheduleWithFixedDelay(services.jobs().leased("profile-sweep", settings.sweepEvery(),
+                            () -> guarded("profile sweep", sweep::sweep)),
                     settings.sweepEvery().toMillis(), settings.sweepEvery().toMillis(), TimeUnit.MILLISECONDS);
         }
         if (!settings.profileListEvery().isZero()) {
             long check = Math.min(PROFILE_LIST_CHECK.toMillis(), settings.profileListEvery().toMillis());
-            timers.scheduleWithFixedDelay(() -> guarded("ProfileList schedule",
-                    () -> lists.requestDueProfileLists(settings.profileListEvery())), check, check, TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(services.jobs().leased("profile-list-schedule", Duration.ofMillis(check),
+                    () -> guarded("ProfileList schedule", () -> lists.requestDueProfileLists(settings.profileListEvery()))),
+                    check, check, TimeUnit.MILLISECONDS);
         }
     }
 

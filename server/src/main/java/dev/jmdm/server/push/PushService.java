@@ -32,6 +32,15 @@ public final class PushService {
     private static final Logger LOG = LoggerFactory.getLogger(PushService.class);
     /** Late answers waiting to be recorded; beyond this they are dropped (see {@link #recordLate}). */
     static final int LATE_QUEUE = 256;
+    /** A caller waits for the pushes due within this; later ones (paced by MDM_PUSH_RATE) are answered as pending. */
+    static final long WAIT_WINDOW_NANOS = 250_000_000L;
+    /** A push due within this goes out on the caller's thread: a lone push (one device's enqueue) is never scheduled. */
+    static final long SEND_NOW_NANOS = 1_000_000L;
+    /**
+     * Paced pushes waiting for their slot at most (50 s at the default rate); beyond this a push is not sent: the
+     * commands stay queued and the re-push sweep or the device's next check-in delivers them.
+     */
+    static final int MAX_PACED = 100_000;
 
     private final PushTargets enrollments;
     private final PushSender sender;
@@ -40,13 +49,25 @@ public final class PushService {
     private final PushHealth health;
     /** Records late answers off the threads that complete them (Netty's event loop must never wait on the database). */
     private final ThreadPoolExecutor late;
+    private final PushPacer pacer;
+    /** Sends paced pushes when their slot comes; one thread, as a send only hands the push to Pushy. */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor paced;
+    private final java.util.concurrent.atomic.AtomicInteger pacedWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param refreshCertificates loads certificates changed through other servers; run before each push call
      * @param timeout how long a call waits for APNs's answers ({@code MDM_APNS_TIMEOUT})
+     * @param pacer   when each push may go out ({@code MDM_PUSH_RATE})
      */
     public PushService(PushTargets enrollments, PushSender sender, Runnable refreshCertificates, Duration timeout,
-            PushHealth health) {
+            PushHealth health, PushPacer pacer) {
+        this.pacer = pacer;
+        this.paced = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "push-pacer");
+            t.setDaemon(true);
+            return t;
+        });
+        // No core thread time-out: a worker that timed out while pushes wait for later slots would leave them unsent.
         this.enrollments = enrollments;
         this.sender = sender;
         this.refreshCertificates = refreshCertificates;
@@ -60,7 +81,15 @@ public final class PushService {
         late.allowCoreThreadTimeOut(true);
     }
 
-    /** One result per requested id, in request order; returns within about the timeout whatever APNs does. */
+    /** Stops sending paced pushes (the server is stopping); their commands stay queued. */
+    public void close() {
+        paced.shutdownNow();
+    }
+
+    /**
+     * One result per requested id, in request order; returns within about the timeout whatever APNs does. Pushes are
+     * paced ({@link PushPacer}): the caller waits for those due soon, and those due later are reported pending.
+     */
     public Map<String, PushResult> push(Collection<String> enrollmentIds) {
         Map<String, PushResult> results = new LinkedHashMap<>();
         Map<String, PushTarget> targets = targets(enrollmentIds, results);
@@ -69,7 +98,40 @@ public final class PushService {
         }
         refreshCertificates.run();
         Map<String, CompletableFuture<PushOutcome>> pushes = new LinkedHashMap<>();
-        targets.forEach((id, target) -> pushes.put(id, sender.push(target)));
+        Map<String, CompletableFuture<PushOutcome>> later = new LinkedHashMap<>();
+        targets.forEach((id, target) -> {
+            long delay = pacer.reserve();
+            if (delay < SEND_NOW_NANOS) {
+                pushes.put(id, sender.push(target));
+            } else if (pacedWaiting.incrementAndGet() > MAX_PACED) {
+                pacedWaiting.decrementAndGet();
+                results.put(id, PushResult.pending("not pushed: " + MAX_PACED + " pushes already wait for their turn under"
+                        + " MDM_PUSH_RATE; the re-push sweep or the device's next check-in delivers its commands"));
+            } else {
+                CompletableFuture<PushOutcome> push = new CompletableFuture<>();
+                if (paced.isShutdown()) {
+                    pacedWaiting.decrementAndGet();
+                    results.put(id, PushResult.pending("not pushed: the server is stopping"));
+                    return;
+                }
+                paced.schedule(() -> {
+                    pacedWaiting.decrementAndGet();
+                    sender.push(target).whenComplete((o, e) -> {
+                        if (e != null) {
+                            push.completeExceptionally(e);
+                        } else {
+                            push.complete(o);
+                        }
+                    });
+                }, delay, TimeUnit.NANOSECONDS);
+                (delay <= WAIT_WINDOW_NANOS ? pushes : later).put(id, push);
+            }
+        });
+        if (!later.isEmpty()) {
+            later.keySet().forEach(id -> results.put(id, PushResult.pending("paced by MDM_PUSH_RATE: sent within "
+                    + (pacer.backlogNanos() / 1_000_000 + 1) + " ms, its answer recorded then")));
+            recordLater(later, targets);
+        }
         awaitAtMost(pushes.values());
         Map<String, PushOutcome> answered = new LinkedHashMap<>();
         Map<String, CompletableFuture<PushOutcome>> unanswered = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.jmdm.server.push;
 
+import dev.jmdm.server.jobs.LeasedJobs;
 import dev.jmdm.server.storage.PushTargets;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,14 +37,15 @@ public final class RepushScheduler implements AutoCloseable {
         this.silentFor = silentFor;
     }
 
-    public void start(Duration every) {
-        timer.scheduleWithFixedDelay(() -> {
+    /** Sweeps every period on the server holding the job's lease (its claims would keep two sweeps apart anyway). */
+    public void start(Duration every, LeasedJobs jobs) {
+        timer.scheduleWithFixedDelay(jobs.leased("repush", every, () -> {
             try {
                 sweep();
             } catch (RuntimeException e) {
                 LOG.warn("re-push sweep failed: {}", e.getMessage(), e);
             }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One sweep: claims due enrollments in batches and pushes them. Returns how many were pushed. */

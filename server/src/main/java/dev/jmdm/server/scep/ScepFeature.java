@@ -5,6 +5,7 @@ import dev.jmdm.server.device.IssuedIdentities;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiRouter;
+import dev.jmdm.server.jobs.LeasedJobs;
 import dev.jmdm.server.storage.HostStore;
 import dev.jmdm.server.tls.PemIdentity;
 import io.undertow.server.HttpHandler;
@@ -33,6 +34,7 @@ public final class ScepFeature implements Feature {
     private final Jdbi jdbi;
     private final Clock clock;
     private final ScheduledExecutorService timers;
+    private final LeasedJobs jobs;
     private final IssuedCertificateStore issued;
     private final HostCertificatesApi api;
     private final ScepChallenges challenges;
@@ -42,8 +44,10 @@ public final class ScepFeature implements Feature {
     /**
      * @param ca the device CA ({@code MDM_DEVICE_CA_CERT}/{@code _KEY}), or null when none is configured
      */
-    public ScepFeature(ScepSettings settings, PemIdentity ca, Jdbi jdbi, HostStore hosts, Clock clock, ScheduledExecutorService timers) {
+    public ScepFeature(ScepSettings settings, PemIdentity ca, Jdbi jdbi, HostStore hosts, Clock clock, ScheduledExecutorService timers,
+            LeasedJobs jobs) {
         this.settings = settings;
+        this.jobs = jobs;
         this.jdbi = jdbi;
         this.clock = clock;
         this.timers = timers;
@@ -80,11 +84,12 @@ public final class ScepFeature implements Feature {
     @Override
     public void start() {
         if (challenges != null) {
-            timers.scheduleWithFixedDelay(guard(challenges::purgeExpired, "purging expired SCEP challenges"),
+            timers.scheduleWithFixedDelay(jobs.leased("scep-challenge-purge", PURGE_EVERY,
+                            guard(challenges::purgeExpired, "purging expired SCEP challenges")),
                     PURGE_EVERY.toMinutes(), PURGE_EVERY.toMinutes(), TimeUnit.MINUTES);
         }
         if (renewals != null) {
-            timers.scheduleWithFixedDelay(guard(renewals::run, "the SCEP renewal sweep"), 60, RENEWAL_SWEEP.toSeconds(), TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(jobs.leased("scep-renewal", RENEWAL_SWEEP, guard(renewals::run, "the SCEP renewal sweep")), 60, RENEWAL_SWEEP.toSeconds(), TimeUnit.SECONDS);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.jmdm.server.protocol.CommandReport;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -254,5 +255,63 @@ public final class CommandStore {
                 + " FROM enrollment_queue q JOIN commands c ON c.command_uuid = q.command_uuid"
                 + " WHERE q.command_uuid = :u ORDER BY q.id")
                 .bind("u", commandUuid).map(ENTRY).list());
+    }
+
+    /** Request types the profile reconciler queues and supersedes itself; expiry leaves them to it. */
+    static final List<String> RECONCILED = List.of("InstallProfile", "RemoveProfile", "ProfileList");
+
+    /**
+     * Ends as {@link QueueEntry#EXPIRED} at most {@code limit} commands pending since before {@code cutoff} for
+     * enrollments not seen since before it either (MDM_COMMAND_TTL); profile commands are left to the reconciler. The
+     * update re-checks last seen, so a device that polls in between keeps its commands. Returns how many expired.
+     */
+    public int expireStale(long cutoff, int limit) {
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            List<Long> ids = h.createQuery("""
+                            SELECT q.id FROM enrollment_queue q
+                            JOIN enrollments e ON e.id = q.enrollment_id
+                            JOIN commands c ON c.command_uuid = q.command_uuid
+                            WHERE q.pending = TRUE AND q.created_at < :cutoff AND e.last_seen_at < :cutoff
+                              AND c.request_type NOT IN (<reconciled>)
+                            ORDER BY q.id LIMIT :limit""")
+                    .bind("cutoff", cutoff).bindList("reconciled", RECONCILED).bind("limit", limit)
+                    .mapTo(Long.class).list();
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            return h.createUpdate("""
+                            UPDATE enrollment_queue SET pending = FALSE, status = :expired, updated_at = :now
+                            WHERE id IN (<ids>) AND pending = TRUE
+                              AND enrollment_id IN (SELECT e.id FROM enrollments e WHERE e.last_seen_at < :cutoff)""")
+                    .bind("expired", QueueEntry.EXPIRED).bind("now", now).bind("cutoff", cutoff).bindList("ids", ids)
+                    .execute();
+        });
+    }
+
+    /**
+     * Deletes at most {@code limit} finished queue rows (answered, canceled, cleared, expired) that finished before
+     * {@code cutoff} (MDM_RESULT_RETENTION), oldest first through the {@code (pending, updated_at)} index, and the
+     * commands no row names any more. One short transaction per call, so the queue's writers never wait long.
+     * Returns how many queue rows were deleted.
+     */
+    public int purgeFinished(long cutoff, int limit) {
+        return jdbi.inTransaction(h -> {
+            List<Map.Entry<Long, String>> rows = h.createQuery("""
+                            SELECT id, command_uuid FROM enrollment_queue
+                            WHERE pending = FALSE AND updated_at < :cutoff ORDER BY pending, updated_at LIMIT :limit""")
+                    .bind("cutoff", cutoff).bind("limit", limit)
+                    .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2))).list();
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            int deleted = h.createUpdate("DELETE FROM enrollment_queue WHERE id IN (<ids>) AND pending = FALSE")
+                    .bindList("ids", rows.stream().map(Map.Entry::getKey).toList()).execute();
+            h.createUpdate("""
+                            DELETE FROM commands WHERE command_uuid IN (<uuids>)
+                              AND NOT EXISTS (SELECT 1 FROM enrollment_queue q WHERE q.command_uuid = commands.command_uuid)""")
+                    .bindList("uuids", rows.stream().map(Map.Entry::getValue).distinct().toList()).execute();
+            return deleted;
+        });
     }
 }

@@ -5,7 +5,7 @@ package dev.jmdm.server.storage;
  * Times are epoch milliseconds, null when not happened.
  *
  * @param status the stored status: null before any answer, NotNow, a final Apple status
- *               (Acknowledged, Error, CommandFormatError), or a server action (Canceled, Cleared)
+ *               (Acknowledged, Error, CommandFormatError), or a server action (Canceled, Cleared, Expired)
  * @param result the device's last answer as sent (plist bytes), null before any answer
  */
 public record QueueEntry(
@@ -24,6 +24,8 @@ public record QueueEntry(
 
     public static final String CANCELED = "Canceled";
     public static final String CLEARED = "Cleared";
+    /** Pending for MDM_COMMAND_TTL for a device not seen as long: closed by the server, never delivered after. */
+    public static final String EXPIRED = "Expired";
 
     /** A single word for where the command stands: queued, delivered, or the stored status. */
     public String state() {
