@@ -1,5 +1,6 @@
 package dev.jmdm.server;
 
+import dev.jmdm.server.ade.AdeFeature;
 import dev.jmdm.server.config.EnrollSettings;
 import dev.jmdm.server.config.HttpSettings;
 import dev.jmdm.server.config.Settings;
@@ -102,6 +103,7 @@ public final class MdmServer implements AutoCloseable {
             EnrollmentFeature enrollment = add(new EnrollmentFeature(settings.enroll(), settings.http(), services, this::port,
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);
+            AdeFeature ade = add(new AdeFeature(settings.ade(), services, hostsFeature, profiles, enrollment));
             add(scep);
             features.forEach(Feature::start);
 
@@ -118,6 +120,7 @@ public final class MdmServer implements AutoCloseable {
                         return warnings;
                     })
                     .enroll(enrollment.handler())
+                    .setupAssistant(ade.handler())
                     .scep(scep.handler())
                     .build());
         } catch (RuntimeException e) {

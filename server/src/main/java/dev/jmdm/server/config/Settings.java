@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param hosts    inventory and wipe re-binding
  * @param scep     the SCEP server and the identity enrollment profiles carry
  * @param logLevel root log level (MDM_LOG_LEVEL)
+ * @param ade      Setup Assistant enrollment: whose signature a MachineInfo must carry
  */
 public record Settings(
         HttpSettings http,
@@ -27,7 +28,8 @@ public record Settings(
         ProfileSettings profiles,
         HostsSettings hosts,
         String logLevel,
-        ScepSettings scep) {
+        ScepSettings scep,
+        AdeSettings ade) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
     public Settings {
@@ -41,6 +43,7 @@ public record Settings(
         Objects.requireNonNull(hosts, "hosts");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(scep, "scep");
+        Objects.requireNonNull(ade, "ade");
     }
 
     /** H2 options that make it accept our MySQL-flavoured SQL. */

@@ -38,6 +38,7 @@ public final class HttpWiring {
     final Supplier<List<String>> warnings;
     final HttpHandler enroll;
     final HttpHandler scep;
+    final HttpHandler setupAssistant;
 
     private HttpWiring(Builder b) {
         http = b.http;
@@ -57,6 +58,7 @@ public final class HttpWiring {
         warnings = b.warnings;
         enroll = b.enroll;
         scep = b.scep;
+        setupAssistant = b.setupAssistant;
     }
 
     /** The defaults of an embedded test server: :9000, 8 MiB bodies, plain HTTP, the admin API off. */
@@ -82,6 +84,7 @@ public final class HttpWiring {
         private Supplier<List<String>> warnings = List::of;
         private HttpHandler enroll;
         private HttpHandler scep;
+        private HttpHandler setupAssistant;
 
         private Builder() {
         }
@@ -157,6 +160,12 @@ public final class HttpWiring {
         /** {@code GET}/{@code POST /scep}; default none (the route does not exist). */
         public Builder scep(HttpHandler scep) {
             this.scep = scep;
+            return this;
+        }
+
+        /** {@code POST /mdm/enroll} (Setup Assistant's signed MachineInfo); default none (the route does not exist). */
+        public Builder setupAssistant(HttpHandler setupAssistant) {
+            this.setupAssistant = setupAssistant;
             return this;
         }
 

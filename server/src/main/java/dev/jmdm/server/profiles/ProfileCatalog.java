@@ -35,4 +35,14 @@ public final class ProfileCatalog {
             }
         });
     }
+
+    /**
+     * Where the host's install of the profile stands (PENDING, VERIFYING, VERIFIED, FAILED), empty when the reconciler
+     * tracks no install of it for the host.
+     */
+    public java.util.Optional<String> installStatus(long hostId, String identifier) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT status FROM host_profiles WHERE host_id = :h AND identifier = :i AND operation = 'install'""")
+                .bind("h", hostId).bind("i", identifier).mapTo(String.class).findOne());
+    }
 }
