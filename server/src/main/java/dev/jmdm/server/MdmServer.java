@@ -197,6 +197,14 @@ public final class MdmServer implements AutoCloseable {
         return commandService;
     }
 
+    /**
+     * The store, for tests that seed rows another part of the system writes (the DEP sync's {@code dep_devices} in
+     * Setup Assistant enrollment tests).
+     */
+    public org.jdbi.v3.core.Jdbi jdbi() {
+        return database.jdbi();
+    }
+
     /** SCEP: tests run its renewal sweep. */
     public ScepFeature scep() {
         return scep;
