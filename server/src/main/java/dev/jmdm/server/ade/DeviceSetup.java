@@ -32,7 +32,10 @@ final class DeviceSetup {
     static final String PROFILE_PREFIX = "profile:";
     /** The audit log's actor for commands queued by setup steps. */
     static final String ACTOR = "ade-setup";
-    /** Install states that end a profile step: acknowledged (VERIFYING, VERIFIED) or given up (FAILED). */
+    /**
+     * Install states that end a profile step: acknowledged (VERIFYING), listed by the device (VERIFIED) or given up
+     * (FAILED).
+     */
     private static final Set<String> PROFILE_DONE = Set.of("verifying", "verified", "failed");
 
     private final AdeStore store;
@@ -122,7 +125,8 @@ final class DeviceSetup {
     private void profileStepDone(AdeStore.Row r, String device) {
         String identifier = r.waiting().substring(PROFILE_PREFIX.length());
         Optional<Long> host = hosts.hostOfEnrollment(device);
-        Optional<String> status = host.flatMap(h -> catalog.installStatus(h, identifier));
+        // Only what was learnt since the step started: the host's state from before a wipe is stale.
+        Optional<String> status = host.flatMap(h -> catalog.installStatusSince(h, identifier, r.updatedAt()));
         if (status.isPresent() && PROFILE_DONE.contains(status.get())) {
             start(r, device, r.step() + 1, "failed".equals(status.get()) ? "step " + (r.step() + 1) + ": profile " + identifier + " failed" : r.error());
         }
