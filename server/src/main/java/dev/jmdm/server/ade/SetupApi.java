@@ -20,7 +20,7 @@ import java.util.Optional;
  * {@code GET}/{@code PUT /v1/dep/profiles/{name}/setup}: the setup steps of an ADE profile (see {@link SetupSteps}),
  * and where a host's Setup Assistant enrollment stands, for {@code GET /v1/hosts/{id}}.
  */
-final class SetupApi implements ApiRoutes {
+public final class SetupApi implements ApiRoutes {
     private final AdeStore store;
     private final ProfileCatalog catalog;
     private final HostCommands audit;
