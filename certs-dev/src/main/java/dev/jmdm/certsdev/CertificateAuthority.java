@@ -42,7 +42,16 @@ public final class CertificateAuthority {
 
     /** A new self-signed root CA. */
     public static CertificateAuthority createRoot(String commonName, Duration validity) {
-        CertSpec spec = CertSpec.builder(commonName).organization("jmdm development").ca().validFor(validity).build();
+        return createRoot(commonName, validity, 0);
+    }
+
+    /**
+     * A self-signed CA whose key usage also carries {@code extraKeyUsage} (bits of {@link KeyUsage}), e.g.
+     * keyEncipherment for a CA that SCEP clients encrypt their requests to.
+     */
+    public static CertificateAuthority createRoot(String commonName, Duration validity, int extraKeyUsage) {
+        CertSpec spec = CertSpec.builder(commonName).organization("jmdm development").ca().keyUsage(extraKeyUsage)
+                .validFor(validity).build();
         KeyPair keys = spec.keyAlgorithm().generate();
         X509Certificate cert = sign(spec, keys.getPublic(), spec.subject(), keys.getPrivate(), null);
         return new CertificateAuthority(new Issued(cert, keys.getPrivate(), List.of()));

@@ -85,8 +85,10 @@ public final class DevStack {
                     requireNames(kept.certificate(), f.serverCert(), serverNames);
                 });
 
+        // keyEncipherment: the server's SCEP endpoint answers with this CA, and SCEP clients encrypt their requests
+        // to it (RFC 8894 section 3.5.2); a client that honours key usage would refuse a CA without it.
         CertificateAuthority deviceCa = ca(out, f.deviceCaCert(), f.deviceCaKey(), DEVICE_CA_NAME, "device-identity CA",
-                "issues and trusts device identities (MDM_CA, MDM_DEVICE_CA_CERT)");
+                "issues and trusts device identities (MDM_CA, MDM_DEVICE_CA_CERT)", KeyUsage.keyEncipherment);
 
         identity(out, f.apnsServerCert(), f.apnsServerKey(),
                 "mock APNs server TLS certificate + chain for " + String.join(", ", LOOPBACK_NAMES),
@@ -228,9 +230,14 @@ public final class DevStack {
 
     private static CertificateAuthority ca(OutputDirectory out, Path certFile, Path keyFile, String commonName,
             String label, String purpose) throws IOException {
+        return ca(out, certFile, keyFile, commonName, label, purpose, 0);
+    }
+
+    private static CertificateAuthority ca(OutputDirectory out, Path certFile, Path keyFile, String commonName,
+            String label, String purpose, int extraKeyUsage) throws IOException {
         String keyDescription = label + " key" + (label.startsWith("device") ? " (MDM_DEVICE_CA_KEY)" : "");
         Issued issued = identity(out, certFile, keyFile, label + ": " + purpose, keyDescription,
-                () -> CertificateAuthority.createRoot(commonName, CertificateAuthority.CA_VALIDITY).asIssued(),
+                () -> CertificateAuthority.createRoot(commonName, CertificateAuthority.CA_VALIDITY, extraKeyUsage).asIssued(),
                 kept -> {
                     if (kept.certificate().getBasicConstraints() < 0) {
                         throw new DevStackException(certFile + " is not a CA certificate: " + REPLACE_ALL);

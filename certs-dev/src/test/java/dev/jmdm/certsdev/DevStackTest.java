@@ -82,6 +82,17 @@ class DevStackTest {
         }
 
         @Test
+        void deviceCaMayBeEncryptedToBecauseScepClientsEncryptTheirRequestsToIt() throws Exception {
+            X509Certificate deviceCa = Pem.certificates(Files.readString(init.files().deviceCaCert())).get(0);
+            X509Certificate root = Pem.certificates(Files.readString(init.files().caCert())).get(0);
+
+            boolean[] usage = deviceCa.getKeyUsage();
+            assertThat(usage[2]).as("keyEncipherment").isTrue();
+            assertThat(usage[5]).as("keyCertSign").isTrue();
+            assertThat(root.getKeyUsage()[2]).as("the TLS root encrypts nothing").isFalse();
+        }
+
+        @Test
         void apnsServerCertificateChainsToTheRootForLoopbackNames() throws Exception {
             StackFiles f = init.files();
             Pkix.validateFiles(f.apnsServerCert(), f.caCert(), Pkix.SERVER_AUTH);

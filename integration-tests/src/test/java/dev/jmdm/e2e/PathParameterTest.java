@@ -223,6 +223,20 @@ class PathParameterTest {
         write("DELETE /v1/enrollment-links/{id}", "DELETE", "/v1/enrollment-links/" + linkA, "id=" + linkB, (String) null,
                 "/v1/enrollment-links/" + linkA, "/v1/enrollment-links/" + linkB);
 
+        // users: A and B, each signed in once
+        String[] users = new String[2];
+        for (int i = 0; i < 2; i++) {
+            String email = "path-" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            users[i] = "/v1/users/" + ok(send("POST", "/v1/users", "{\"email\": \"" + email
+                    + "\", \"role\": \"viewer\", \"password\": \"a long enough password\"}")).get("id").asText();
+            assertThat(new Browser(server.http, server.baseUri()).signIn(email, "a long enough password").status()).isEqualTo(200);
+        }
+        String userB = "id=" + users[1].substring("/v1/users/".length());
+        read("GET /v1/users/{id}", users[0], userB, users[1]);
+        write("PATCH /v1/users/{id}", "PATCH", users[0], userB, "{\"role\": \"operator\"}", users[0], users[1]);
+        write("DELETE /v1/users/{id}/sessions", "DELETE", users[0] + "/sessions", userB, (String) null, users[0], users[1]);
+        write("DELETE /v1/users/{id}", "DELETE", users[0], userB, (String) null, users[0], users[1]);
+
         TreeSet<String> templated = new TreeSet<>(server.adminRoutes().stream().filter(r -> r.contains("{")).toList());
         assertThat(walked).as("every templated route is walked").isEqualTo(templated);
     }

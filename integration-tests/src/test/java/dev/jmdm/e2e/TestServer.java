@@ -152,6 +152,11 @@ public final class TestServer implements AutoCloseable {
         return server.adminRoutes();
     }
 
+    /** The admin API's routes that need no credentials (signing in). */
+    public java.util.List<String> openRoutes() {
+        return server.openRoutes();
+    }
+
     public TestDatabases.Engine engine() {
         return engine;
     }

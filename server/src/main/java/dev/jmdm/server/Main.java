@@ -8,12 +8,21 @@ import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar mdm-server.jar [flags]}: parse settings, start, run until stopped. */
+/**
+ * {@code java -jar mdm-server.jar [flags]}: parse settings, start, run until stopped. {@code mdm-server.jar users …}
+ * manages console users in the store instead ({@link UsersCommand}).
+ */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("users")) {
+            LogFormat.fromEnvironment(System.getenv()).apply();
+            System.exit(UsersCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.in, System.out,
+                    System.err));
+            return;
+        }
         Settings settings;
         try {
             LogFormat.fromEnvironment(System.getenv()).apply();

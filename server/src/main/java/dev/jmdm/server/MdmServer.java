@@ -1,5 +1,6 @@
 package dev.jmdm.server;
 
+import dev.jmdm.server.accounts.AccountsFeature;
 import dev.jmdm.server.ade.AdeFeature;
 import dev.jmdm.server.config.EnrollSettings;
 import dev.jmdm.server.config.HttpSettings;
@@ -105,6 +106,9 @@ public final class MdmServer implements AutoCloseable {
             scep.renewWith(enrollment.renewalProfiles(), services);
             AdeFeature ade = add(new AdeFeature(settings.ade(), services, hostsFeature, profiles, enrollment));
             add(scep);
+            URI publicUrl = settings.enroll().publicUrl();
+            AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
+                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme())));
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
@@ -119,6 +123,7 @@ public final class MdmServer implements AutoCloseable {
                         warnings.addAll(secrets.warnings());
                         return warnings;
                     })
+                    .access(accounts.access())
                     .enroll(enrollment.handler())
                     .setupAssistant(ade.handler())
                     .scep(scep.handler())
@@ -130,7 +135,8 @@ public final class MdmServer implements AutoCloseable {
         LOG.info("listening on {} port {} with {} storage (schema {}, {} connections, {} workers); admin API {}",
                 settings.http().listen().getHostString(), port(), settings.storage().engine().name().toLowerCase(),
                 database.schemaVersion(), settings.capacity().dbPool(), settings.capacity().workers(),
-                settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))" : "off (no MDM_API_KEY or MDM_API_KEYS)");
+                settings.api().enabled() ? "on (" + settings.api().keys().size() + " key(s))"
+                        : http.adminRoutes().isEmpty() ? "off (no MDM_API_KEY, MDM_API_KEYS or user)" : "on (users only)");
     }
 
     private <F extends Feature> F add(F feature) {
@@ -187,6 +193,11 @@ public final class MdmServer implements AutoCloseable {
     /** The admin API's routes, "METHOD template". */
     public List<String> adminRoutes() {
         return http.adminRoutes();
+    }
+
+    /** The admin API's routes that need no credentials (signing in), "METHOD template". */
+    public List<String> openRoutes() {
+        return http.openRoutes();
     }
 
     public CheckinService checkins() {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param hosts    inventory and wipe re-binding
  * @param scep     the SCEP server and the identity enrollment profiles carry
  * @param logLevel root log level (MDM_LOG_LEVEL)
+ * @param accounts console users: sessions, passwords, lockout, the first admin
  * @param ade      Setup Assistant enrollment: whose signature a MachineInfo must carry
  */
 public record Settings(
@@ -29,6 +30,7 @@ public record Settings(
         HostsSettings hosts,
         String logLevel,
         ScepSettings scep,
+        AccountSettings accounts,
         AdeSettings ade) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
@@ -43,6 +45,7 @@ public record Settings(
         Objects.requireNonNull(hosts, "hosts");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(scep, "scep");
+        Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(ade, "ade");
     }
 

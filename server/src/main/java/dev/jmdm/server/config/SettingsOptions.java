@@ -158,6 +158,28 @@ final class SettingsOptions {
             description = "MDM_APNS_TIMEOUT: longest an API call (or background push) waits for APNs before answering the push as pending (default 5s, at most 60s)")
     Duration apnsTimeout;
 
+    @Option(names = "--admin-email", paramLabel = "EMAIL", defaultValue = "${env:MDM_ADMIN_EMAIL}",
+            description = "MDM_ADMIN_EMAIL: the first admin, created at start when no user exists (with MDM_ADMIN_PASSWORD)")
+    String adminEmail;
+    @Option(names = "--admin-password", paramLabel = "PASSWORD", defaultValue = "${env:MDM_ADMIN_PASSWORD}",
+            description = "MDM_ADMIN_PASSWORD: the first admin's password (prefer the variable: a flag shows in the process list)")
+    String adminPassword;
+    @Option(names = "--session-idle", paramLabel = "DURATION", defaultValue = "${env:MDM_SESSION_IDLE:-1h}", converter = Converters.AnyDuration.class,
+            description = "MDM_SESSION_IDLE: a console session unused this long ends (default 1h)")
+    Duration sessionIdle;
+    @Option(names = "--session-max", paramLabel = "DURATION", defaultValue = "${env:MDM_SESSION_MAX:-12h}", converter = Converters.AnyDuration.class,
+            description = "MDM_SESSION_MAX: a console session ends this long after sign-in, used or not (default 12h)")
+    Duration sessionMax;
+    @Option(names = "--password-min-length", paramLabel = "N", defaultValue = "${env:MDM_PASSWORD_MIN_LENGTH:-12}",
+            description = "MDM_PASSWORD_MIN_LENGTH: shortest user password accepted (default 12, at least 8)")
+    int passwordMinLength;
+    @Option(names = "--signin-failures", paramLabel = "N", defaultValue = "${env:MDM_SIGNIN_FAILURES:-5}",
+            description = "MDM_SIGNIN_FAILURES: failed sign-ins for one email (or 4x as many from one address) before a lockout (default 5)")
+    int signInFailures;
+    @Option(names = "--signin-lockout", paramLabel = "DURATION", defaultValue = "${env:MDM_SIGNIN_LOCKOUT:-5m}", converter = Converters.AnyDuration.class,
+            description = "MDM_SIGNIN_LOCKOUT: how long a sign-in lockout lasts, doubled for each one in a row (default 5m, at most 24h)")
+    Duration signInLockout;
+
     /** The parsed values grouped into their records; files are checked here, where their contents are read. */
     Settings settings() {
         StorageSettings storageSettings = new StorageSettings(storage, dsn, dataDir, secretKey);
@@ -176,6 +198,7 @@ final class SettingsOptions {
         return new Settings(http, api, storageSettings, capacity, apns, enroll, new ProfileSettings(profileSweep, profileListEvery),
                 new HostsSettings(inventory, inventoryInterval, wipeRebind), logLevel,
                 new ScepSettings(enrollIdentity, scepValidity, scepChallenge == null || scepChallenge.isBlank() ? null : scepChallenge, renewBefore),
+                new AccountSettings(sessionIdle, sessionMax, passwordMinLength, signInFailures, signInLockout, adminEmail, adminPassword),
                 new AdeSettings(PemFiles.certificates("MDM_DEP_DEVICE_CA", depDeviceCa,
                         "a PEM file of the CA certificates that sign devices' MachineInfo (Apple Root CA for real devices)")));
     }

@@ -1,10 +1,8 @@
 package dev.jmdm.server.http;
 
-import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -14,42 +12,37 @@ import java.util.Map;
  * written for nanomdm work unchanged), plus named keys whose user name is the key's name.
  * Compared in constant time against every credential, so timing tells nothing about which exists.
  */
-final class BasicAuth implements HttpHandler {
-    private static final String CHALLENGE = "Basic realm=\"nanomdm\"";
+final class BasicAuth {
+    static final String CHALLENGE = "Basic realm=\"nanomdm\"";
 
-    private final List<byte[]> expected;
-    private final HttpHandler next;
+    private final List<String> users = new ArrayList<>();
+    private final List<byte[]> expected = new ArrayList<>();
 
     /** @param keys Basic user name to key */
-    BasicAuth(Map<String, String> keys, HttpHandler next) {
-        this.expected = keys.entrySet().stream().map(e -> (e.getKey() + ":" + e.getValue()).getBytes(StandardCharsets.UTF_8)).toList();
-        this.next = next;
+    BasicAuth(Map<String, String> keys) {
+        keys.forEach((user, key) -> {
+            users.add(user);
+            expected.add((user + ":" + key).getBytes(StandardCharsets.UTF_8));
+        });
     }
 
-    @Override
-    public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (!authorized(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
-            exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, CHALLENGE);
-            Json.error(exchange, 401, "unauthorized: HTTP Basic auth with user nanomdm and MDM_API_KEY, or a named key of MDM_API_KEYS, required");
-            return;
-        }
-        next.handleRequest(exchange);
-    }
-
-    private boolean authorized(String header) {
+    /** The Basic user whose key the Authorization header carries, or null. */
+    String user(String header) {
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
+            return null;
         }
         byte[] given;
         try {
             given = Base64.getDecoder().decode(header.substring(6).trim());
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
-        boolean match = false;
-        for (byte[] credential : expected) {
-            match |= MessageDigest.isEqual(given, credential);
+        String matched = null;
+        for (int i = 0; i < expected.size(); i++) {
+            if (MessageDigest.isEqual(given, expected.get(i))) {
+                matched = users.get(i);
+            }
         }
-        return match;
+        return matched;
     }
 }

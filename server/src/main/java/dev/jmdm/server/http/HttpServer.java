@@ -21,6 +21,7 @@ public final class HttpServer implements AutoCloseable {
     private final Undertow undertow;
     private final io.undertow.server.handlers.GracefulShutdownHandler inFlight;
     private java.util.List<String> adminRoutes = java.util.List.of();
+    private java.util.List<String> openRoutes = java.util.List.of();
 
     public HttpServer(HttpWiring w) {
         DeviceHandler device = new DeviceHandler(w.checkins, w.commandService, w.identities, w.http.certHeader(), w.http.maxBodyBytes(), w.metrics);
@@ -50,9 +51,15 @@ public final class HttpServer implements AutoCloseable {
             // No API auth: devices call it while installing a profile; the one-time challenge is the authorization.
             routes.get("/scep", blocking(w.scep)).post("/scep", blocking(w.scep));
         }
-        if (w.api.enabled()) {
+        // The console lives under /ui/ (it serves its own sign-in page there).
+        routes.get("/", ex -> {
+            ex.setStatusCode(302);
+            ex.getResponseHeaders().put(io.undertow.util.Headers.LOCATION, "/ui/");
+            ex.endExchange();
+        });
+        if (w.api.enabled() || w.access.hasUsers()) {
             AdminApi api = new AdminApi(w.enrollments, w.commands, w.push, w.enqueueAudit, w.http.maxBodyBytes());
-            ApiRouter router = new ApiRouter(routes, w.api.keys());
+            ApiRouter router = new ApiRouter(routes, w.api.keys(), w.access);
             router.put("/v1/enqueue/{ids}", api::enqueue)
                     .get("/v1/push/{ids}", api::push)
                     .get("/v1/enrollments", api::listEnrollments)
@@ -68,9 +75,11 @@ public final class HttpServer implements AutoCloseable {
             }
             w.features.forEach(f -> f.register(router));
             adminRoutes = router.registered();
+            openRoutes = router.open();
         } else {
-            for (var method : java.util.List.of(Methods.GET, Methods.PUT, Methods.POST, Methods.DELETE)) {
-                routes.add(method, "/v1/*", ex -> Json.error(ex, 404, "the admin API is off: set MDM_API_KEY or MDM_API_KEYS"));
+            for (var method : java.util.List.of(Methods.GET, Methods.PUT, Methods.POST, Methods.DELETE, Methods.PATCH)) {
+                routes.add(method, "/v1/*", ex -> Json.error(ex, 404,
+                        "the admin API is off: set MDM_API_KEY or MDM_API_KEYS, or create a user (MDM_ADMIN_EMAIL and MDM_ADMIN_PASSWORD)"));
             }
         }
         routes.setFallbackHandler(ex -> Json.error(ex, 404, "no such endpoint: " + ex.getRequestMethod() + " " + ex.getRequestPath()));
@@ -132,6 +141,11 @@ public final class HttpServer implements AutoCloseable {
     /** The admin API's routes, "METHOD template" (empty when the API is off). */
     public java.util.List<String> adminRoutes() {
         return adminRoutes;
+    }
+
+    /** The admin API's routes that need no credentials (signing in), "METHOD template". */
+    public java.util.List<String> openRoutes() {
+        return openRoutes;
     }
 
     /** The bound port (useful when listening on port 0). */

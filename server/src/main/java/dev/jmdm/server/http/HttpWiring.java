@@ -38,6 +38,7 @@ public final class HttpWiring {
     final Supplier<List<String>> warnings;
     final HttpHandler enroll;
     final HttpHandler scep;
+    final ApiAccess access;
     final HttpHandler setupAssistant;
 
     private HttpWiring(Builder b) {
@@ -58,6 +59,7 @@ public final class HttpWiring {
         warnings = b.warnings;
         enroll = b.enroll;
         scep = b.scep;
+        access = b.access;
         setupAssistant = b.setupAssistant;
     }
 
@@ -84,9 +86,16 @@ public final class HttpWiring {
         private Supplier<List<String>> warnings = List::of;
         private HttpHandler enroll;
         private HttpHandler scep;
+        private ApiAccess access = ApiAccess.NONE;
         private HttpHandler setupAssistant;
 
         private Builder() {
+        }
+
+        /** Sessions and the roles routes need; default none (API keys only). */
+        public Builder access(ApiAccess access) {
+            this.access = access;
+            return this;
         }
 
         /** Listen address, body limit and proxy certificate header; default :9000, 8 MiB, none. */
@@ -184,7 +193,8 @@ public final class HttpWiring {
             Objects.requireNonNull(checkins, "checkins");
             Objects.requireNonNull(commandService, "commandService");
             Objects.requireNonNull(warnings, "warnings");
-            if (api.enabled() && (enrollments == null || commands == null || push == null || enqueueAudit == null)) {
+            Objects.requireNonNull(access, "access");
+            if ((api.enabled() || access.hasUsers()) && (enrollments == null || commands == null || push == null || enqueueAudit == null)) {
                 throw new IllegalStateException("the admin API needs the queue: enrollments, commands, push and enqueue audit");
             }
             return new HttpWiring(this);

@@ -64,7 +64,9 @@ public final class OpenApiDocument {
         info.put("description", "The admin API of jmdm. Answers are JSON objects in snake_case; a field whose value is null is left out."
                 + " Every refusal is {\"error\": \"...\"} with a 4xx or 5xx status unless an operation lists another shape."
                 + " Generated from the server's answer records (docs/architecture.md, \"Answers and the OpenAPI contract\").");
-        doc.putArray("security").addObject().putArray("basic");
+        ArrayNode security = doc.putArray("security");
+        security.addObject().putArray("basic");
+        security.addObject().putArray("session");
         ObjectNode paths = doc.putObject("paths");
         for (OpenApiRoutes.Operation op : OpenApiRoutes.all()) {
             ObjectNode path = paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
@@ -93,10 +95,17 @@ public final class OpenApiDocument {
             schema.put("additionalProperties", false);
             schemas.set(e.getKey(), schema);
         }
-        ObjectNode basic = components.putObject("securitySchemes").putObject("basic");
+        ObjectNode schemes = components.putObject("securitySchemes");
+        ObjectNode basic = schemes.putObject("basic");
         basic.put("type", "http");
         basic.put("scheme", "basic");
-        basic.put("description", "User nanomdm with MDM_API_KEY as the password, or a key's name and key from MDM_API_KEYS.");
+        basic.put("description", "User nanomdm with MDM_API_KEY as the password, or a key's name and key from MDM_API_KEYS; acts as admin.");
+        ObjectNode session = schemes.putObject("session");
+        session.put("type", "apiKey");
+        session.put("in", "cookie");
+        session.put("name", "jmdm_session");
+        session.put("description", "A signed-in user's session (POST /v1/session). Every POST, PUT, PATCH and DELETE also sends the"
+                + " session's csrf_token as the X-CSRF-Token header (else 403); the user's role must cover the route (else 403).");
         return doc;
     }
 

@@ -1,5 +1,6 @@
 package dev.jmdm.server.openapi;
 
+import dev.jmdm.server.accounts.AccountAnswers;
 import dev.jmdm.server.enroll.EnrollmentLinkAnswers.EnrollmentLink;
 import dev.jmdm.server.enroll.EnrollmentLinkAnswers.EnrollmentLinks;
 import dev.jmdm.server.hosts.HostAnswers;
@@ -177,5 +178,23 @@ public final class OpenApiRoutes {
         op("GET", "/v1/enrollment-links", "enrollments", "List enrollment links", NONE, null, ok(EnrollmentLinks.class));
         op("GET", "/v1/enrollment-links/{id}", "enrollments", "An enrollment link", NONE, null, ok(EnrollmentLink.class));
         op("DELETE", "/v1/enrollment-links/{id}", "enrollments", "Revoke an enrollment link", NONE, null, ok(EnrollmentLink.class));
+
+        // accounts: sessions (signing in needs no key) and users (admins only)
+        ALL.add(new Operation("POST", "/v1/session", "accounts", "Sign in: {email, password}; sets the jmdm_session cookie", NONE, JSON, true,
+                List.of(ok(AccountAnswers.Session.class), json(401, "wrong email or password", Json.Error.class),
+                        json(429, "too many failed sign-ins (Retry-After)", Json.Error.class))));
+        op("GET", "/v1/session", "accounts", "The current session: user and CSRF token", NONE, null, ok(AccountAnswers.Session.class));
+        op("DELETE", "/v1/session", "accounts", "Sign out", NONE, null, ok(AccountAnswers.SignedOut.class));
+        op("DELETE", "/v1/sessions", "accounts", "Sign out everywhere: every session of the current user", NONE, null,
+                ok(AccountAnswers.SignedOut.class));
+        op("GET", "/v1/users", "accounts", "List users", NONE, null, ok(AccountAnswers.Users.class));
+        op("POST", "/v1/users", "accounts", "Create a user: {email, role, password}", NONE, JSON,
+                json(201, "the user", AccountAnswers.UserDetail.class), json(409, "the email is taken", Json.Error.class));
+        op("GET", "/v1/users/{id}", "accounts", "A user", NONE, null, ok(AccountAnswers.UserDetail.class));
+        op("PATCH", "/v1/users/{id}", "accounts", "Change a user's email, role or password (a new password ends the user's other sessions)",
+                NONE, JSON, ok(AccountAnswers.UserDetail.class), json(409, "the email is taken, or the last admin would be demoted", Json.Error.class));
+        op("DELETE", "/v1/users/{id}", "accounts", "Delete a user and its sessions", NONE, null, ok(AccountAnswers.UserDetail.class),
+                json(409, "the last admin", Json.Error.class));
+        op("DELETE", "/v1/users/{id}/sessions", "accounts", "Sign a user out everywhere", NONE, null, ok(AccountAnswers.SignedOut.class));
     }
 }
