@@ -133,6 +133,11 @@ public final class TestServer implements AutoCloseable {
         return server.baseUri();
     }
 
+    /** The running server, for what only tests reach (a feature's own view, say). */
+    public MdmServer server() {
+        return server;
+    }
+
     public Settings settings() {
         return server.settings();
     }

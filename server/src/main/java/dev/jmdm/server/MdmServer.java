@@ -11,6 +11,7 @@ import dev.jmdm.server.device.CommandService;
 import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.enroll.EnrollmentFeature;
 import dev.jmdm.server.scep.ScepFeature;
+import dev.jmdm.server.dep.DepFeature;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.hosts.HostsFeature;
@@ -68,6 +69,7 @@ public final class MdmServer implements AutoCloseable {
     private DeviceEvents events;
     private final HttpServer http;
     private final ScepFeature scep;
+    private final DepFeature dep;
 
     private MdmServer(Settings settings, Clock clock, CommandStore.DeliveryProbe probe) {
         applyLogLevel(settings.logLevel());
@@ -109,6 +111,7 @@ public final class MdmServer implements AutoCloseable {
             URI publicUrl = settings.enroll().publicUrl();
             AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
                     publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme())));
+            this.dep = add(new DepFeature(settings.dep(), services, () -> URI.create(enrollment.baseUrl() + "/mdm/enroll")));
             features.forEach(Feature::start);
 
             List<X509Certificate> deviceCas = TrustedDeviceCas.of(settings.http().caFile(), settings.enroll().deviceCaCert());
@@ -206,6 +209,11 @@ public final class MdmServer implements AutoCloseable {
 
     public CommandService commandService() {
         return commandService;
+    }
+
+    /** Automated Device Enrollment: what ABM assigned here; tests run its sync. */
+    public DepFeature dep() {
+        return dep;
     }
 
     /**

@@ -88,6 +88,20 @@ public final class AccessRules {
             GET    /v1/enrollment-links                          viewer
             GET    /v1/enrollment-links/{id}                     viewer
             DELETE /v1/enrollment-links/{id}                     operator
+
+            GET    /v1/dep/certificate                           admin
+            PUT    /v1/dep/token                                 admin
+            PUT    /v1/dep/tokens/{name}                         admin
+            GET    /v1/dep/tokens                                viewer
+            GET    /v1/dep/tokens/{name}                         viewer
+            DELETE /v1/dep/tokens/{name}                         admin
+            POST   /v1/dep/tokens/{name}/sync                    operator
+            GET    /v1/dep/devices                               viewer
+            PUT    /v1/dep/profiles/{name}                       operator
+            GET    /v1/dep/profiles                              viewer
+            GET    /v1/dep/profiles/{name}                       viewer
+            DELETE /v1/dep/profiles/{name}                       operator
+            PUT    /v1/dep/profiles/{name}/devices               operator
             GET    /v1/dep/profiles/{name}/setup                 viewer
             PUT    /v1/dep/profiles/{name}/setup                 operator
             """;

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param scep     the SCEP server and the identity enrollment profiles carry
  * @param logLevel root log level (MDM_LOG_LEVEL)
  * @param accounts console users: sessions, passwords, lockout, the first admin
+ * @param dep      Apple's DEP API and the ADE sync
  * @param ade      Setup Assistant enrollment: whose signature a MachineInfo must carry
  */
 public record Settings(
@@ -31,6 +32,7 @@ public record Settings(
         String logLevel,
         ScepSettings scep,
         AccountSettings accounts,
+        DepSettings dep,
         AdeSettings ade) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
@@ -46,6 +48,7 @@ public record Settings(
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(scep, "scep");
         Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(dep, "dep");
         Objects.requireNonNull(ade, "ade");
     }
 

@@ -124,6 +124,15 @@ final class SettingsOptions {
             description = "MDM_WIPE_REBIND: after this server delivered a wipe, the device may enroll again with a new identity for this long (default 30d; 0: only after an admin releases its certificate)")
     Duration wipeRebind;
     // Capacity.
+    // Automated Device Enrollment (DepSettings).
+    @Option(names = "--dep-url", paramLabel = "URL", defaultValue = "${env:MDM_DEP_URL:-https://mdmenrollment.apple.com}",
+            converter = Converters.PublicUrl.class,
+            description = "MDM_DEP_URL: Apple's DEP API (default https://mdmenrollment.apple.com; a stand-in's URL in tests)")
+    URI depUrl;
+    @Option(names = "--dep-sync", paramLabel = "DURATION", defaultValue = "${env:MDM_DEP_SYNC:-15m}", converter = Converters.AnyDuration.class,
+            description = "MDM_DEP_SYNC: how often devices assigned in Apple Business Manager are synced (default 15m, at least 1m; 0: only on demand)")
+    Duration depSync;
+
     // SCEP (ScepSettings).
     @Option(names = "--enroll-identity", paramLabel = "scep|pkcs12", defaultValue = "${env:MDM_ENROLL_IDENTITY:-scep}",
             converter = Converters.EnrollIdentity.class,
@@ -199,6 +208,7 @@ final class SettingsOptions {
                 new HostsSettings(inventory, inventoryInterval, wipeRebind), logLevel,
                 new ScepSettings(enrollIdentity, scepValidity, scepChallenge == null || scepChallenge.isBlank() ? null : scepChallenge, renewBefore),
                 new AccountSettings(sessionIdle, sessionMax, passwordMinLength, signInFailures, signInLockout, adminEmail, adminPassword),
+                new DepSettings(depUrl, depSync),
                 new AdeSettings(PemFiles.certificates("MDM_DEP_DEVICE_CA", depDeviceCa,
                         "a PEM file of the CA certificates that sign devices' MachineInfo (Apple Root CA for real devices)")));
     }

@@ -39,6 +39,8 @@ public final class EnrollmentFeature implements Feature {
      * @param challenges SCEP's one-time challenges; null when there is no SCEP (no device CA)
      * @throws SettingsException when a configured certificate cannot serve its purpose
      */
+    private final Supplier<URI> baseUrl;
+
     public EnrollmentFeature(EnrollSettings e, HttpSettings http, Services services, IntSupplier port, ScepSettings scep,
             ScepChallenges challenges) {
         Clock clock = services.clock();
@@ -53,6 +55,7 @@ public final class EnrollmentFeature implements Feature {
         }
         boolean tls = http.tls() != null;
         Supplier<URI> baseUrl = e.publicUrl() != null ? e::publicUrl : () -> listenerUrl(http.listen(), port.getAsInt(), tls);
+        this.baseUrl = baseUrl;
         if (issuer != null) {
             if (signer == null) {
                 LOG.warn("enrollment profiles go out unsigned (devices show them as unverified): set MDM_SIGNING_CERT/MDM_SIGNING_KEY or MDM_TLS_CERT/MDM_TLS_KEY");
@@ -67,6 +70,11 @@ public final class EnrollmentFeature implements Feature {
                 new IssuePermits(IssuePermits.DEFAULT_PERMITS, services.metrics().shedCounter("enroll")),
                 scep.identity() == ScepSettings.Identity.SCEP ? challenges : null);
         api = new EnrollmentLinkApi(links, baseUrl, services.maxBody());
+    }
+
+    /** The base URL devices reach this server at (MDM_PUBLIC_URL, else the listener's). */
+    public URI baseUrl() {
+        return baseUrl.get();
     }
 
     /**

@@ -10,7 +10,11 @@ public enum SealedColumn {
     /** Clears an iPhone's or iPad's passcode; escrowed by TokenUpdate. */
     UNLOCK_TOKEN("devices", "id", "unlock_token", true, "UnlockToken"),
     /** Unlocks a Mac after DeviceLock or EraseDevice. */
-    PIN("host_pins", "command_uuid", "pin", false, "lock/wipe PIN");
+    PIN("host_pins", "command_uuid", "pin", false, "lock/wipe PIN"),
+    /** The private key ABM encrypts server tokens to (Automated Device Enrollment). */
+    DEP_SERVER_KEY("dep_server_key", "id", "private_key", false, "DEP server key"),
+    /** An ABM server token's OAuth keys and secrets. */
+    DEP_TOKEN("dep_tokens", "name", "secrets", false, "DEP server token");
 
     private final String table;
     private final String keyColumn;

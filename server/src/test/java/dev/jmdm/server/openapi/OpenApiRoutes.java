@@ -1,6 +1,7 @@
 package dev.jmdm.server.openapi;
 
 import dev.jmdm.server.accounts.AccountAnswers;
+import dev.jmdm.server.dep.DepAnswers;
 import dev.jmdm.server.enroll.EnrollmentLinkAnswers.EnrollmentLink;
 import dev.jmdm.server.enroll.EnrollmentLinkAnswers.EnrollmentLinks;
 import dev.jmdm.server.hosts.HostAnswers;
@@ -196,5 +197,27 @@ public final class OpenApiRoutes {
         op("DELETE", "/v1/users/{id}", "accounts", "Delete a user and its sessions", NONE, null, ok(AccountAnswers.UserDetail.class),
                 json(409, "the last admin", Json.Error.class));
         op("DELETE", "/v1/users/{id}/sessions", "accounts", "Sign a user out everywhere", NONE, null, ok(AccountAnswers.SignedOut.class));
+        // Automated Device Enrollment (Apple Business Manager)
+        op("GET", "/v1/dep/certificate", "ade", "The public key (PEM certificate) to upload to Apple Business Manager; made on first use",
+                NONE, null, other(200, "PEM certificate", "application/x-pem-file"));
+        op("PUT", "/v1/dep/token", "ade", "Import the server token (.p7m from ABM) as token 'default'", NONE, "application/pkcs7-mime",
+                ok(DepAnswers.DepTokenInfo.class));
+        op("PUT", "/v1/dep/tokens/{name}", "ade", "Import (or replace) a named server token (.p7m from ABM)", NONE, "application/pkcs7-mime",
+                ok(DepAnswers.DepTokenInfo.class));
+        op("GET", "/v1/dep/tokens", "ade", "Server tokens: expiry, account, last sync (never secrets)", NONE, null, ok(DepAnswers.DepTokens.class));
+        op("GET", "/v1/dep/tokens/{name}", "ade", "A server token", NONE, null, ok(DepAnswers.DepTokenInfo.class));
+        op("DELETE", "/v1/dep/tokens/{name}", "ade", "Forget a server token", NONE, null, new Answer(204, "deleted", null, List.of()));
+        op("POST", "/v1/dep/tokens/{name}/sync", "ade", "Sync the token's devices from Apple now", NONE, null, ok(DepAnswers.DepSyncResult.class),
+                json(409, "a sync of this token is running", Json.Error.class), json(502, "Apple's DEP API refused or did not answer", Json.Error.class));
+        op("GET", "/v1/dep/devices", "ade", "Devices ABM assigned to this server", List.of("token", "cursor", "limit"), null,
+                ok(DepAnswers.DepDevices.class));
+        op("PUT", "/v1/dep/profiles/{name}", "ade", "Save an ADE profile and define it at Apple through every token", NONE, JSON,
+                ok(DepAnswers.AdeProfile.class));
+        op("GET", "/v1/dep/profiles", "ade", "ADE profiles", NONE, null, ok(DepAnswers.AdeProfiles.class));
+        op("GET", "/v1/dep/profiles/{name}", "ade", "An ADE profile", NONE, null, ok(DepAnswers.AdeProfile.class));
+        op("DELETE", "/v1/dep/profiles/{name}", "ade", "Delete an ADE profile no device is assigned", NONE, null,
+                new Answer(204, "deleted", null, List.of()), json(409, "devices are assigned the profile", Json.Error.class));
+        op("PUT", "/v1/dep/profiles/{name}/devices", "ade", "Assign the profile to devices: {serials}", NONE, JSON,
+                ok(DepAnswers.AdeAssignment.class), json(502, "Apple's DEP API refused or did not answer", Json.Error.class));
     }
 }
