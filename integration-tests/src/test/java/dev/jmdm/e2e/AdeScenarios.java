@@ -50,6 +50,8 @@ abstract class AdeScenarios {
     CertificateAuthority appleRoot;
     CertificateAuthority appleDevices;
     URI enrollUrl;
+    /** Apple's DEP API, stood in by WireMock (helper dep's DepStandIn). */
+    DepStandIn apple;
 
     abstract TestDatabases.Engine engine();
 
@@ -59,7 +61,9 @@ abstract class AdeScenarios {
         appleDevices = appleRoot.intermediate("Stand-in Apple iPhone Device CA", Duration.ofDays(3650));
         Path anchor = Files.createTempFile("stand-in-apple-root", ".pem");
         Files.writeString(anchor, Pem.encode(appleRoot.certificate()));
-        tls = new TlsStack(engine(), Map.of("MDM_DEP_DEVICE_CA", anchor.toString(), "MDM_PROFILE_SWEEP", "0"));
+        apple = new DepStandIn();
+        tls = new TlsStack(engine(), Map.of("MDM_DEP_DEVICE_CA", anchor.toString(), "MDM_PROFILE_SWEEP", "0",
+                "MDM_DEP_URL", apple.url().toString(), "MDM_DEP_SYNC", "0"));
         admin = tls.admin;
         tls.uploadPushCert();
         enrollUrl = tls.base().resolve("/mdm/enroll");
@@ -73,6 +77,37 @@ abstract class AdeScenarios {
         if (tls != null) {
             tls.close();
         }
+        if (apple != null) {
+            apple.close();
+        }
+    }
+
+    @Test
+    void aDeviceTheDepSyncListedEnrollsThroughSetupAssistant() throws Exception {
+        // The ABM side through the DEP stand-in: token, an ADE profile that awaits configuration, one sync.
+        java.security.cert.X509Certificate depCert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
+                        admin.send("GET", "/v1/dep/certificate", null).body().getBytes(StandardCharsets.US_ASCII)));
+        AdminClient.Reply token = admin.send("PUT", "/v1/dep/tokens/ade", DepStandIn.tokenFile(depCert));
+        assertThat(token.status()).as(token.body()).isEqualTo(200);
+        String profile = "abm-" + UUID.randomUUID().toString().substring(0, 8);
+        put("/v1/dep/profiles/" + profile, "{\"profile_name\": \"ADE test\", \"await_device_configured\": true}");
+        put("/v1/dep/profiles/" + profile + "/setup", "{\"steps\": [{\"command\": {\"request_type\": \"ProfileList\"}}]}");
+        DeviceFacts facts = DeviceFacts.generate(DeviceFacts.Platform.MACOS, udid());
+        apple.devices(List.of(DepStandIn.device(facts.serialNumber(), "MacBook Air", "MIDNIGHT", "MBA 13", "Mac")), 10);
+        AdminClient.Reply sync = admin.send("POST", "/v1/dep/tokens/ade/sync", null);
+        assertThat(sync.status()).as(sync.body()).isEqualTo(200);
+        put("/v1/dep/profiles/" + profile + "/devices", "{\"serials\": [\"" + facts.serialNumber() + "\"]}");
+        assertThat(hostBySerial(facts.serialNumber()).get("status").asText()).isEqualTo("pending");
+
+        SimulatedDevice mac = device(SetupAssistant.fetchProfile(tls.http, enrollUrl, facts, appleIdentity(facts)), facts);
+        mac.enrollAwaitingConfiguration();
+        assertThat(SetupAssistant.untilConfigured(mac, 20)).extracting(HandledCommand::requestType).contains("DeviceConfigured");
+        JsonNode host = host(facts.udid());
+        assertThat(host.get("status").asText()).isEqualTo("enrolled");
+        assertThat(host.get("setup").get("state").asText()).isEqualTo("configured");
+        assertThat(host.get("setup").get("profile").asText()).isEqualTo(profile);
+        assertThat(host.get("setup").get("of").asInt()).isEqualTo(2);
     }
 
     @Test
