@@ -11,6 +11,8 @@ import dev.jmdm.certsdev.CertificateAuthority;
 import dev.jmdm.server.dep.AssignedDevices;
 import dev.jmdm.server.testing.TestDatabases;
 import dev.jmdm.sim.AdminClient;
+import dev.jmdm.sim.DeviceFacts;
+import dev.jmdm.sim.SimulatedDevice;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -192,6 +194,17 @@ abstract class DepScenarios {
         assertThat(assignBody.get("devices")).hasSize(5);
 
         assertThat(pendingHosts()).containsExactlyInAnyOrder(s(1), s(2), s(3), s(4), s(5));
+        JsonNode host = ok(admin.send("GET", "/v1/hosts?status=pending&q=" + s(3), null)).get("hosts").get(0);
+        assertThat(host.get("status").asText()).isEqualTo("pending");
+        JsonNode ade = host.get("ade");
+        assertThat(ade.get("model").asText()).isEqualTo("iPad Air");
+        assertThat(ade.get("color").asText()).isEqualTo("BLUE");
+        assertThat(ade.get("description").asText()).isEqualTo("IPAD AIR 11 WI-FI 128GB");
+        assertThat(ade.get("device_family").asText()).isEqualTo("iPad");
+        assertThat(ade.get("assigned_at").asText()).isEqualTo("2026-11-02T10:15:30Z");
+        assertThat(ade.get("profile").asText()).isEqualTo("standard");
+        assertThat(ade.get("token").asText()).isEqualTo("default");
+        assertThat(ade.has("disowned_at")).isFalse();
         var a = assigned().bySerial(s(3)).orElseThrow();
         assertThat(a.tokenName()).isEqualTo("default");
         assertThat(a.profileName()).isEqualTo("standard");
@@ -342,5 +355,24 @@ abstract class DepScenarios {
         assertThat(names).containsExactly("default", "school");
         assertThat(admin.send("DELETE", "/v1/dep/tokens/school", null).status()).isEqualTo(204);
         assertThat(admin.send("POST", "/v1/dep/tokens/school/sync", null).status()).isEqualTo(404);
+        lastCursor = "sync-5";
+    }
+
+    @Test
+    @Order(11)
+    void aHostThatEnrolledStaysWhenAbmDisownsItAndSaysSo() throws Exception {
+        DeviceFacts generated = DeviceFacts.generate(DeviceFacts.Platform.MACOS, java.util.UUID.randomUUID().toString().toUpperCase());
+        DeviceFacts facts = new DeviceFacts(generated.platform(), generated.udid(), s(1), generated.productName(), generated.model(),
+                generated.osVersion(), generated.buildVersion(), generated.deviceName());
+        SimulatedDevice mac = new SimulatedDevice(server.transport, server.identity("ade mac"), facts, TestServer.TOPIC, null);
+        mac.enroll();
+        assertThat(ok(admin.send("GET", "/v1/hosts/" + s(1), null)).get("status").asText()).isEqualTo("enrolled");
+
+        apple.changes(lastCursor, List.of(DepStandIn.change(mac(1), "deleted")), "sync-6");
+        assertThat(sync("default").get("disowned").asInt()).isEqualTo(1);
+        JsonNode host = ok(admin.send("GET", "/v1/hosts/" + s(1), null));
+        assertThat(host.get("status").asText()).isEqualTo("enrolled");
+        assertThat(host.at("/ade/disowned_at").asText()).isNotEmpty();
+        assertThat(assigned().bySerial(s(1))).isEmpty();
     }
 }

@@ -47,10 +47,14 @@ class PathParameterTest {
     private final String policyA = "path-a-" + UUID.randomUUID().toString().substring(0, 8);
     private final String policyB = "path-b-" + UUID.randomUUID().toString().substring(0, 8);
 
+    private DepStandIn apple;
+
     @BeforeAll
     void start() throws Exception {
+        apple = new DepStandIn();
         server = new TestServer(TestDatabases.Engine.EMBEDDED, Files.createTempDirectory("jmdm-paths"),
-                Map.of("MDM_PROFILE_SWEEP", "0", "MDM_PROFILE_LIST_EVERY", "0", "MDM_REPUSH_AFTER", "0"));
+                Map.of("MDM_PROFILE_SWEEP", "0", "MDM_PROFILE_LIST_EVERY", "0", "MDM_REPUSH_AFTER", "0",
+                        "MDM_DEP_URL", apple.url().toString(), "MDM_DEP_SYNC", "0"));
         admin = server.admin;
         for (String identifier : List.of(profileA, profileB)) {
             ok(admin.send("POST", "/v1/profiles", dev.jmdm.sim.Profiles.withOnePayload(identifier,
@@ -90,6 +94,9 @@ class PathParameterTest {
     void stop() {
         if (server != null) {
             server.close();
+        }
+        if (apple != null) {
+            apple.close();
         }
     }
 
@@ -222,6 +229,37 @@ class PathParameterTest {
         write("DELETE /v1/policies/{name}", "DELETE", pola, "name=" + policyB, (String) null, pola, polb);
         write("DELETE /v1/enrollment-links/{id}", "DELETE", "/v1/enrollment-links/" + linkA, "id=" + linkB, (String) null,
                 "/v1/enrollment-links/" + linkA, "/v1/enrollment-links/" + linkB);
+
+        // ADE: tokens A and B (the same ABM account twice), ADE profiles A, B and C, one device ABM assigned
+        java.security.cert.X509Certificate depCert;
+        try {
+            depCert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(admin.send("GET", "/v1/dep/certificate", null).body()
+                            .getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException(e);
+        }
+        String serial = "PATHDEP" + UUID.randomUUID().toString().substring(0, 5).toUpperCase();
+        apple.devices(List.of(DepStandIn.device(serial, "iPad Air", "BLUE", "an iPad", "iPad")), 100);
+        for (String t : List.of("path-a", "path-b")) {
+            assertThat(admin.send("PUT", "/v1/dep/tokens/" + t, DepStandIn.tokenFile(depCert)).status()).isEqualTo(200);
+        }
+        for (String p : List.of("path-a", "path-b", "path-c")) {
+            ok(send("PUT", "/v1/dep/profiles/" + p, "{\"profile_name\": \"" + p + "\"}"));
+        }
+        String ta = "/v1/dep/tokens/path-a";
+        String tb = "/v1/dep/tokens/path-b";
+        String da = "/v1/dep/profiles/path-a";
+        String db = "/v1/dep/profiles/path-b";
+        read("GET /v1/dep/tokens/{name}", ta, "name=path-b", tb);
+        read("GET /v1/dep/profiles/{name}", da, "name=path-b", db);
+        write("POST /v1/dep/tokens/{name}/sync", "POST", ta + "/sync", "name=path-b", (String) null, ta, tb);
+        write("PUT /v1/dep/tokens/{name}", "PUT", ta, "name=path-b", DepStandIn.tokenFile(depCert), ta, tb);
+        write("PUT /v1/dep/profiles/{name}", "PUT", da, "name=path-b", "{\"profile_name\": \"changed\"}", da, db);
+        write("PUT /v1/dep/profiles/{name}/devices", "PUT", "/v1/dep/profiles/path-c/devices", "name=path-b",
+                "{\"serials\": [\"" + serial + "\"]}", "/v1/dep/devices?token=path-a", db);
+        write("DELETE /v1/dep/profiles/{name}", "DELETE", da, "name=path-b", (String) null, da, db);
+        write("DELETE /v1/dep/tokens/{name}", "DELETE", ta, "name=path-b", (String) null, ta, tb);
 
         // users: A and B, each signed in once
         String[] users = new String[2];

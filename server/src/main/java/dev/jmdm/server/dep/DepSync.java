@@ -61,9 +61,19 @@ public final class DepSync {
         this.clock = clock;
     }
 
-    /** Syncs every token whose lease is free; failures are logged and recorded on the token, never thrown. */
+    /**
+     * Syncs every token whose lease is free; failures are logged and recorded on the token, never thrown (a scheduled
+     * task that throws is never run again).
+     */
     public void syncAll() {
-        for (String name : tokens.names()) {
+        List<String> names;
+        try {
+            names = tokens.names();
+        } catch (RuntimeException e) {
+            LOG.warn("DEP sync: cannot read the tokens: {}", e.getMessage());
+            return;
+        }
+        for (String name : names) {
             try {
                 sync(name);
             } catch (Busy busy) {

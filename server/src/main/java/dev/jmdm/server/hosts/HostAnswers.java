@@ -14,13 +14,21 @@ public final class HostAnswers {
 
     public record Host(long id, String serialNumber, String udid, String enrollmentId, String status, String enrollmentType, String platform,
             String productName, String osVersion, String deviceName, String enrolledAt, String lastSeenAt, String createdAt,
-            List<String> groups) {
-        static Host of(HostView v, List<String> groups) {
+            List<String> groups, Ade ade) {
+        static Host of(HostView v, List<String> groups, Ade ade) {
             HostRecord h = v.host();
             return new Host(h.id(), h.serialNumber(), h.udid(), h.deviceId(), v.status(), v.enrollmentType(), h.platform(),
                     h.productName(), h.osVersion(), h.deviceName(), ApiJson.time(h.enrolledAt()), ApiJson.time(v.lastSeenAt()),
-                    ApiJson.time(h.createdAt()), groups);
+                    ApiJson.time(h.createdAt()), groups, ade);
         }
+    }
+
+    /**
+     * What Apple Business Manager says of the host's machine when ABM assigned it to this server (Automated Device
+     * Enrollment): absent otherwise. disowned_at: when ABM gave it up (a host that never enrolled is removed then).
+     */
+    public record Ade(String token, String model, String description, String color, String deviceFamily, String assignedAt,
+            String assignedBy, String profile, String profileStatus, String disownedAt) {
     }
 
     public record Hosts(List<Host> hosts, String nextCursor) {

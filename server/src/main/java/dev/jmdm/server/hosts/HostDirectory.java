@@ -211,6 +211,24 @@ final class HostDirectory {
         return out;
     }
 
+    /** ABM's word on these hosts' machines (dep_devices, written by the DEP sync), for hosts ABM assigned here. */
+    Map<Long, HostAnswers.Ade> ade(List<Long> hostIds) {
+        Map<Long, HostAnswers.Ade> out = new LinkedHashMap<>();
+        if (hostIds.isEmpty()) {
+            return out;
+        }
+        jdbi.useHandle(h -> h.createQuery("""
+                        SELECT h.id, d.token_name, d.model, d.description, d.color, d.device_family, d.assigned_at, d.assigned_by,
+                               d.profile_name, d.profile_status, d.disowned_at
+                        FROM hosts h JOIN dep_devices d ON d.serial_number = h.serial_number WHERE h.id IN (<ids>)""")
+                .bindList("ids", hostIds)
+                .map((rs, ctx) -> Map.entry(rs.getLong(1), new HostAnswers.Ade(rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), ApiJson.time((Long) rs.getObject(7, Long.class)), rs.getString(8), rs.getString(9),
+                        rs.getString(10), ApiJson.time((Long) rs.getObject(11, Long.class)))))
+                .forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
+    }
+
     /** Every channel of the host's devices (device channel first), for the detail view. */
     List<HostAnswers.Channel> channels(long hostId) {
         return jdbi.withHandle(h -> h.createQuery("""

@@ -88,8 +88,9 @@ final class HostsApi {
         }
         List<HostRecord> registered = hosts.preRegister(list);
         List<Host> items = new ArrayList<>();
+        Map<Long, HostAnswers.Ade> ade = directory.ade(registered.stream().map(HostRecord::id).toList());
         for (HostRecord r : registered) {
-            directory.view(r.id()).ifPresent(v -> items.add(Host.of(v, List.of())));
+            directory.view(r.id()).ifPresent(v -> items.add(Host.of(v, List.of(), ade.get(r.id()))));
         }
         audit.record(ApiJson.actor(exchange), "hosts.preregister", registered.size() == 1 ? registered.get(0).id() : null,
                 String.join(",", list), null, Map.of("count", list.size()));
@@ -102,8 +103,11 @@ final class HostsApi {
                 Requests.query(exchange, "status"), Requests.query(exchange, "group"), Requests.query(exchange, "q"));
         int limit = Requests.intQuery(exchange, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         HostDirectory.Page<HostView> page = directory.list(f, Requests.query(exchange, "sort"), Requests.query(exchange, "cursor"), limit);
-        Map<Long, List<String>> groups = directory.groups(page.items().stream().map(v -> v.host().id()).toList());
-        List<Host> items = page.items().stream().map(v -> Host.of(v, groups.getOrDefault(v.host().id(), List.of()))).toList();
+        List<Long> ids = page.items().stream().map(v -> v.host().id()).toList();
+        Map<Long, List<String>> groups = directory.groups(ids);
+        Map<Long, HostAnswers.Ade> ade = directory.ade(ids);
+        List<Host> items = page.items().stream()
+                .map(v -> Host.of(v, groups.getOrDefault(v.host().id(), List.of()), ade.get(v.host().id()))).toList();
         Json.send(exchange, 200, new Hosts(items, page.nextCursor()));
     }
 
@@ -118,7 +122,7 @@ final class HostsApi {
     void show(HttpServerExchange exchange) {
         HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
         long id = v.host().id();
-        Host host = Host.of(v, directory.groups(List.of(id)).getOrDefault(id, List.of()));
+        Host host = Host.of(v, directory.groups(List.of(id)).getOrDefault(id, List.of()), directory.ade(List.of(id)).get(id));
         Json.send(exchange, 200, new HostDetail(host, directory.hasUnlockToken(v.host().deviceId()), directory.channels(id),
                 inventorySummary(id), setup.apply(v.host()).orElse(null)));
     }

@@ -197,6 +197,7 @@ public final class OpenApiRoutes {
         op("DELETE", "/v1/users/{id}", "accounts", "Delete a user and its sessions", NONE, null, ok(AccountAnswers.UserDetail.class),
                 json(409, "the last admin", Json.Error.class));
         op("DELETE", "/v1/users/{id}/sessions", "accounts", "Sign a user out everywhere", NONE, null, ok(AccountAnswers.SignedOut.class));
+
         // Automated Device Enrollment (Apple Business Manager)
         op("GET", "/v1/dep/certificate", "ade", "The public key (PEM certificate) to upload to Apple Business Manager; made on first use",
                 NONE, null, other(200, "PEM certificate", "application/x-pem-file"));

@@ -53,7 +53,8 @@ class SecretSealingPassTest {
                 // Before the pass gets to them (it runs beside the server), plaintext values read as they are.
                 assertThat(new EnrollmentStore(db.jdbi(), Clock.systemUTC(), SECRETS).bootstrapToken("OLD-MAC")).contains(BOOTSTRAP_TOKEN);
                 assertThat(new SecretSealingPass(db.jdbi(), SECRETS).run())
-                        .containsExactlyInAnyOrderEntriesOf(Map.of(SealedColumn.BOOTSTRAP_TOKEN, 1, SealedColumn.UNLOCK_TOKEN, 1, SealedColumn.PIN, 1));
+                        .containsExactlyInAnyOrderEntriesOf(Map.of(SealedColumn.BOOTSTRAP_TOKEN, 1, SealedColumn.UNLOCK_TOKEN, 1, SealedColumn.PIN, 1,
+                                SealedColumn.DEP_SERVER_KEY, 0, SealedColumn.DEP_TOKEN, 0));
                 byte[] bootstrap = raw(db, "SELECT bootstrap_token FROM devices WHERE id = 'OLD-MAC'");
                 byte[] unlock = raw(db, "SELECT unlock_token FROM devices WHERE id = 'OLD-IPAD'");
                 String pin = db.jdbi().withHandle(h -> h.createQuery("SELECT pin FROM host_pins WHERE command_uuid = 'LOCK-1'").mapTo(String.class).one());
@@ -69,7 +70,8 @@ class SecretSealingPassTest {
 
                 // Every start runs the pass: what is sealed stays as it is.
                 assertThat(new SecretSealingPass(db.jdbi(), SECRETS).run()).containsOnly(
-                        Map.entry(SealedColumn.BOOTSTRAP_TOKEN, 0), Map.entry(SealedColumn.UNLOCK_TOKEN, 0), Map.entry(SealedColumn.PIN, 0));
+                        Map.entry(SealedColumn.BOOTSTRAP_TOKEN, 0), Map.entry(SealedColumn.UNLOCK_TOKEN, 0), Map.entry(SealedColumn.PIN, 0),
+                        Map.entry(SealedColumn.DEP_SERVER_KEY, 0), Map.entry(SealedColumn.DEP_TOKEN, 0));
                 assertThat(raw(db, "SELECT bootstrap_token FROM devices WHERE id = 'OLD-MAC'")).isEqualTo(bootstrap);
                 assertThat(SECRETS.warnings()).isEmpty();
             }
