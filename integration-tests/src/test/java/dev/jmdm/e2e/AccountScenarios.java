@@ -214,10 +214,27 @@ abstract class AccountScenarios {
         assertThat(operator.get("/v1/hosts").status()).isEqualTo(401);
         assertThat(browser().signIn(email, PASSWORD).status()).isEqualTo(401);
         Browser again = signedIn(email, "a brand new password");
+        // the audit log names the admin and the user, never the password
+        JsonNode created = audit("users.create", email);
+        assertThat(created.get("actor").asText()).isEqualTo(ADMIN);
+        assertThat(created.get("detail").get("role").asText()).isEqualTo("operator");
+        JsonNode updated = server.admin.send("GET", "/v1/audit?action=users.update", null).json().get("entries");
+        assertThat(updated.toString()).contains(email).contains("\"password\":\"changed\"").doesNotContain("a brand new password")
+                .doesNotContain("argon2");
         // deleting a user ends its sessions
         assertThat(admin.call("DELETE", "/v1/users/" + id, null).status()).isEqualTo(200);
         assertThat(again.get("/v1/hosts").status()).isEqualTo(401);
         assertThat(admin.get("/v1/users/" + id).status()).isEqualTo(404);
+        assertThat(audit("users.delete", email).get("actor").asText()).isEqualTo(ADMIN);
+    }
+
+    JsonNode audit(String action, String target) {
+        for (JsonNode e : server.admin.send("GET", "/v1/audit?action=" + action, null).json().get("entries")) {
+            if (target.equals(e.path("target").asText())) {
+                return e;
+            }
+        }
+        throw new AssertionError("no " + action + " entry for " + target);
     }
 
     @Test

@@ -102,7 +102,7 @@ public final class MdmServer implements AutoCloseable {
                     .events(events).push(push.push(), push.background()).build();
             ProfileFeature profiles = add(new ProfileFeature(settings.profiles(), services));
             HostsFeature hostsFeature = add(new HostsFeature(settings.hosts(), services));
-            add(new PolicyFeature(services, hostsFeature, profiles));
+            add(new PolicyFeature(settings.policies(), services, hostsFeature, profiles));
             EnrollmentFeature enrollment = add(new EnrollmentFeature(settings.enroll(), settings.http(), services, this::port,
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);
@@ -110,7 +110,7 @@ public final class MdmServer implements AutoCloseable {
             add(scep);
             URI publicUrl = settings.enroll().publicUrl();
             AccountsFeature accounts = add(new AccountsFeature(settings.accounts(), services,
-                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme())));
+                    publicUrl != null && "https".equalsIgnoreCase(publicUrl.getScheme()), hostsFeature.auditTrail()));
             this.dep = add(new DepFeature(settings.dep(), services, () -> URI.create(enrollment.baseUrl() + "/mdm/enroll")));
             features.forEach(Feature::start);
 

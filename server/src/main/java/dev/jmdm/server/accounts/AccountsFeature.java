@@ -5,6 +5,7 @@ import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiAccess;
 import dev.jmdm.server.http.ApiRouter;
+import dev.jmdm.server.http.AuditTrail;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,15 +33,18 @@ public final class AccountsFeature implements Feature {
     private final SessionAccess access;
     private ScheduledFuture<?> purge;
 
-    /** @param alwaysSecure whether every cookie is Secure (MDM_PUBLIC_URL is https: a proxy terminates TLS) */
-    public AccountsFeature(AccountSettings settings, Services services, boolean alwaysSecure) {
+    /**
+     * @param alwaysSecure whether every cookie is Secure (MDM_PUBLIC_URL is https: a proxy terminates TLS)
+     * @param audit        where user changes are recorded
+     */
+    public AccountsFeature(AccountSettings settings, Services services, boolean alwaysSecure, AuditTrail audit) {
         this.settings = settings;
         this.services = services;
         this.users = new UserStore(services.jdbi(), services.clock());
         this.sessions = new SessionStore(services.jdbi(), services.clock(), settings.sessionIdle(), settings.sessionMax());
         this.sessionApi = new SessionApi(users, sessions, hasher,
                 new SignInThrottle(services.clock(), settings.signInFailures(), settings.signInLockout()), alwaysSecure);
-        this.userApi = new UserApi(users, sessions, hasher, settings.passwordMinLength());
+        this.userApi = new UserApi(users, sessions, hasher, settings.passwordMinLength(), audit);
         this.access = new SessionAccess(sessions, anyUser::get);
     }
 

@@ -75,6 +75,7 @@ final class SessionApi {
             users.rehash(u.id(), u.passwordHash(), hasher.hash(password));
         }
         SessionStore.Opened opened = sessions.open(u);
+        LOG.info("{} signed in from {}", u.email(), address);
         ex.getResponseHeaders().add(Headers.SET_COOKIE, cookie(ex, opened.token(), sessions.max().toSeconds()));
         Json.send(ex, 200, answer(opened.session()));
     }

@@ -7,14 +7,17 @@ import dev.jmdm.server.http.Json;
 import dev.jmdm.server.http.Principal;
 import dev.jmdm.server.http.Requests;
 import dev.jmdm.server.http.Role;
+import dev.jmdm.server.http.AuditTrail;
 import io.undertow.server.HttpServerExchange;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code /v1/users} (admins only, by {@link AccessRules}): list, create, show, change (email, role, password), delete,
  * and end a user's sessions. The last admin can be neither demoted nor deleted. A new password ends the user's other
- * sessions.
+ * sessions. Every change is audited (users.create, users.update, users.delete, users.sessions.end), never a password.
  */
 final class UserApi {
     private static final Set<String> FIELDS = Set.of("email", "role", "password");
@@ -23,12 +26,14 @@ final class UserApi {
     private final SessionStore sessions;
     private final PasswordHasher hasher;
     private final int passwordMinLength;
+    private final AuditTrail audit;
 
-    UserApi(UserStore users, SessionStore sessions, PasswordHasher hasher, int passwordMinLength) {
+    UserApi(UserStore users, SessionStore sessions, PasswordHasher hasher, int passwordMinLength, AuditTrail audit) {
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
         this.passwordMinLength = passwordMinLength;
+        this.audit = audit;
     }
 
     void list(HttpServerExchange ex) {
@@ -42,7 +47,9 @@ final class UserApi {
         String email = email(SessionApi.text(body, "email"));
         Role role = role(SessionApi.text(body, "role"));
         String hash = hasher.hash(password(SessionApi.text(body, "password")));
-        Json.send(ex, 201, detail(users.create(email, role, hash)));
+        UserStore.User created = users.create(email, role, hash);
+        audit.record(ex, "users.create", created.email(), Map.of("id", created.id(), "role", role.wire()));
+        Json.send(ex, 201, detail(created));
     }
 
     void show(HttpServerExchange ex) {
@@ -61,6 +68,18 @@ final class UserApi {
             throw new HttpError(400, "nothing to change: give email, role or password");
         }
         UserStore.User updated = users.update(id, new UserStore.Change(email, role, hash));
+        Map<String, Object> changed = new LinkedHashMap<>();
+        changed.put("id", id);
+        if (email != null) {
+            changed.put("email", email);
+        }
+        if (role != null) {
+            changed.put("role", role.wire());
+        }
+        if (hash != null) {
+            changed.put("password", "changed");
+        }
+        audit.record(ex, "users.update", updated.email(), changed);
         if (hash != null) {
             // A new password shuts out whoever knew the old one; the admin making the change stays signed in.
             Principal p = Principal.of(ex);
@@ -71,13 +90,16 @@ final class UserApi {
 
     void delete(HttpServerExchange ex) {
         UserStore.User deleted = users.delete(id(ex));
+        audit.record(ex, "users.delete", deleted.email(), Map.of("id", deleted.id(), "role", deleted.role().wire()));
         Json.send(ex, 200, detail(deleted, java.util.Map.of()));
     }
 
     void endSessions(HttpServerExchange ex) {
         long id = id(ex);
-        users.byId(id).orElseThrow(() -> new HttpError(404, "no user " + id));
-        Json.send(ex, 200, new AccountAnswers.SignedOut(sessions.deleteAll(id, null)));
+        UserStore.User user = users.byId(id).orElseThrow(() -> new HttpError(404, "no user " + id));
+        int ended = sessions.deleteAll(id, null);
+        audit.record(ex, "users.sessions.end", user.email(), Map.of("id", id, "sessions", ended));
+        Json.send(ex, 200, new AccountAnswers.SignedOut(ended));
     }
 
     private AccountAnswers.UserDetail detail(UserStore.User u) {

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param logLevel root log level (MDM_LOG_LEVEL)
  * @param accounts console users: sessions, passwords, lockout, the first admin
  * @param dep      Apple's DEP API and the ADE sync
+ * @param policies compliance policies' periodic sweep
  * @param ade      Setup Assistant enrollment: whose signature a MachineInfo must carry
  */
 public record Settings(
@@ -33,6 +34,7 @@ public record Settings(
         ScepSettings scep,
         AccountSettings accounts,
         DepSettings dep,
+        PolicySettings policies,
         AdeSettings ade) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
@@ -49,6 +51,7 @@ public record Settings(
         Objects.requireNonNull(scep, "scep");
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(dep, "dep");
+        Objects.requireNonNull(policies, "policies");
         Objects.requireNonNull(ade, "ade");
     }
 

@@ -111,6 +111,10 @@ final class SettingsOptions {
     @Option(names = "--profile-list-every", paramLabel = "DURATION", defaultValue = "${env:MDM_PROFILE_LIST_EVERY:-1d}", converter = Converters.AnyDuration.class,
             description = "MDM_PROFILE_LIST_EVERY: ask each host for its ProfileList this often (default 1d; 0: only on enrollment and refresh)")
     Duration profileListEvery;
+    // Policies (PolicySettings).
+    @Option(names = "--policy-sweep", paramLabel = "DURATION", defaultValue = "${env:MDM_POLICY_SWEEP:-15m}", converter = Converters.AnyDuration.class,
+            description = "MDM_POLICY_SWEEP: re-evaluate every policy for every host this often, one server at a time (default 15m; 0: only on changes)")
+    Duration policySweep;
     // Hosts (HostsSettings).
     @Option(names = "--inventory-interval", paramLabel = "DURATION", defaultValue = "${env:MDM_INVENTORY_INTERVAL:-24h}",
             converter = Converters.InventoryInterval.class,
@@ -209,6 +213,7 @@ final class SettingsOptions {
                 new ScepSettings(enrollIdentity, scepValidity, scepChallenge == null || scepChallenge.isBlank() ? null : scepChallenge, renewBefore),
                 new AccountSettings(sessionIdle, sessionMax, passwordMinLength, signInFailures, signInLockout, adminEmail, adminPassword),
                 new DepSettings(depUrl, depSync),
+                new PolicySettings(policySweep),
                 new AdeSettings(PemFiles.certificates("MDM_DEP_DEVICE_CA", depDeviceCa,
                         "a PEM file of the CA certificates that sign devices' MachineInfo (Apple Root CA for real devices)")));
     }

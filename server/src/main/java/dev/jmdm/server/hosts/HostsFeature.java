@@ -33,6 +33,8 @@ public final class HostsFeature implements Feature {
     private final WipeRebind wipes;
     private final HostCommands hostCommands;
 
+    private final AuditLog audit;
+
     /** The feature built on the shared services; {@link #start()} hooks it into check-ins, answers and the timer. */
     public HostsFeature(HostsSettings settings, Services services) {
         this.settings = settings;
@@ -43,7 +45,7 @@ public final class HostsFeature implements Feature {
         Wakeups wakeups = new Wakeups(services.push()::push, services.backgroundPushes());
         collector = new InventoryCollector(inventory, services.commands(), wakeups, clock, settings.inventoryInterval());
         PinStore pins = new PinStore(services.jdbi(), clock, services.secrets());
-        AuditLog audit = new AuditLog(services.jdbi(), clock);
+        audit = new AuditLog(services.jdbi(), clock);
         wipes = settings.wipeRebind().isZero() ? null
                 : new WipeRebind(services.bindings(), services.commands(), services.hosts(), audit, settings.wipeRebind(), clock);
         long maxBody = services.maxBody();
@@ -98,6 +100,11 @@ public final class HostsFeature implements Feature {
     /** Audits commands queued through the raw enqueue API as the structured API audits its own. */
     public EnqueueAudit enqueueAudit() {
         return commands::rawEnqueued;
+    }
+
+    /** The audit log for other features' actions (users), named by the request's principal. */
+    public dev.jmdm.server.http.AuditTrail auditTrail() {
+        return (exchange, action, target, detail) -> audit.record(ApiJson.actor(exchange), action, null, target, null, detail);
     }
 
     @Override

@@ -16,6 +16,8 @@ import java.util.Map;
 
 /** GET /v1/compliance (every host × policy, JSON or CSV) and GET /v1/compliance/summary. */
 final class ComplianceApi {
+    static final int DEFAULT_LIMIT = 1000;
+    static final int MAX_LIMIT = 10_000;
     static final String CSV_HEADER = "host_id,serial_number,device_name,policy,result,since,reason";
 
     private final Reports reports;
@@ -34,9 +36,11 @@ final class ComplianceApi {
     private void compliance(HttpServerExchange ex) throws Exception {
         String format = Requests.query(ex, "format");
         if (format == null || format.equals("json")) {
-            List<Views.HostResult> all = new ArrayList<>();
-            reports.compliance(all::add);
-            Json.send(ex, 200, new Views.Results(all, null, null));
+            int limit = Requests.intQuery(ex, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+            Cursor c = Cursor.parse(Requests.query(ex, "cursor"));
+            List<Views.HostResult> page = reports.compliancePage(c.hostId(), c.policy(), limit);
+            Views.HostResult last = page.isEmpty() ? null : page.get(page.size() - 1);
+            Json.send(ex, 200, new Views.Results(page, null, page.size() == limit ? last.hostId() + ":" + last.policy() : null));
             return;
         }
         if (!format.equals("csv")) {
@@ -55,6 +59,24 @@ final class ComplianceApi {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
+        }
+    }
+
+    /** Where a JSON page starts: after this host's row for this policy ("host_id:policy", a page's next_cursor). */
+    record Cursor(long hostId, String policy) {
+        static Cursor parse(String s) {
+            if (s == null || s.isEmpty()) {
+                return new Cursor(0, "");
+            }
+            int colon = s.indexOf(':');
+            try {
+                if (colon > 0) {
+                    return new Cursor(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1));
+                }
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            throw new HttpError(400, "cursor must be a next_cursor from a previous page");
         }
     }
 

@@ -2,7 +2,6 @@ package dev.jmdm.server.policies;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One evaluation batch's transaction over three stores: the policies (when not given), the hosts'
@@ -10,11 +9,11 @@ import java.util.Optional;
  * view and stored with it. The evaluator decides; this store reads and writes.
  */
 final class EvaluationStore {
-    /** Decides a batch: reads what it is handed, queues its writes, returns what to do after commit. */
+    /** Decides a batch: reads what it is handed and queues its writes, each with what it brings when it takes effect. */
     @FunctionalInterface
     interface Work<T> {
-        T decide(List<StoredPolicy> policies, List<HostSnapshot> hosts, Map<Long, Map<String, ResultRow>> stored,
-                ResultStore.Batch writes);
+        void decide(List<StoredPolicy> policies, List<HostSnapshot> hosts, Map<Long, Map<String, ResultRow>> stored,
+                ResultStore.Batch<T> writes);
     }
 
     private final PolicyStore policies;
@@ -29,20 +28,20 @@ final class EvaluationStore {
 
     /**
      * Runs work on the hosts in one transaction, with the given policies or, when null, every current
-     * one (read in the same transaction); empty, without reading the hosts, when there are none.
+     * one (read in the same transaction; empty, without reading the hosts, when there are none). Returns
+     * the follow-ups of the writes that took effect. Without reasons, stored rows come without theirs.
      */
-    <T> Optional<T> evaluate(List<Long> hostIds, List<StoredPolicy> given, Work<T> work) {
+    <T> List<T> evaluate(List<Long> hostIds, List<StoredPolicy> given, boolean reasons, Work<T> work) {
         return results.jdbi().inTransaction(h -> {
             List<StoredPolicy> list = given != null ? given : policies.all(h);
             if (list.isEmpty()) {
-                return Optional.empty();
+                return List.of();
             }
             List<HostSnapshot> snapshots = reader.read(h, hostIds);
-            Map<Long, Map<String, ResultRow>> stored = results.results(h, hostIds);
-            ResultStore.Batch writes = results.batch();
-            T out = work.decide(list, snapshots, stored, writes);
-            writes.flush(h);
-            return Optional.ofNullable(out);
+            Map<Long, Map<String, ResultRow>> stored = results.results(h, hostIds, reasons);
+            ResultStore.Batch<T> writes = results.batch();
+            work.decide(list, snapshots, stored, writes);
+            return writes.flush(h);
         });
     }
 

@@ -1,5 +1,7 @@
 package dev.jmdm.server.policies;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jmdm.policies.Facts;
@@ -8,7 +10,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,7 @@ import org.jdbi.v3.core.Handle;
  * device channel, the parsed inventory (host_inventory), the tracked profile status (host_profiles) and
  * group membership. The fact names are those of {@link dev.jmdm.policies.FactCatalog}.
  */
-final class HostFactsReader {
+class HostFactsReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -31,19 +32,30 @@ final class HostFactsReader {
         this.clock = clock;
     }
 
-    /** Snapshots of the given hosts that exist, in the order given. */
+    /**
+     * Snapshots of the given hosts that exist, in the order given, in two queries: the host rows, then their
+     * inventory, profile status and groups in one UNION. The hosts are selected by the range of their ids
+     * (a full evaluation's batches are consecutive ids; one range scan per table beats a long IN list).
+     */
     List<HostSnapshot> read(Handle h, List<Long> hostIds) {
         if (hostIds.isEmpty()) {
             return List.of();
         }
-        Map<Long, Map<String, Object>> facts = new LinkedHashMap<>();
+        Set<Long> wanted = new HashSet<>(hostIds);
+        long lo = java.util.Collections.min(hostIds);
+        long hi = java.util.Collections.max(hostIds);
+        Map<Long, Map<String, Object>> facts = new HashMap<>();
         Map<Long, String> platforms = new HashMap<>();
+        long now = clock.millis();
         h.createQuery("""
                         SELECT h.id, h.platform, h.serial_number, h.device_name, h.enrolled_at, e.enabled, e.last_seen_at
-                        FROM hosts h LEFT JOIN enrollments e ON e.id = h.device_id WHERE h.id IN (<ids>)""")
-                .bindList("ids", hostIds)
+                        FROM hosts h LEFT JOIN enrollments e ON e.id = h.device_id WHERE h.id >= :lo AND h.id <= :hi""")
+                .bind("lo", lo).bind("hi", hi)
                 .map((rs, ctx) -> {
                     long id = rs.getLong(1);
+                    if (!wanted.contains(id)) {
+                        return id;
+                    }
                     Map<String, Object> f = new HashMap<>();
                     put(f, "host.platform", rs.getString(2));
                     put(f, "device.serial_number", rs.getString(3));
@@ -55,39 +67,42 @@ final class HostFactsReader {
                     put(f, "host.enrolled_at", enrolledAt);
                     put(f, "host.last_seen_at", lastSeen);
                     if (lastSeen != null) {
-                        f.put("host.last_seen_age_hours", Math.max(0, clock.millis() - lastSeen) / HOUR_MS);
+                        f.put("host.last_seen_age_hours", Math.max(0, now - lastSeen) / HOUR_MS);
                     }
                     platforms.put(id, rs.getString(2));
                     facts.put(id, f);
                     return id;
                 }).list();
         Map<Long, Map<String, String>> apps = new HashMap<>();
-        h.createQuery("SELECT host_id, source, facts FROM host_inventory WHERE host_id IN (<ids>)")
-                .bindList("ids", hostIds)
+        Map<Long, Map<String, String>> profiles = new HashMap<>();
+        Map<Long, Set<String>> groups = new HashMap<>();
+        h.createQuery("""
+                        SELECT host_id, 'i', source, facts FROM host_inventory WHERE host_id >= :lo AND host_id <= :hi
+                        UNION ALL SELECT host_id, 'p', identifier, status FROM host_profiles
+                          WHERE host_id >= :lo AND host_id <= :hi AND operation = 'install'
+                        UNION ALL SELECT host_id, 'g', group_name, NULL FROM host_group_members WHERE host_id >= :lo AND host_id <= :hi""")
+                .bind("lo", lo).bind("hi", hi)
                 .map((rs, ctx) -> {
-                    Map<String, Object> f = facts.get(rs.getLong(1));
-                    if (f != null) {
-                        Map<String, Object> parsed = parse(rs.getString(3));
-                        switch (rs.getString(2)) {
-                            case "device" -> device(parsed, f);
-                            case "security" -> security(parsed, f);
-                            case "apps" -> apps.put(rs.getLong(1), apps(parsed));
-                            default -> {
+                    long id = rs.getLong(1);
+                    Map<String, Object> f = facts.get(id);
+                    if (f == null) {
+                        return 0;
+                    }
+                    switch (rs.getString(2)) {
+                        case "i" -> {
+                            switch (rs.getString(3)) {
+                                case "device" -> device(parse(rs.getString(4)), f);
+                                case "security" -> security(parse(rs.getString(4)), f);
+                                case "apps" -> apps.put(id, apps(rs.getString(4)));
+                                default -> {
+                                }
                             }
                         }
+                        case "p" -> profiles.computeIfAbsent(id, k -> new HashMap<>()).put(rs.getString(3), rs.getString(4));
+                        default -> groups.computeIfAbsent(id, k -> new HashSet<>()).add(rs.getString(3));
                     }
                     return 0;
                 }).list();
-        Map<Long, Map<String, String>> profiles = new HashMap<>();
-        h.createQuery("SELECT host_id, identifier, status FROM host_profiles WHERE host_id IN (<ids>) AND operation = 'install'")
-                .bindList("ids", hostIds)
-                .map((rs, ctx) -> profiles.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getString(2), rs.getString(3)))
-                .list();
-        Map<Long, Set<String>> groups = new HashMap<>();
-        h.createQuery("SELECT host_id, group_name FROM host_group_members WHERE host_id IN (<ids>)")
-                .bindList("ids", hostIds)
-                .map((rs, ctx) -> groups.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getString(2)))
-                .list();
         List<HostSnapshot> out = new ArrayList<>();
         for (long id : hostIds) {
             Map<String, Object> f = facts.get(id);
@@ -130,16 +145,49 @@ final class HostFactsReader {
         put(f, "security.recovery_lock_enabled", s.get("recovery_lock_enabled"));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> apps(Map<String, Object> a) {
+    /**
+     * Identifier → version of the apps answer, read with the streaming parser: an app list is the largest
+     * inventory document, and a full evaluation reads one per host, so no tree of it is built.
+     */
+    static Map<String, String> apps(String json) {
         Map<String, String> out = new HashMap<>();
-        if (a.get("apps") instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> m && m.get("identifier") instanceof String id) {
-                    Object v = m.get("short_version") != null ? m.get("short_version") : m.get("version");
-                    out.put(id, v == null ? null : v.toString());
+        try (JsonParser p = JSON.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return out;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.getCurrentName();
+                JsonToken t = p.nextToken();
+                if (!field.equals("apps") || t != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    String id = null;
+                    String shortVersion = null;
+                    String version = null;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.getCurrentName();
+                        JsonToken v = p.nextToken();
+                        if (v.isScalarValue() && v != JsonToken.VALUE_NULL) {
+                            switch (name) {
+                                case "identifier" -> id = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                                case "short_version" -> shortVersion = p.getText();
+                                case "version" -> version = p.getText();
+                                default -> {
+                                }
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    if (id != null) {
+                        out.put(id, shortVersion != null ? shortVersion : version);
+                    }
                 }
             }
+        } catch (IOException e) {
+            return out;
         }
         return out;
     }

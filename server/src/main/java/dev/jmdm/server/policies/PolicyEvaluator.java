@@ -41,8 +41,7 @@ final class PolicyEvaluator {
 
     /** Re-evaluates every policy for one host (its inventory or profile status changed). */
     void evaluateHost(long hostId) {
-        store.evaluate(List.of(hostId), null, (all, hosts, stored, writes) -> evaluate(all, hosts, stored, writes, true))
-                .ifPresent(this::remediate);
+        remediate(store.evaluate(List.of(hostId), null, true, (all, hosts, stored, writes) -> evaluate(all, hosts, stored, writes, true)));
     }
 
     /** Evaluates one (new or edited) policy for every host, reasons included; returns how many hosts it covered. */
@@ -64,17 +63,15 @@ final class PolicyEvaluator {
             if (ids.isEmpty()) {
                 return hosts;
             }
-            store.evaluate(ids, list, (given, hostsRead, stored, writes) -> evaluate(given, hostsRead, stored, writes, reasons))
-                    .ifPresent(this::remediate);
+            remediate(store.evaluate(ids, list, reasons, (given, hostsRead, stored, writes) -> evaluate(given, hostsRead, stored, writes, reasons)));
             hosts += ids.size();
             after = ids.get(ids.size() - 1);
         }
     }
 
-    private List<Pending> evaluate(List<StoredPolicy> list, List<HostSnapshot> snapshots, Map<Long, Map<String, ResultRow>> existing,
-            ResultStore.Batch writes, boolean reasons) {
+    private void evaluate(List<StoredPolicy> list, List<HostSnapshot> snapshots, Map<Long, Map<String, ResultRow>> existing,
+            ResultStore.Batch<Pending> writes, boolean reasons) {
         long now = clock.millis();
-        List<Pending> pending = new ArrayList<>();
         for (HostSnapshot s : snapshots) {
             Map<String, ResultRow> old = existing.getOrDefault(s.hostId(), Map.of());
             for (StoredPolicy p : list) {
@@ -86,37 +83,40 @@ final class PolicyEvaluator {
                     }
                     continue;
                 }
+                // A sweep (no reasons) tests first: an unchanged result costs no verdict, no reason, no write.
                 if (!reasons && before != null && !ResultRow.RAN.equals(before.remediationState())
                         && doc.check().test(s.facts()).wire().equals(before.result())) {
                     continue;
                 }
                 Verdict v = doc.check().evaluate(s.facts());
-                ResultRow after = decide(p, s.hostId(), before, v, now, pending);
+                Pending[] remediation = new Pending[1];
+                ResultRow after = decide(p, s.hostId(), before, v, now, remediation);
                 if (after == null) {
                     continue;
                 }
-                writes.upsert(after);
+                List<Object[]> events = new ArrayList<>(1);
                 if (before == null || !before.result().equals(after.result())) {
-                    writes.transition(p.name(), s.hostId(), before == null ? null : before.result(), after);
                     Map<String, Object> detail = new LinkedHashMap<>();
                     detail.put("from", before == null ? null : before.result());
                     detail.put("to", after.result());
                     detail.put("reason", after.reason());
-                    writes.event("policy." + after.result(), s.hostId(), p.name(), detail);
+                    events.add(writes.eventRow("policy." + after.result(), s.hostId(), p.name(), detail));
                 }
                 if (RemediationState.ineffectiveNow(before, after)) {
-                    writes.event("remediation.ineffective", s.hostId(), p.name(),
-                            Map.of("remediated_at", java.time.Instant.ofEpochMilli(after.remediatedAt()).toString(), "reason", after.reason()));
+                    events.add(writes.eventRow("remediation.ineffective", s.hostId(), p.name(),
+                            Map.of("remediated_at", java.time.Instant.ofEpochMilli(after.remediatedAt()).toString(), "reason", after.reason())));
                 }
+                writes.write(before, after, events, remediation[0]);
             }
         }
-        return pending;
     }
 
-    /** The row to store, or null when nothing changed. Adds a remediation to pending when one is due. */
-    private ResultRow decide(StoredPolicy p, long hostId, ResultRow before, Verdict v, long now, List<Pending> pending) {
+    /**
+     * The row to store, or null when nothing changed. Puts the remediation into pending[0] when one is
+     * due; it runs only if this row's write wins.
+     */
+    private ResultRow decide(StoredPolicy p, long hostId, ResultRow before, Verdict v, long now, Pending[] pending) {
         String result = v.result().wire();
-        String facts = PolicyStore.write(v.facts());
         boolean changed = before == null || !before.result().equals(result);
         Long remediatedAt = before == null ? null : before.remediatedAt();
         String state = before == null ? null : before.remediationState();
@@ -127,17 +127,19 @@ final class PolicyEvaluator {
             long cooldown = doc.remediation().cooldown().toMillis();
             boolean cooled = remediatedAt == null || now - remediatedAt >= cooldown;
             if (changed && state == null && cooled) {
-                pending.add(new Pending(p.name(), doc.remediation(), hostId));
+                pending[0] = new Pending(p.name(), doc.remediation(), hostId);
                 remediatedAt = now;
                 state = ResultRow.RAN;
             } else if (!changed && ResultRow.RAN.equals(state) && cooled) {
                 state = ResultRow.INEFFECTIVE;
             }
         }
-        if (!changed && before.reason().equals(v.reason()) && java.util.Objects.equals(before.remediationState(), state)) {
+        if (!changed && v.reason().equals(before.reason()) && java.util.Objects.equals(before.remediationState(), state)) {
             return null;
         }
-        return new ResultRow(p.name(), hostId, result, changed ? now : before.since(), v.reason(), facts, now, remediatedAt, state);
+        int seq = before == null ? 1 : changed ? before.seq() + 1 : before.seq();
+        return new ResultRow(p.name(), hostId, result, changed ? now : before.since(), v.reason(), PolicyStore.write(v.facts()), now,
+                remediatedAt, state, seq);
     }
 
     private void remediate(List<Pending> pending) {

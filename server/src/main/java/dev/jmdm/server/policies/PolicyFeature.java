@@ -1,5 +1,6 @@
 package dev.jmdm.server.policies;
 
+import dev.jmdm.server.config.PolicySettings;
 import dev.jmdm.server.device.DeviceEvents;
 import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
@@ -11,6 +12,7 @@ import dev.jmdm.server.profiles.ProfileFeature;
 import dev.jmdm.server.storage.HostStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Compliance policies wired into a server: the API, evaluation on inventory changes, profile answers
  * and policy edits (all on one background thread, so evaluations of one server never race each
- * other), remediation through the hosts and profiles features, and the hourly history point.
+ * other; those of two servers are settled by the guarded writes of {@link ResultStore}), the periodic
+ * sweep under a lease (facts that move with time), remediation through the hosts and profiles
+ * features, and the hourly history point.
  */
 public final class PolicyFeature implements Feature {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFeature.class);
@@ -34,7 +38,9 @@ public final class PolicyFeature implements Feature {
         void evaluateSoon(StoredPolicy policy);
     }
 
+    private final PolicySettings settings;
     private final Services services;
+    private final Runnable sweep;
     private final HostsFeature hostsFeature;
     private final ExecutorService executor;
     private final Reports reports;
@@ -44,7 +50,8 @@ public final class PolicyFeature implements Feature {
     private final ComplianceApi compliance;
 
     /** Remediates through the hosts feature's commands and the profile feature's reconciliation. */
-    public PolicyFeature(Services services, HostsFeature hostsFeature, ProfileFeature profiles) {
+    public PolicyFeature(PolicySettings settings, Services services, HostsFeature hostsFeature, ProfileFeature profiles) {
+        this.settings = settings;
         this.services = services;
         this.hostsFeature = hostsFeature;
         executor = Executors.newSingleThreadExecutor(r -> {
@@ -71,6 +78,18 @@ public final class PolicyFeature implements Feature {
                 throw e;
             }
         });
+        SweepLease lease = new SweepLease(jdbi, clock, "server-" + java.util.UUID.randomUUID());
+        sweep = () -> {
+            // A little less than the period, so the next tick (of whichever server) finds the lease free.
+            List<StoredPolicy> all = store.all();
+            // Without policies there is nothing to sweep, and nothing is written (not even the lease).
+            if (!all.isEmpty() && lease.take(SweepLease.SWEEP, settings.sweepEvery().multipliedBy(9).dividedBy(10))) {
+                long t0 = System.nanoTime();
+                int n = evaluator.evaluateAll(all, false);
+                reports.recordHour();
+                LOG.info("policies: sweep of {} hosts took {} ms", n, (System.nanoTime() - t0) / 1_000_000);
+            }
+        };
         HostStore hosts = services.hosts();
         hostEvaluations = new CoalescingRunner<>(executor,
                 hostId -> guarded("evaluation of host " + hostId, () -> evaluator.evaluateHost(hostId)));
@@ -89,6 +108,12 @@ public final class PolicyFeature implements Feature {
         services.events().onAnswer("policy evaluation", DeviceEvents.Lane.BACKGROUND, (id, report) -> answerEvaluations.request(id.deviceId()));
         services.timers().scheduleWithFixedDelay(() -> run(executor, "compliance history", reports::recordHour),
                 HISTORY_EVERY.toMinutes(), HISTORY_EVERY.toMinutes(), TimeUnit.MINUTES);
+        // Points for the hours before the history table existed or while no server ran, from the transitions.
+        run(executor, "compliance history backfill", reports::backfill);
+        if (!settings.sweepEvery().isZero()) {
+            long every = settings.sweepEvery().toMillis();
+            services.timers().scheduleWithFixedDelay(() -> run(executor, "policy sweep", sweep), every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     private static Remediator remediator(ProfileCatalog catalog, HostCommands commands, ProfileFeature profiles) {

@@ -95,12 +95,7 @@ final class Reports {
         long after = 0;
         String afterPolicy = "";
         while (true) {
-            long a = after;
-            String ap = afterPolicy;
-            List<Views.HostResult> page = jdbi.withHandle(h -> h.createQuery("SELECT " + RESULT_COLUMNS
-                            + " FROM policy_results r JOIN hosts h ON h.id = r.host_id"
-                            + " WHERE r.host_id > :a OR (r.host_id = :a AND r.policy > :p) ORDER BY r.host_id, r.policy LIMIT 5000")
-                    .bind("a", a).bind("p", ap).map((rs, ctx) -> row(rs)).list());
+            List<Views.HostResult> page = compliancePage(after, afterPolicy, 5000);
             page.forEach(each);
             if (page.size() < 5000) {
                 return;
@@ -110,6 +105,46 @@ final class Reports {
             afterPolicy = last.policy();
         }
     }
+
+    /**
+     * Up to limit host × policy rows after (afterHost, afterPolicy) in (host, policy) order. Read a range of
+     * hosts at a time (the next hosts by id, then their results by the host index): a keyset over two
+     * columns with OR would make each page scan the table.
+     */
+    List<Views.HostResult> compliancePage(long afterHost, String afterPolicy, int limit) {
+        List<Views.HostResult> out = new ArrayList<>();
+        long from = afterHost;
+        boolean first = true;
+        while (out.size() < limit) {
+            long lo = from;
+            boolean inclusive = first;
+            List<Long> ids = jdbi.withHandle(h -> h.createQuery("SELECT id FROM hosts WHERE id " + (inclusive ? ">=" : ">")
+                    + " :a ORDER BY id LIMIT :n").bind("a", lo).bind("n", HOSTS_PER_READ).mapTo(Long.class).list());
+            if (ids.isEmpty()) {
+                return out;
+            }
+            long hi = ids.get(ids.size() - 1);
+            List<Views.HostResult> rows = jdbi.withHandle(h -> h.createQuery("SELECT " + RESULT_COLUMNS
+                            + " FROM policy_results r JOIN hosts h ON h.id = r.host_id WHERE r.host_id >= :lo AND r.host_id <= :hi")
+                    .bind("lo", ids.get(0)).bind("hi", hi).map((rs, ctx) -> row(rs)).list());
+            rows.sort(java.util.Comparator.comparingLong(Views.HostResult::hostId).thenComparing(Views.HostResult::policy));
+            for (Views.HostResult r : rows) {
+                if (r.hostId() == afterHost && r.policy().compareTo(afterPolicy) <= 0) {
+                    continue;
+                }
+                out.add(r);
+                if (out.size() == limit) {
+                    return out;
+                }
+            }
+            from = hi;
+            first = false;
+        }
+        return out;
+    }
+
+    /** Hosts read per step of a compliance page: with 50 policies, a few thousand rows. */
+    private static final int HOSTS_PER_READ = 100;
 
     private static Views.HostResult row(java.sql.ResultSet rs) throws java.sql.SQLException {
         Long remediatedAt = rs.getObject(10, Long.class);
@@ -148,6 +183,130 @@ final class Reports {
             }
             h.createUpdate("DELETE FROM compliance_history WHERE hour_start < :old").bind("old", hour - HISTORY.toMillis()).execute();
         });
+    }
+
+    /**
+     * Writes the missing hourly points of the last 30 days (hours before the history table existed, or
+     * while no server ran) from the stored transitions: each (policy, host)'s result at the end of an hour
+     * is its last transition before then. A policy's points start at its creation; the current hour is
+     * {@link #recordHour}'s. Results that ended without a transition (a host untargeted or forgotten) are not
+     * in the log, so a backfilled point may count such a host a little longer than it was targeted.
+     * Returns how many points it wrote.
+     */
+    int backfill() {
+        long nowHour = clock.millis() / HOUR * HOUR;
+        long windowStart = nowHour - HISTORY.toMillis();
+        Map<String, Long> created = new LinkedHashMap<>();
+        Map<String, java.util.Set<Long>> have = new HashMap<>();
+        long[] maxHost = new long[1];
+        jdbi.useHandle(h -> {
+            h.createQuery("SELECT name, created_at FROM policies ORDER BY name")
+                    .map((rs, ctx) -> created.put(rs.getString(1), rs.getLong(2))).list();
+            h.createQuery("SELECT policy, hour_start FROM compliance_history WHERE hour_start >= :s").bind("s", windowStart)
+                    .map((rs, ctx) -> have.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>()).add(rs.getLong(2))).list();
+            maxHost[0] = h.createQuery("SELECT COALESCE(MAX(host_id), 0) FROM policy_transitions").mapTo(Long.class).one();
+        });
+        if (created.isEmpty()) {
+            return 0;
+        }
+        long first = Math.max(windowStart, created.values().stream().min(Long::compare).orElseThrow() / HOUR * HOUR);
+        boolean missing = false;
+        for (long hour = first; hour < nowHour && !missing; hour += HOUR) {
+            for (Map.Entry<String, Long> e : created.entrySet()) {
+                if (e.getValue() < hour + HOUR && !have.getOrDefault(e.getKey(), java.util.Set.of()).contains(hour)) {
+                    missing = true;
+                }
+            }
+        }
+        if (!missing || maxHost[0] > MAX_BACKFILL_CELLS / created.size()) {
+            return 0;
+        }
+        List<String> names = new ArrayList<>(created.keySet());
+        Map<String, Integer> index = new HashMap<>();
+        names.forEach(n -> index.put(n, index.size()));
+        int hosts = (int) maxHost[0] + 1;
+        // Results as bytes per policy and host id (0 none, 1 pass, 2 fail, 3 unknown), and per host how many of its
+        // policies are at each result, for the overall point: memory is policies x hosts bytes, bounded above.
+        byte[][] result = new byte[names.size()][hosts];
+        int[][] perPolicy = new int[names.size()][4];
+        short[][] perHost = new short[4][hosts];
+        List<Object[]> points = new ArrayList<>();
+        long[] hour = {first};
+        long[] after = {0};
+        while (true) {
+            List<Object[]> page = jdbi.withHandle(h -> h.createQuery(
+                            "SELECT id, policy, host_id, to_result, at FROM policy_transitions WHERE id > :a ORDER BY id LIMIT 10000")
+                    .bind("a", after[0])
+                    .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getLong(5)}).list());
+            for (Object[] t : page) {
+                long at = (Long) t[4];
+                while (at >= hour[0] + HOUR && hour[0] < nowHour) {
+                    emit(hour[0], names, created, have, perPolicy, perHost, points);
+                    hour[0] += HOUR;
+                }
+                Integer p = index.get((String) t[1]);
+                if (p != null) {
+                    int host = (int) (long) (Long) t[2];
+                    int old = result[p][host];
+                    int now = 1 + index((String) t[3]);
+                    result[p][host] = (byte) now;
+                    perPolicy[p][old]--;
+                    perPolicy[p][now]++;
+                    perHost[old][host]--;
+                    perHost[now][host]++;
+                }
+            }
+            if (page.size() < 10000) {
+                break;
+            }
+            after[0] = (Long) page.get(page.size() - 1)[0];
+        }
+        for (; hour[0] < nowHour; hour[0] += HOUR) {
+            emit(hour[0], names, created, have, perPolicy, perHost, points);
+        }
+        if (!points.isEmpty()) {
+            jdbi.useTransaction(h -> {
+                var b = h.prepareBatch("INSERT IGNORE INTO compliance_history (hour_start, policy, hosts_passing, hosts_failing, hosts_unknown) "
+                        + "VALUES (:h, :p, :a, :f, :u)");
+                points.forEach(pt -> b.bind("h", pt[0]).bind("p", pt[1]).bind("a", pt[2]).bind("f", pt[3]).bind("u", pt[4]).add());
+                b.execute();
+            });
+        }
+        return points.size();
+    }
+
+    /** Bounds the backfill's memory: policies x host ids, one byte each. */
+    static final long MAX_BACKFILL_CELLS = 200_000_000L;
+
+    /** The points of one hour that are missing: each policy existing by then, and the overall one. */
+    private static void emit(long hour, List<String> names, Map<String, Long> created, Map<String, java.util.Set<Long>> have,
+            int[][] perPolicy, short[][] perHost, List<Object[]> points) {
+        if (hour < 0) {
+            return;
+        }
+        boolean any = false;
+        for (int p = 0; p < names.size(); p++) {
+            String name = names.get(p);
+            if (created.get(name) < hour + HOUR) {
+                any = true;
+                if (!have.getOrDefault(name, java.util.Set.of()).contains(hour)) {
+                    points.add(new Object[] {hour, name, perPolicy[p][1], perPolicy[p][2], perPolicy[p][3]});
+                }
+            }
+        }
+        if (any && !have.getOrDefault(OVERALL, java.util.Set.of()).contains(hour)) {
+            int[] c = new int[3];
+            for (int host = 0; host < perHost[0].length; host++) {
+                if (perHost[2][host] > 0) {
+                    c[1]++;
+                } else if (perHost[3][host] > 0) {
+                    c[2]++;
+                } else if (perHost[1][host] > 0) {
+                    c[0]++;
+                }
+            }
+            points.add(new Object[] {hour, OVERALL, c[0], c[1], c[2]});
+        }
     }
 
     /** The last 30 days, one point per hour that has one, per policy ("*": overall). */

@@ -53,6 +53,33 @@ class SettingsParserTest {
     }
 
     @Test
+    void accountSettingsHaveNamedDefaultsAndRefuseHalfAFirstAdminOrAShortPassword() {
+        AccountSettings defaults = SettingsParser.parse(new String[0], Map.of()).accounts();
+        assertThat(defaults).isEqualTo(AccountSettings.DEFAULTS);
+        assertThat(defaults.hasFirstAdmin()).isFalse();
+        AccountSettings set = SettingsParser.parse(new String[0], Map.of("MDM_ADMIN_EMAIL", "a@example.com",
+                "MDM_ADMIN_PASSWORD", "twelve chars", "MDM_SESSION_IDLE", "15m", "MDM_SIGNIN_FAILURES", "10")).accounts();
+        assertThat(set.adminEmail()).isEqualTo("a@example.com");
+        assertThat(set.sessionIdle()).hasMinutes(15);
+        assertThat(set.signInFailures()).isEqualTo(10);
+        assertThat(set.toString()).doesNotContain("twelve chars");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_ADMIN_EMAIL", "a@example.com")))
+                .hasMessageStartingWith("MDM_ADMIN_EMAIL").hasMessageContaining("MDM_ADMIN_PASSWORD");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_ADMIN_PASSWORD", "twelve chars")))
+                .hasMessageStartingWith("MDM_ADMIN_PASSWORD");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_ADMIN_EMAIL", "a@example.com", "MDM_ADMIN_PASSWORD", "short")))
+                .hasMessageStartingWith("MDM_ADMIN_PASSWORD").hasMessageNotContaining("short\"");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_ADMIN_EMAIL", "not an email", "MDM_ADMIN_PASSWORD", "twelve chars")))
+                .hasMessageStartingWith("MDM_ADMIN_EMAIL");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_SESSION_MAX", "30m")))
+                .hasMessageStartingWith("MDM_SESSION_MAX");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_SIGNIN_FAILURES", "many")))
+                .hasMessageStartingWith("MDM_SIGNIN_FAILURES");
+        assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of("MDM_PASSWORD_MIN_LENGTH", "4")))
+                .hasMessageStartingWith("MDM_PASSWORD_MIN_LENGTH");
+    }
+
+    @Test
     void namedApiKeysSitBesideNanomdmsKeyAndAreValidated() {
         Settings s = SettingsParser.parse(new String[0], Map.of("MDM_API_KEY", "secret",
                 "MDM_API_KEYS", "alice:alice-key-0123456789, ci-bot@example:ci-key-0123456789abc"));

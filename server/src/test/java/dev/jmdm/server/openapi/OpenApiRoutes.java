@@ -164,7 +164,7 @@ public final class OpenApiRoutes {
         op("GET", "/v1/hosts/{id}/policies", "policies", "The host's result for each policy", NONE, null, ok(Views.Results.class));
         op("GET", "/v1/events", "policies", "Policy events, newest first", List.of("host", "kind", "policy", "limit", "cursor"), null,
                 ok(Views.Events.class));
-        op("GET", "/v1/compliance", "policies", "Every host's result for every policy (JSON or CSV)", List.of("format"), null,
+        op("GET", "/v1/compliance", "policies", "Every host's result for every policy (JSON paged, or CSV streamed)", List.of("format", "limit", "cursor"), null,
                 ok(Views.Results.class), other(200, "format=csv", "text/csv"));
         op("GET", "/v1/compliance/summary", "policies", "Passing shares overall, per policy and per hour", NONE, null, ok(Views.Summary.class));
 

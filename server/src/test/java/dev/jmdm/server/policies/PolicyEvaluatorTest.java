@@ -16,6 +16,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -190,6 +195,145 @@ class PolicyEvaluatorTest {
             bed.evaluator.evaluateAll(List.of(p), false);
             assertThat(bed.result("os")).isEqualTo("pass");
             assertThat(bed.events("os")).containsExactly("policy.fail", "policy.pass");
+        }
+    }
+
+    /** A second server on the same database: its own store and evaluator, reading facts through reader. */
+    static PolicyEvaluator secondServer(Bed bed, HostFactsReader reader, List<String> remediated) {
+        return new PolicyEvaluator(new PolicyStore(bed.db.jdbi(), bed.clock), new ResultStore(bed.db.jdbi(), bed.clock), reader,
+                (policy, r, host) -> {
+                    synchronized (remediated) {
+                        remediated.add(policy + "@" + host);
+                    }
+                    return "ok";
+                }, bed.clock);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void twoServersEvaluatingTheSameHostAtOnceStoreOneTransitionAndRemediateOnce(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            bed.save(FILEVAULT);
+            // Both read the host's facts and results before either writes: each would decide the same change.
+            CyclicBarrier bothRead = new CyclicBarrier(2);
+            HostFactsReader meetAfterReading = new HostFactsReader(bed.clock) {
+                @Override
+                List<HostSnapshot> read(org.jdbi.v3.core.Handle h, List<Long> hostIds) {
+                    List<HostSnapshot> out = super.read(h, hostIds);
+                    try {
+                        bothRead.await(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the other evaluation did not read", e);
+                    }
+                    return out;
+                }
+            };
+            List<String> remediated = new ArrayList<>();
+            PolicyEvaluator a = secondServer(bed, meetAfterReading, remediated);
+            PolicyEvaluator b = secondServer(bed, meetAfterReading, remediated);
+            ExecutorService two = Executors.newFixedThreadPool(2);
+            try {
+                for (boolean on : new boolean[] {false, true, false, true}) {
+                    bed.fileVault(on);
+                    Future<?> fa = two.submit(() -> a.evaluateHost(1));
+                    Future<?> fb = two.submit(() -> b.evaluateHost(1));
+                    fa.get(60, TimeUnit.SECONDS);
+                    fb.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                two.shutdownNow();
+            }
+            List<String> transitions = bed.db.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT CONCAT(COALESCE(from_result, '-'), '>', to_result) FROM policy_transitions WHERE policy = 'fv' ORDER BY id")
+                    .mapTo(String.class).list());
+            assertThat(transitions).containsExactly("->fail", "fail>pass", "pass>fail", "fail>pass");
+            assertThat(bed.events("fv")).containsExactly("policy.fail", "remediation.run", "policy.pass", "policy.fail", "policy.pass");
+            // The second failure is within the first remediation's cooldown.
+            assertThat(remediated).containsExactly("fv@1");
+            assertThat(bed.result("fv")).isEqualTo("pass");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aSweepCatchesFactsThatMoveWithTimeAndOneServerAtATimeHoldsItsLease(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            long seen = bed.clock.millis();
+            bed.db.jdbi().useHandle(h -> h.createUpdate("""
+                    INSERT INTO enrollments (id, device_id, type, topic, push_magic, token_hex, enabled, last_seen_at, created_at, updated_at)
+                    VALUES ('U1', 'U1', 'Device', 't', 'm', 'ab', TRUE, :s, :s, :s)""").bind("s", seen).execute());
+            StoredPolicy p = bed.save("name: seen\ncheck: {fact: host.last_seen_age_hours, lt: 24}\n");
+            bed.evaluator.evaluateAll(List.of(p), false);
+            assertThat(bed.result("seen")).isEqualTo("pass");
+            // Nothing about the host changes; a day passes.
+            bed.clock.advance(Duration.ofHours(25));
+            bed.evaluator.evaluateAll(List.of(p), false);
+            assertThat(bed.result("seen")).isEqualTo("fail");
+
+            SweepLease one = new SweepLease(bed.db.jdbi(), bed.clock, "one");
+            SweepLease two = new SweepLease(bed.db.jdbi(), bed.clock, "two");
+            assertThat(one.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isTrue();
+            assertThat(two.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isFalse();
+            assertThat(one.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isFalse();
+            bed.clock.advance(Duration.ofMinutes(14));
+            assertThat(two.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isTrue();
+            assertThat(one.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void theSummaryHistoryIsBackfilledFromTransitionsForHoursWithoutAPoint(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            bed.clock.now.set(Instant.parse("2026-12-01T10:30:00Z").toEpochMilli());
+            bed.save(FILEVAULT + "remediation_enabled: false\n");
+            bed.fileVault(false);
+            bed.evaluator.evaluateHost(1); // 10:30 fail
+            bed.clock.advance(Duration.ofHours(2)); // 12:30 pass
+            bed.fileVault(true);
+            bed.evaluator.evaluateHost(1);
+            bed.clock.advance(Duration.ofHours(1)); // 13:30: this hour is recordHour's
+            bed.reports.recordHour();
+            assertThat(bed.reports.backfill()).isEqualTo(6); // 10, 11 and 12 h: the policy and overall
+            assertThat(bed.reports.backfill()).isZero();
+            List<Views.HistoryPoint> fv = bed.reports.history().get("fv");
+            assertThat(fv).extracting(Views.HistoryPoint::hour)
+                    .containsExactly("2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z", "2026-12-01T12:00:00Z", "2026-12-01T13:00:00Z");
+            assertThat(fv).extracting(Views.HistoryPoint::failing).containsExactly(1, 1, 0, 0);
+            assertThat(fv).extracting(Views.HistoryPoint::passing).containsExactly(0, 0, 1, 1);
+            assertThat(bed.reports.history().get(Reports.OVERALL)).extracting(Views.HistoryPoint::failing).containsExactly(1, 1, 0, 0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void theComplianceReportPagesByHostAndPolicyWithoutSkippingOrRepeatingARow(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            bed.db.jdbi().useHandle(h -> {
+                for (int id : new int[] {2, 5, 9}) {
+                    h.execute("INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, created_at, updated_at) "
+                            + "VALUES (" + id + ", 'U" + id + "', 'S" + id + "', 'U" + id + "', 'macos', 1, 1, 1)");
+                }
+            });
+            StoredPolicy a = bed.save("name: a\ncheck: {fact: host.platform, eq: macos}\n");
+            StoredPolicy b = bed.save("name: b\ncheck: {fact: security.filevault_enabled, eq: true}\n");
+            bed.evaluator.evaluateAll(List.of(a, b), true);
+            List<String> seen = new ArrayList<>();
+            long host = 0;
+            String policy = "";
+            for (int pages = 0; pages < 10; pages++) {
+                List<Views.HostResult> page = bed.reports.compliancePage(host, policy, 3);
+                page.forEach(r -> seen.add(r.hostId() + r.policy() + "=" + r.result()));
+                if (page.size() < 3) {
+                    break;
+                }
+                host = page.get(2).hostId();
+                policy = page.get(2).policy();
+            }
+            assertThat(seen).containsExactly("1a=pass", "1b=unknown", "2a=pass", "2b=unknown", "5a=pass", "5b=unknown", "9a=pass", "9b=unknown");
+            List<String> streamed = new ArrayList<>();
+            bed.reports.compliance(r -> streamed.add(r.hostId() + r.policy() + "=" + r.result()));
+            assertThat(streamed).isEqualTo(seen);
         }
     }
 }
