@@ -55,6 +55,10 @@ final class CommandResponder {
                 yield Answer.acknowledged();
             }
             case "ClearPasscode" -> clearPasscode(command);
+            case "DeviceConfigured" -> {
+                state.deviceConfigured();
+                yield Answer.acknowledged();
+            }
             case "ShutDownDevice", "CertificateList", "ScheduleOSUpdateScan" -> Answer.acknowledged();
             default -> Answer.commandFormatError();
         };

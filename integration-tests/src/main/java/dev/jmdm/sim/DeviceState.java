@@ -28,6 +28,7 @@ public final class DeviceState {
     private byte[] unlockToken = SimulatedDevice.randomBytes(64);
     private int restarts;
     private int erasures;
+    private int deviceConfigured;
     private String erasePin;
 
     public synchronized Map<String, InstalledProfile> profiles() {
@@ -104,6 +105,16 @@ public final class DeviceState {
 
     public synchronized int restarts() {
         return restarts;
+    }
+
+    /** Setup Assistant was told to go on (DeviceConfigured); Await Device Configured ends there. */
+    public synchronized void deviceConfigured() {
+        deviceConfigured++;
+    }
+
+    /** How many times the device received DeviceConfigured. */
+    public synchronized int deviceConfiguredCount() {
+        return deviceConfigured;
     }
 
     public synchronized int erasures() {

@@ -155,6 +155,15 @@ public final class SimulatedDevice {
         expectOk(deviceChannel.tokenUpdate(), "TokenUpdate");
     }
 
+    /**
+     * Authenticate then TokenUpdate with {@code AwaitingConfiguration}: a device in Setup Assistant whose ADE profile
+     * awaits configuration; it stays there until the server sends DeviceConfigured.
+     */
+    public void enrollAwaitingConfiguration() {
+        expectOk(authenticate(), "Authenticate");
+        expectOk(deviceChannel.tokenUpdate(java.util.Map.of("AwaitingConfiguration", true)), "TokenUpdate");
+    }
+
     public ServerReply authenticate() {
         NSDictionary m = deviceChannel.message("Authenticate");
         m.put("Topic", topic);

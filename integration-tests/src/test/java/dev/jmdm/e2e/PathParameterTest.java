@@ -38,6 +38,8 @@ class PathParameterTest {
     private final String profileB = "com.example.path-b." + UUID.randomUUID().toString().substring(0, 8);
     private final String groupA = "path-a-" + UUID.randomUUID().toString().substring(0, 8);
     private final String groupB = "path-b-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String adeA = "path-a-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String adeB = "path-b-" + UUID.randomUUID().toString().substring(0, 8);
     private String linkA;
     private String linkB;
     private String commandA;
@@ -65,6 +67,13 @@ class PathParameterTest {
         ok(send("PUT", "/v1/profiles/" + profileB + "/targets", "{\"hosts\": [\"" + b.udid() + "\"]}"));
         ok(send("PUT", "/v1/groups/" + groupA, "{\"hosts\": [\"" + a.udid() + "\"]}"));
         ok(send("PUT", "/v1/groups/" + groupB, "{\"hosts\": [\"" + b.udid() + "\"]}"));
+        for (String ade : List.of(adeA, adeB)) {
+            // An ADE profile as the DEP side stores it.
+            server.jdbi().useHandle(h -> h.createUpdate("""
+                    INSERT INTO dep_profiles (name, body, await_device_configured, is_default, created_at, updated_at)
+                    VALUES (:n, '{}', TRUE, FALSE, 0, 0)""").bind("n", ade).execute());
+        }
+        ok(send("PUT", "/v1/dep/profiles/" + adeB + "/setup", "{\"steps\": [{\"profile\": \"" + profileB + "\"}]}"));
         linkA = ok(send("POST", "/v1/enrollment-links", "{\"note\": \"a\"}")).get("id").asText();
         linkB = ok(send("POST", "/v1/enrollment-links", "{\"note\": \"b\"}")).get("id").asText();
         commandA = enqueue(a);
@@ -187,6 +196,12 @@ class PathParameterTest {
         read("GET /v1/policies/{name}", pola, "name=" + policyB, polb);
         read("GET /v1/policies/{name}/results", pola + "/results", "name=" + policyB, polb + "/results");
         read("GET /v1/hosts/{id}/policies", ha + "/policies", idB, hb + "/policies");
+
+        String sa = "/v1/dep/profiles/" + adeA + "/setup";
+        String sb = "/v1/dep/profiles/" + adeB + "/setup";
+        read("GET /v1/dep/profiles/{name}/setup", sa, "name=" + adeB, sb);
+        write("PUT /v1/dep/profiles/{name}/setup", "PUT", sa, "name=" + adeB, "{\"steps\": [{\"command\": {\"request_type\": \"ProfileList\"}}]}",
+                sa, sb);
 
         write("PUT /v1/enqueue/{ids}", "PUT", "/v1/enqueue/" + a.udid(), "ids=" + b.udid() + "&nopush=1",
                 Commands.of("CertificateList").plist(), queue(a), queue(b));

@@ -153,6 +153,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** The admin API's routes, "METHOD template". */
+    /** The store, to seed rows another part of the system writes (the DEP sync's). */
+    public org.jdbi.v3.core.Jdbi jdbi() {
+        return server.jdbi();
+    }
+
     public java.util.List<String> adminRoutes() {
         return server.adminRoutes();
     }

@@ -1,6 +1,7 @@
 package dev.jmdm.server;
 
 import dev.jmdm.server.accounts.AccountsFeature;
+import dev.jmdm.server.ade.AdeFeature;
 import dev.jmdm.server.config.EnrollSettings;
 import dev.jmdm.server.config.HttpSettings;
 import dev.jmdm.server.config.Settings;
@@ -113,6 +114,7 @@ public final class MdmServer implements AutoCloseable {
             EnrollmentFeature enrollment = add(new EnrollmentFeature(settings.enroll(), settings.http(), services, this::port,
                     settings.scep(), scep.challenges()));
             scep.renewWith(enrollment.renewalProfiles(), services);
+            AdeFeature ade = add(new AdeFeature(settings.ade(), services, hostsFeature, profiles, enrollment));
             add(scep);
             add(new dev.jmdm.server.console.ConsoleFeature(services));
             URI publicUrl = settings.enroll().publicUrl();
@@ -136,6 +138,7 @@ public final class MdmServer implements AutoCloseable {
                     })
                     .access(accounts.access())
                     .enroll(enrollment.handler())
+                    .setupAssistant(ade.handler())
                     .scep(scep.handler())
                     .build());
         } catch (RuntimeException e) {
@@ -247,6 +250,14 @@ public final class MdmServer implements AutoCloseable {
     /** Scheduled jobs' leases: tests read which server ran what. */
     public LeasedJobs jobs() {
         return jobs;
+    }
+
+    /**
+     * The store, for tests that seed rows another part of the system writes (the DEP sync's {@code dep_devices} in
+     * Setup Assistant enrollment tests).
+     */
+    public org.jdbi.v3.core.Jdbi jdbi() {
+        return database.jdbi();
     }
 
     /** SCEP: tests run its renewal sweep. */

@@ -105,6 +105,8 @@ public final class AccessRules {
             GET    /v1/dep/profiles/{name}                       viewer
             DELETE /v1/dep/profiles/{name}                       operator
             PUT    /v1/dep/profiles/{name}/devices               operator
+            GET    /v1/dep/profiles/{name}/setup                 viewer
+            PUT    /v1/dep/profiles/{name}/setup                 operator
             """;
 
     private static final Map<String, Role> RULES = parse(TABLE);

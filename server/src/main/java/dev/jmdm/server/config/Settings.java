@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param dep      Apple's DEP API and the ADE sync
  * @param policies compliance policies' periodic sweep
  * @param queue    how long finished commands are kept and pending ones wait
+ * @param ade      Setup Assistant enrollment: whose signature a MachineInfo must carry
  */
 public record Settings(
         HttpSettings http,
@@ -35,7 +36,8 @@ public record Settings(
         AccountSettings accounts,
         DepSettings dep,
         PolicySettings policies,
-        QueueSettings queue) {
+        QueueSettings queue,
+        AdeSettings ade) {
     public static final String DEFAULT_LOG_LEVEL = "info";
 
     public Settings {
@@ -53,6 +55,7 @@ public record Settings(
         Objects.requireNonNull(dep, "dep");
         Objects.requireNonNull(policies, "policies");
         Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(ade, "ade");
     }
 
     /** H2 options that make it accept our MySQL-flavoured SQL. */

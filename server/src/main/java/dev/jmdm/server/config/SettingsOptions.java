@@ -107,6 +107,9 @@ final class SettingsOptions {
     @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:MDM_PUBLIC_URL}", converter = Converters.PublicUrl.class,
             description = "MDM_PUBLIC_URL: base URL devices reach this server at, e.g. https://mdm.example.org (default: from the listener)")
     URI publicUrl;
+    @Option(names = "--dep-device-ca", paramLabel = "PEM", defaultValue = "${env:MDM_DEP_DEVICE_CA}",
+            description = "MDM_DEP_DEVICE_CA: CA certificates a Setup Assistant MachineInfo's signer must chain to (default: Apple Root CA, bundled)")
+    Path depDeviceCa;
     @Option(names = "--enroll-require-token", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
             defaultValue = "${env:MDM_ENROLL_REQUIRE_TOKEN:-false}", converter = Converters.Bool.class,
             description = "MDM_ENROLL_REQUIRE_TOKEN: /mdm/enroll only with a valid enrollment-link token (default false)")
@@ -221,7 +224,9 @@ final class SettingsOptions {
                 new AccountSettings(sessionIdle, sessionMax, passwordMinLength, signInFailures, signInLockout, adminEmail, adminPassword),
                 new DepSettings(depUrl, depSync),
                 new PolicySettings(policySweep),
-                QueueSettings.builder().resultRetention(resultRetention).commandTtl(commandTtl).build());
+                QueueSettings.builder().resultRetention(resultRetention).commandTtl(commandTtl).build(),
+                new AdeSettings(PemFiles.certificates("MDM_DEP_DEVICE_CA", depDeviceCa,
+                        "a PEM file of the CA certificates that sign devices' MachineInfo (Apple Root CA for real devices)")));
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>the bound certificate has expired (it can no longer speak for anyone);</li>
  * <li>the new certificate was issued by this server's SCEP through the enrollment link the bound certificate
- * came from, for this device, or as the renewal of the bound certificate, and no other device has used it
- * ({@link IssuedIdentities}): a wiped device that installs a new profile from its link comes back by itself, while
- * another link's certificate is no claim on it. A revoked one (its host was deleted) is refused as unknown;</li>
+ * came from, for this device (a renewal, or the device's Setup Assistant enrollment: a challenge bound to the UDID
+ * of a MachineInfo Apple signed), or as the renewal of the bound certificate, and no other device has used it
+ * ({@link IssuedIdentities}): a wiped device that installs a new profile from its link, or that Setup Assistant
+ * enrolls again, comes back by itself, while another link's certificate is no claim on it. A certificate minted for
+ * one device never speaks for another, known or not. A revoked one (its host was deleted) is refused as unknown;</li>
  * <li>the device holds a re-bind grant: it checked out with its bound certificate (the profile
  * was removed; re-enrolling is next), an admin released the binding, or an admin opened a
  * renewal window;</li>
@@ -159,6 +161,10 @@ public final class CertificateBinder {
                     identity.certSha256(), id.id());
             throw DeviceAuthException.unrecognized("the certificate was revoked by this server; the device must enroll again");
         }
+        if (ours.isPresent() && ours.get().boundElsewhere(device)) {
+            throw refuse(id, identity, "the certificate was issued here for device " + ours.get().forDevice()
+                    + (ours.get().adeDevice() == null ? "" : " (ADE serial " + ours.get().adeDevice() + ")") + ", not for " + device);
+        }
         Optional<CertBindingStore.Binding> bound = tx.binding(device);
         if (bound.isPresent() && bound.get().certSha256().equals(identity.certSha256())) {
             return Bind.SAME;
@@ -174,7 +180,9 @@ public final class CertificateBinder {
             outcome = RENEWAL.equals(grant.get().reason()) ? Bind.RENEWED : Bind.NEW_ENROLLMENT;
         } else if (bound.isPresent() && ours.filter(i -> i.mayRebind(device, bound.get().certSha256(), linkOf(tx, bound.get()))).isPresent()) {
             boolean renewal = ours.get().renews(device, bound.get().certSha256());
-            rebind = "issued here by SCEP " + (renewal ? "to renew the bound certificate" : "for enrollment link " + ours.get().linkId());
+            rebind = "issued here by SCEP " + (renewal ? "to renew the bound certificate"
+                    : ours.get().adeDevice() != null ? "for this device's Setup Assistant enrollment (ADE serial " + ours.get().adeDevice() + ")"
+                    : "for enrollment link " + ours.get().linkId());
             outcome = renewal ? Bind.RENEWED : Bind.NEW_ENROLLMENT;
         } else if (bound.isPresent()) {
             throw refuse(id, identity, "enrollment " + id.id() + " is bound to another certificate that is still valid;"

@@ -61,6 +61,9 @@ public final class CheckinService {
             int tally = enrollments.storeTokenUpdate(id, t);
             LOG.info("TokenUpdate {} ({}) tally {}", id.id(), id.type().label(), tally);
             events.tokenUpdated(id, tally);
+            if (t.awaitingConfiguration() && id.isDeviceChannel()) {
+                events.awaitingConfiguration(id);
+            }
             return DeviceResponse.ok();
         }
         if (message instanceof CheckinMessage.CheckOut) {

@@ -35,6 +35,15 @@ public final class DeviceEvents implements AutoCloseable {
         void tokenUpdated(EnrollmentId id, int tally);
     }
 
+    /**
+     * A device channel's TokenUpdate said {@code AwaitingConfiguration}: Setup Assistant waits for DeviceConfigured.
+     * Runs after the TokenUpdate's own steps.
+     */
+    @FunctionalInterface
+    public interface AwaitingConfiguration {
+        void awaitingConfiguration(EnrollmentId id);
+    }
+
     /** A device's answer (not Idle) was stored. */
     @FunctionalInterface
     public interface Answered {
@@ -52,6 +61,7 @@ public final class DeviceEvents implements AutoCloseable {
 
     private final BoundedExecutor background;
     private final List<Step<TokenUpdated>> tokenUpdates = new CopyOnWriteArrayList<>();
+    private final List<Step<AwaitingConfiguration>> awaiting = new CopyOnWriteArrayList<>();
     private final List<Step<Answered>> answers = new CopyOnWriteArrayList<>();
     private final List<Step<Delivered>> deliveries = new CopyOnWriteArrayList<>();
 
@@ -65,6 +75,10 @@ public final class DeviceEvents implements AutoCloseable {
         tokenUpdates.add(new Step<>(name, lane, step));
     }
 
+    public void onAwaitingConfiguration(String name, Lane lane, AwaitingConfiguration step) {
+        awaiting.add(new Step<>(name, lane, step));
+    }
+
     public void onAnswer(String name, Lane lane, Answered step) {
         answers.add(new Step<>(name, lane, step));
     }
@@ -75,6 +89,10 @@ public final class DeviceEvents implements AutoCloseable {
 
     void tokenUpdated(EnrollmentId id, int tally) {
         run(tokenUpdates, "TokenUpdate of " + id.id(), l -> l.tokenUpdated(id, tally));
+    }
+
+    void awaitingConfiguration(EnrollmentId id) {
+        run(awaiting, "AwaitingConfiguration of " + id.id(), l -> l.awaitingConfiguration(id));
     }
 
     void resultStored(EnrollmentId id, CommandReport report) {

@@ -115,6 +115,21 @@ final class EnrollHandler implements HttpHandler {
         return signer == null ? profile : signer.sign(profile);
     }
 
+    /**
+     * The signed SCEP enrollment profile Setup Assistant installs for a device that proved its UDID and serial number
+     * with a MachineInfo Apple signed: its challenge is bound to both, so the certificate speaks for that device only.
+     *
+     * @throws HttpError 503 when the server cannot make a working profile (no device CA or SCEP, no push certificate)
+     */
+    byte[] adeProfile(String udid, String serialNumber) {
+        if (issuer == null || scep == null) {
+            throw new HttpError(503, "Setup Assistant enrollment needs the device CA (MDM_DEVICE_CA_CERT/KEY) and MDM_ENROLL_IDENTITY=scep");
+        }
+        String topic = topic();
+        byte[] profile = EnrollmentProfile.scepPlist(baseUrl.get(), topic, scep.mintForAde(udid, serialNumber));
+        return signer == null ? profile : signer.sign(profile);
+    }
+
     /** The topic of the newest unexpired push certificate. */
     private String topic() {
         List<PushCertStore.StoredPushCert> all = pushCerts.all();

@@ -99,6 +99,20 @@ public final class EnrollmentFeature implements Feature {
         return handler::renewalProfile;
     }
 
+    /** Signed SCEP enrollment profiles for Setup Assistant, for a device's UDID and serial number (see {@link EnrollHandler#adeProfile}). */
+    public AdeProfiles adeProfiles() {
+        return handler::adeProfile;
+    }
+
+    /** The enrollment profile of a device that proved its UDID and serial number with a signed MachineInfo. */
+    @FunctionalInterface
+    public interface AdeProfiles {
+        byte[] profile(String udid, String serialNumber);
+    }
+
+    /** The media type of a (signed) enrollment profile. */
+    public static final String PROFILE_CONTENT_TYPE = EnrollHandler.CONTENT_TYPE;
+
     private static PemIdentity load(String name, java.nio.file.Path cert, java.nio.file.Path key) {
         try {
             return PemIdentity.load(cert, key);

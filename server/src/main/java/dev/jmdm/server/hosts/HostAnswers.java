@@ -38,7 +38,15 @@ public final class HostAnswers {
     public record Channel(String id, String type, boolean enabled, String lastSeenAt, String userShortName, String createdAt) {
     }
 
-    public record HostDetail(@JsonUnwrapped Host host, boolean unlockTokenPresent, List<Channel> enrollments, InventorySummary inventory) {
+    public record HostDetail(@JsonUnwrapped Host host, boolean unlockTokenPresent, List<Channel> enrollments, InventorySummary inventory,
+            Setup setup) {
+    }
+
+    /**
+     * Where a Setup Assistant (ADE) enrollment stands: enrolling (profile handed out), enrolled (no Await Device
+     * Configured), awaiting, running, configured; step of of: setup steps done, DeviceConfigured the last.
+     */
+    public record Setup(String state, int step, int of, String profile, String error, String updatedAt) {
     }
 
     public record Forgotten(long id, boolean deleted) {

@@ -68,6 +68,11 @@ public final class HostCommands {
         audit.record(actor, action, hostId, hosts.find(hostId).map(HostRecord::deviceId).orElse(null), null, detail);
     }
 
+    /** Records an admin action of another feature that concerns no one host (a setting it keeps). */
+    public void auditGlobal(String actor, String action, Map<String, ?> detail) {
+        audit.record(actor, action, null, null, null, detail);
+    }
+
     private String enrolledDevice(long hostId) {
         return hosts.find(hostId).filter(h -> h.deviceId() != null).map(HostRecord::deviceId)
                 .orElseThrow(() -> new HttpError(409, "host " + hostId + " has no enrolled device"));

@@ -111,13 +111,20 @@ final class HostsApi {
         Json.send(exchange, 200, new Hosts(items, page.nextCursor()));
     }
 
+    /** Where a host's Setup Assistant enrollment stands, when it has one (the ADE feature tells). */
+    private volatile java.util.function.Function<HostRecord, java.util.Optional<HostAnswers.Setup>> setup = h -> java.util.Optional.empty();
+
+    void setupFrom(java.util.function.Function<HostRecord, java.util.Optional<HostAnswers.Setup>> source) {
+        this.setup = source;
+    }
+
     /** GET /v1/hosts/{id} */
     void show(HttpServerExchange exchange) {
         HostView v = directory.resolve(Requests.pathParam(exchange, "id"));
         long id = v.host().id();
         Host host = Host.of(v, directory.groups(List.of(id)).getOrDefault(id, List.of()), directory.ade(List.of(id)).get(id));
         Json.send(exchange, 200, new HostDetail(host, directory.hasUnlockToken(v.host().deviceId()), directory.channels(id),
-                inventorySummary(id)));
+                inventorySummary(id), setup.apply(v.host()).orElse(null)));
     }
 
     /** DELETE /v1/hosts/{id} */

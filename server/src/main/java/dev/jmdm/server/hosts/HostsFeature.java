@@ -6,6 +6,7 @@ import dev.jmdm.server.feature.Feature;
 import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.EnqueueAudit;
+import dev.jmdm.server.storage.HostRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,11 @@ public final class HostsFeature implements Feature {
     /** Told after each host's inventory facts are stored. */
     public void addInventoryListener(InventoryListener listener) {
         inventory.addListener(listener);
+    }
+
+    /** Where a host's Setup Assistant enrollment stands, shown in GET /v1/hosts/{id} (the ADE feature). */
+    public void setupFrom(java.util.function.Function<HostRecord, java.util.Optional<HostAnswers.Setup>> source) {
+        hosts.setupFrom(source);
     }
 
     /** Commands other features queue for hosts on their own account (policy remediation). */

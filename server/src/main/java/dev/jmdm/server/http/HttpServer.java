@@ -48,6 +48,10 @@ public final class HttpServer implements AutoCloseable {
         if (w.enroll != null) {
             routes.get("/mdm/enroll", blocking(w.enroll)); // no API auth: users open it on their device
         }
+        if (w.setupAssistant != null) {
+            // No API auth: the MachineInfo's signature by an Apple-issued device identity is the authorization.
+            routes.post("/mdm/enroll", blocking(w.setupAssistant));
+        }
         if (w.scep != null) {
             // No API auth: devices call it while installing a profile; the one-time challenge is the authorization.
             routes.get("/scep", blocking(w.scep)).post("/scep", blocking(w.scep));

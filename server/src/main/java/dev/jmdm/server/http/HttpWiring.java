@@ -39,6 +39,7 @@ public final class HttpWiring {
     final HttpHandler enroll;
     final HttpHandler scep;
     final ApiAccess access;
+    final HttpHandler setupAssistant;
 
     private HttpWiring(Builder b) {
         http = b.http;
@@ -59,6 +60,7 @@ public final class HttpWiring {
         enroll = b.enroll;
         scep = b.scep;
         access = b.access;
+        setupAssistant = b.setupAssistant;
     }
 
     /** The defaults of an embedded test server: :9000, 8 MiB bodies, plain HTTP, the admin API off. */
@@ -85,6 +87,7 @@ public final class HttpWiring {
         private HttpHandler enroll;
         private HttpHandler scep;
         private ApiAccess access = ApiAccess.NONE;
+        private HttpHandler setupAssistant;
 
         private Builder() {
         }
@@ -166,6 +169,12 @@ public final class HttpWiring {
         /** {@code GET}/{@code POST /scep}; default none (the route does not exist). */
         public Builder scep(HttpHandler scep) {
             this.scep = scep;
+            return this;
+        }
+
+        /** {@code POST /mdm/enroll} (Setup Assistant's signed MachineInfo); default none (the route does not exist). */
+        public Builder setupAssistant(HttpHandler setupAssistant) {
+            this.setupAssistant = setupAssistant;
             return this;
         }
 

@@ -35,4 +35,18 @@ public final class ProfileCatalog {
             }
         });
     }
+
+    /**
+     * Where the host's install of the profile stands (pending, verifying, verified, failed) as learnt since
+     * {@code since}: the state moved then, or a ProfileList the host answered then confirmed it. Empty when the
+     * reconciler tracks no install of it for the host, or knows nothing newer: a state from before a wipe says
+     * nothing of what the erased device holds now.
+     */
+    public java.util.Optional<String> installStatusSince(long hostId, String identifier, long since) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT hp.status FROM host_profiles hp LEFT JOIN host_profile_lists l ON l.host_id = hp.host_id
+                        WHERE hp.host_id = :h AND hp.identifier = :i AND hp.operation = 'install'
+                          AND (hp.updated_at >= :since OR l.reported_at >= :since)""")
+                .bind("h", hostId).bind("i", identifier).bind("since", since).mapTo(String.class).findOne());
+    }
 }

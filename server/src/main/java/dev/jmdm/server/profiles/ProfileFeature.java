@@ -33,6 +33,7 @@ public final class ProfileFeature implements Feature {
     private final ProfileSweep sweep;
     private final ProfileListSchedule lists;
     private final ProfileAnswers answers;
+    private final HostReconciliation reconciliation;
     private final ProfileApi api;
     private final GroupApi groups;
     // What the queued sweep covers: changes arriving before it starts join it.
@@ -51,7 +52,7 @@ public final class ProfileFeature implements Feature {
         Clock clock = services.clock();
         HostProfileStateMachine machine = new HostProfileStateMachine();
         HostProfileStore store = new HostProfileStore(jdbi, services.commands());
-        HostReconciliation reconciliation = new HostReconciliation(store, machine, clock, pushes);
+        reconciliation = new HostReconciliation(store, machine, clock, pushes);
         sweep = new ProfileSweep(store, reconciliation, clock, pushes, ProfileSweep.DEFAULT_BATCH);
         lists = new ProfileListSchedule(store, reconciliation, clock, pushes, ProfileSweep.DEFAULT_BATCH);
         answers = new ProfileAnswers(store, services.commands(), machine, reconciliation);
@@ -129,6 +130,14 @@ public final class ProfileFeature implements Feature {
     /** Reconciles the profile's hosts soon: another feature changed who it targets (a policy's remediation). */
     public void reconcileSoon(String identifier) {
         sweepSoon(identifier);
+    }
+
+    /**
+     * Reconciles one host now, on the caller's thread (Setup Assistant's setup steps: the profile's InstallProfile must
+     * be queued before the device's next poll). False when its device channel is not enabled.
+     */
+    public boolean reconcileHostNow(long hostId) {
+        return reconciliation.reconcileHost(hostId, null);
     }
 
     @Override

@@ -7,7 +7,7 @@ import org.jdbi.v3.core.Jdbi;
 /** One-time SCEP challenges by their SHA-256 (the challenge itself is never stored). */
 final class ChallengeStore {
     /** A stored challenge. */
-    record Challenge(String purpose, String linkId, String forDevice, long createdAt, long expiresAt, Long usedAt) {
+    record Challenge(String purpose, String linkId, String forDevice, String adeDevice, long createdAt, long expiresAt, Long usedAt) {
     }
 
     private final Jdbi jdbi;
@@ -18,9 +18,10 @@ final class ChallengeStore {
 
     void insert(String sha256, Challenge c) {
         jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO scep_challenges (challenge_sha256, purpose, link_id, for_device, created_at, expires_at)
-                VALUES (:sha, :purpose, :link, :device, :created, :expires)""")
+                INSERT INTO scep_challenges (challenge_sha256, purpose, link_id, for_device, ade_device, created_at, expires_at)
+                VALUES (:sha, :purpose, :link, :device, :ade, :created, :expires)""")
                 .bind("sha", sha256).bind("purpose", c.purpose()).bind("link", c.linkId()).bind("device", c.forDevice())
+                .bind("ade", c.adeDevice())
                 .bind("created", c.createdAt()).bind("expires", c.expiresAt()).execute());
     }
 
@@ -34,11 +35,11 @@ final class ChallengeStore {
 
     Optional<Challenge> find(Handle h, String sha256) {
         return h.createQuery("""
-                SELECT purpose, link_id, for_device, created_at, expires_at, used_at FROM scep_challenges
+                SELECT purpose, link_id, for_device, ade_device, created_at, expires_at, used_at FROM scep_challenges
                 WHERE challenge_sha256 = :sha""")
                 .bind("sha", sha256)
-                .map((rs, ctx) -> new Challenge(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                        rs.getObject(6, Long.class)))
+                .map((rs, ctx) -> new Challenge(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                        rs.getLong(6), rs.getObject(7, Long.class)))
                 .findOne();
     }
 

@@ -117,8 +117,8 @@ public final class IssuedCertificateStore implements IssuedIdentities {
     @Override
     public Optional<Issued> find(BindingTransaction tx, String certSha256) {
         Handle h = CertBindingStore.handleOf(tx);
-        return bySha256(h, certSha256).map(r -> new Issued(r.certSha256(), r.linkId(), r.forDevice(), r.renewsSha256(), r.udid(),
-                r.revokedAt() != null));
+        return bySha256(h, certSha256).map(r -> new Issued(r.certSha256(), r.linkId(), r.forDevice(), r.adeDevice(), r.renewsSha256(),
+                r.udid(), r.revokedAt() != null));
     }
 
     @Override

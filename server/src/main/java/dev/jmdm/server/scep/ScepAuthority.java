@@ -82,12 +82,12 @@ final class ScepAuthority {
                 cert.getSerialNumber().toString(16), sha, cert.getSubjectX500Principal().getName(), cert.getNotBefore().getTime(),
                 cert.getNotAfter().getTime(), clock.millis(),
                 request.type() == ScepAttributes.MessageType.RENEWAL_REQ ? "RenewalReq" : "PKCSReq", request.transactionId(),
-                grant.linkId(), grant.forDevice(), null, renewed.map(IssuedCertificateStore.Row::certSha256).orElse(null),
+                grant.linkId(), grant.forDevice(), grant.adeDevice(), renewed.map(IssuedCertificateStore.Row::certSha256).orElse(null),
                 renewed.map(IssuedCertificateStore.Row::udid).orElse(null), null);
         if (renews.isPresent()) {
             // A renewal continues the enrollment the signing certificate was issued for.
             IssuedCertificateStore.Row old = renews.get();
-            issued.record(row.apply(new ScepChallenges.Grant(null, old.linkId(), old.forDevice())));
+            issued.record(row.apply(new ScepChallenges.Grant(null, old.linkId(), old.forDevice(), old.adeDevice())));
         } else {
             try {
                 issued.recordSpending(challenges.spender(challenge(csr)), row);

@@ -24,6 +24,7 @@ public final class ScepChallenges {
     static final String ENROLL = "enroll";
     public static final String RENEWAL = "renewal";
     static final String STATIC = "static";
+    public static final String ADE = "ade";
     private static final int CHALLENGE_BYTES = 24;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -31,8 +32,12 @@ public final class ScepChallenges {
     private final byte[] staticChallenge;
     private final Clock clock;
 
-    /** What a challenge allows: whom the certificate is for. */
-    record Grant(String purpose, String linkId, String forDevice) {
+    /**
+     * What a challenge allows: whom the certificate is for.
+     *
+     * @param adeDevice the ABM serial number of a Setup Assistant enrollment (forDevice is then its UDID), or null
+     */
+    record Grant(String purpose, String linkId, String forDevice, String adeDevice) {
     }
 
     /** Why a challenge allows nothing. */
@@ -58,19 +63,27 @@ public final class ScepChallenges {
      * {@code ttl} (a renewal profile waits in the queue while the device is offline).
      */
     public String mintForDevice(String deviceId, String purpose, Duration ttl) {
-        return mint(purpose, null, deviceId, ttl);
+        return mint(purpose, null, deviceId, null, ttl);
+    }
+
+    /**
+     * A one-time challenge for the enrollment profile Setup Assistant fetched with a signed MachineInfo: bound to the
+     * UDID and the ABM serial number the device proved, so its certificate speaks for that device only.
+     */
+    public String mintForAde(String udid, String serialNumber) {
+        return mint(ADE, null, udid, serialNumber, TTL);
     }
 
     private String mint(String purpose, String linkId, String device) {
-        return mint(purpose, linkId, device, TTL);
+        return mint(purpose, linkId, device, null, TTL);
     }
 
-    private String mint(String purpose, String linkId, String device, Duration ttl) {
+    private String mint(String purpose, String linkId, String device, String adeDevice, Duration ttl) {
         byte[] raw = new byte[CHALLENGE_BYTES];
         RANDOM.nextBytes(raw);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         long now = clock.millis();
-        store.insert(sha256(challenge), new ChallengeStore.Challenge(purpose, linkId, device, now, now + ttl.toMillis(), null));
+        store.insert(sha256(challenge), new ChallengeStore.Challenge(purpose, linkId, device, adeDevice, now, now + ttl.toMillis(), null));
         return challenge;
     }
 
@@ -89,13 +102,13 @@ public final class ScepChallenges {
         }
         byte[] given = challenge.getBytes(StandardCharsets.UTF_8);
         if (staticChallenge != null && MessageDigest.isEqual(staticChallenge, given)) {
-            return new Grant(STATIC, null, null);
+            return new Grant(STATIC, null, null, null);
         }
         String sha = sha256(challenge);
         long now = clock.millis();
         if (store.spend(h, sha, now)) {
             ChallengeStore.Challenge c = store.find(h, sha).orElseThrow();
-            return new Grant(c.purpose(), c.linkId(), c.forDevice());
+            return new Grant(c.purpose(), c.linkId(), c.forDevice(), c.adeDevice());
         }
         ChallengeStore.Challenge c = store.find(h, sha).orElseThrow(() -> new Refused("the challenge is not valid"));
         if (c.usedAt() != null) {

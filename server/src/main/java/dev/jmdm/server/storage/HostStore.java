@@ -272,6 +272,23 @@ public final class HostStore {
         });
     }
 
+    /**
+     * Records the UDID a device proved before it enrolls (Setup Assistant's signed MachineInfo) on the host that has
+     * its serial number, unless that host already has one. When another host holds the UDID nothing changes here:
+     * the device's Authenticate merges the two.
+     */
+    public void noteUdid(String serial, String udid) {
+        try {
+            jdbi.useHandle(h -> h.createUpdate("""
+                    UPDATE hosts SET udid = :u, updated_at = :now WHERE serial_number = :s AND udid IS NULL""")
+                    .bind("u", udid).bind("s", serial).bind("now", clock.millis()).execute());
+        } catch (UnableToExecuteStatementException e) {
+            if (!Sql.isDuplicateKey(e)) {
+                throw e;
+            }
+        }
+    }
+
     /** The host an enrollment (device or user channel) belongs to; an enrollment id is never read as a host id. */
     public Optional<Long> hostOfEnrollment(String enrollmentId) {
         return jdbi.withHandle(h -> h.createQuery("""

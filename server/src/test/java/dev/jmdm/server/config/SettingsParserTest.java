@@ -110,7 +110,7 @@ class SettingsParserTest {
                 Pem.encode(ca.privateKey()), "holds a private key but no certificate",
                 "not a certificate at all\n", "holds no PEM certificate",
                 "-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n", "cannot");
-        for (String setting : new String[] {"MDM_CA", "MDM_APNS_CA"}) {
+        for (String setting : new String[] {"MDM_CA", "MDM_APNS_CA", "MDM_DEP_DEVICE_CA"}) {
             for (var c : holds.entrySet()) {
                 Path file = Files.writeString(dir.resolve("bad-" + setting + c.getValue().hashCode() + ".pem"), c.getKey());
                 assertThatThrownBy(() -> SettingsParser.parse(new String[0], Map.of(setting, file.toString())))
@@ -120,8 +120,17 @@ class SettingsParserTest {
             // A key followed by the certificate is fine: the certificate is what counts.
             Path good = Files.writeString(dir.resolve("good-" + setting + ".pem"), Pem.encode(ca.privateKey(), ca.certificate()));
             Settings s = SettingsParser.parse(new String[0], Map.of(setting, good.toString()));
-            assertThat("MDM_CA".equals(setting) ? s.http().caFile() : s.apns().caFile()).isEqualTo(good);
+            assertThat(switch (setting) {
+                case "MDM_CA" -> s.http().caFile();
+                case "MDM_APNS_CA" -> s.apns().caFile();
+                default -> s.ade().deviceCa();
+            }).isEqualTo(good);
         }
+    }
+
+    @Test
+    void setupAssistantTrustsApplesRootUnlessToldOtherwise() {
+        assertThat(SettingsParser.parse(new String[0], Map.of()).ade().deviceCa()).as("null: the bundled Apple Root CA").isNull();
     }
 
     @Test

@@ -106,6 +106,10 @@ public final class OpenApiRoutes {
                 ok(HostAnswers.History.class));
         op("GET", "/v1/hosts/{id}/certificates", "hosts", "Certificates this server's SCEP issued to the host's devices", NONE, null,
                 ok(dev.jmdm.server.scep.HostCertificatesApi.HostCertificates.class));
+        op("GET", "/v1/dep/profiles/{name}/setup", "ade", "The setup steps an ADE profile runs while its devices await configuration",
+                NONE, null, ok(dev.jmdm.server.ade.SetupApi.Steps.class));
+        op("PUT", "/v1/dep/profiles/{name}/setup", "ade", "Replace an ADE profile's setup steps ([]: DeviceConfigured at once)", NONE, JSON,
+                ok(dev.jmdm.server.ade.SetupApi.Steps.class));
         op("GET", "/v1/hosts/{id}/pins", "hosts", "PINs generated for lock and wipe (audited)", NONE, null, ok(HostAnswers.Pins.class));
         for (String action : List.of("lock", "wipe", "restart", "clear-passcode")) {
             op("POST", "/v1/hosts/{id}/" + action, "actions", "Remote action: " + action, NOPUSH, JSON, ok(HostAnswers.ActionQueued.class),

@@ -1,0 +1,11 @@
+package dev.jmdm.e2e;
+
+import dev.jmdm.server.testing.TestDatabases;
+
+/** Automated Device Enrollment (the device's side) end to end on the Embedded store. */
+class AdeEmbeddedTest extends AdeScenarios {
+    @Override
+    TestDatabases.Engine engine() {
+        return TestDatabases.Engine.EMBEDDED;
+    }
+}
