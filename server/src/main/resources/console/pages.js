@@ -400,18 +400,17 @@ export async function pushcert(ctx) {
 export async function audit(ctx, params) {
   const hostRef = input({ type: 'text', name: 'host', value: params.get('host') || '' });
   const action = input({ type: 'text', name: 'action', value: params.get('action') || '', placeholder: 'e.g. lock, command' });
-  const actor = input({ type: 'text', name: 'actor', value: params.get('actor') || '', placeholder: 'user or key name' });
+  const actor = input({ type: 'text', name: 'actor', value: params.get('actor') || '', placeholder: 'email or API key name' });
   const out = h('div', {});
   const cursors = [null];
   async function load(cursor) {
-    const page = await get(`/v1/audit${query({ host: hostRef.value.trim(), action: action.value.trim(), limit: 50, cursor })}`);
-    const entries = actor.value.trim() ? page.entries.filter(e => (e.actor || '').includes(actor.value.trim())) : page.entries;
-    out.replaceChildren(auditTable(entries), h('div', { class: 'pager' },
+    const page = await get(`/v1/audit${query({ host: hostRef.value.trim(), action: action.value.trim(), actor: actor.value.trim(), limit: 50, cursor })}`);
+    out.replaceChildren(auditTable(page.entries), h('div', { class: 'pager' },
       h('button', { type: 'button', disabled: cursors.length < 2, onclick: () => { cursors.pop(); load(cursors[cursors.length - 1]); } }, 'Previous'),
       h('button', { type: 'button', disabled: !page.next_cursor, onclick: () => { cursors.push(page.next_cursor); load(page.next_cursor); } }, 'Next')));
   }
   const form = h('form', { class: 'filters', onsubmit: e => { e.preventDefault(); cursors.length = 1; load(null); } },
-    field('Host', hostRef), field('Action', action), field('User (this page)', actor), h('button', { type: 'submit' }, 'Filter'));
+    field('Host', hostRef), field('Action', action), field('User', actor), h('button', { type: 'submit' }, 'Filter'));
   await load(null);
   return h('div', {}, h('h1', {}, 'Audit log'), form, out);
 }

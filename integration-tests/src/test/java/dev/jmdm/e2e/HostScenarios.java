@@ -436,6 +436,73 @@ abstract class HostScenarios {
         refused(get("/v1/hosts?q=" + tag + "&sort=serial_number&cursor=" + enc(byName)), 400, "cursor");
     }
 
+    /**
+     * Search is a case-insensitive prefix of the name, serial number or UDID (what people type for serials and
+     * UDIDs), kept right when a device renames itself; LIKE wildcards in the query are literal.
+     */
+    @Test
+    void searchMatchesAPrefixOfNameSerialOrUdid() {
+        String tag = tag();
+        SimulatedDevice mac = device(DeviceFacts.Platform.MACOS, tag + "SRCH");
+        mac.enroll();
+        assertThat(types(mac.channel().poll())).containsExactlyElementsOf(INVENTORY);
+        String serial = mac.facts().serialNumber();
+
+        assertThat(serials("q=" + tag.toLowerCase())).containsExactly(serial);
+        assertThat(serials("q=" + enc(" " + tag + " "))).containsExactly(serial);
+        assertThat(serials("q=" + mac.udid().substring(0, 13).toLowerCase())).containsExactly(serial);
+        assertThat(serials("q=" + mac.udid().substring(0, 13).toUpperCase())).containsExactly(serial);
+        // The middle of a serial is not a prefix.
+        assertThat(serials("q=" + tag.substring(2))).doesNotContain(serial);
+        assertThat(serials("q=" + enc(tag.substring(0, 3) + "_"))).doesNotContain(serial);
+        assertThat(serials("q=" + enc(tag.substring(0, 3) + "%"))).doesNotContain(serial);
+
+        // A new device name (from inventory) is searchable at once, the old one no longer.
+        String name = "Kiosk " + tag + " Lobby";
+        mac.behaviour((type, command) -> {
+            if (!"DeviceInformation".equals(type)) {
+                return null;
+            }
+            NSDictionary answers = new NSDictionary();
+            answers.put("DeviceName", name);
+            answers.put("SerialNumber", serial);
+            NSDictionary extra = new NSDictionary();
+            extra.put("QueryResponses", answers);
+            return Answer.acknowledged(extra);
+        });
+        ok(post("/v1/hosts/" + mac.udid() + "/refetch?nopush=1", null));
+        mac.channel().poll();
+        assertThat(host(mac.udid()).get("device_name").asText()).isEqualTo(name);
+        assertThat(serials("q=" + enc("kiosk " + tag.toLowerCase()))).containsExactly(serial);
+    }
+
+    /** The audit log filters by actor, exactly, across pages: "what did the helpdesk do". */
+    @Test
+    void theAuditLogFiltersByActor() {
+        AdminClient helpdesk = new AdminClient(server.http, server.baseUri(), HELPDESK, HELPDESK_KEY);
+        String note = "actor filter " + tag();
+        for (int i = 0; i < 3; i++) {
+            AdminClient.Reply r = helpdesk.send("POST", "/v1/audit", ("{\"action\": \"gitops.apply\", \"note\": \"" + note + " " + i + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            r = post("/v1/audit", "{\"action\": \"gitops.apply\", \"note\": \"" + note + " by the admin key\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+        }
+        List<JsonNode> mine = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = ok(get("/v1/audit?actor=" + HELPDESK + "&limit=2" + (cursor == null ? "" : "&cursor=" + cursor)));
+            page.get("entries").forEach(mine::add);
+            cursor = page.hasNonNull("next_cursor") ? page.get("next_cursor").asText() : null;
+        } while (cursor != null);
+        assertThat(mine).extracting(e -> e.get("actor").asText()).containsOnly(HELPDESK);
+        assertThat(mine).extracting(e -> e.path("detail").path("note").asText())
+                .containsSubsequence(note + " 2", note + " 1", note + " 0");
+        assertThat(ok(get("/v1/audit?actor=" + HELPDESK.substring(0, 4) + "&limit=1000")).get("entries")).as("exact, not a prefix").isEmpty();
+        assertThat(ok(get("/v1/audit?actor=" + HELPDESK + "&action=gitops.apply&limit=1000")).get("entries"))
+                .hasSize((int) mine.stream().filter(e -> e.get("action").asText().equals("gitops.apply")).count());
+    }
+
     // ---- inventory -----------------------------------------------------------------------------------
 
     @Test

@@ -268,6 +268,54 @@ abstract class PolicyScenarios {
         assertThat(eventKinds(policy)).containsExactly("policy.saved", "policy.unknown");
     }
 
+    /** The hosts list narrows to a policy's passing, failing or unknown hosts, the console's "policy result" filter. */
+    @Test
+    void theHostsListFiltersByPolicyResult() {
+        SimulatedDevice on = mac(new AtomicBoolean(true));
+        SimulatedDevice off = mac(new AtomicBoolean(false));
+        SimulatedDevice other = mac(new AtomicBoolean(false));
+        String policy = "fv-list-" + tag();
+        String unknownPolicy = "rl-list-" + tag();
+        AdminClient.Reply created = send("POST", "/v1/policies", "application/json", """
+                {"name": "%s", "targets": {"hosts": ["%s", "%s"]}, "check": {"fact": "security.filevault_enabled", "eq": true}}
+                """.formatted(policy, on.facts().serialNumber(), off.facts().serialNumber()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        created = send("POST", "/v1/policies", "application/json", """
+                {"name": "%s", "targets": {"hosts": ["%s"]}, "check": {"fact": "security.recovery_lock_enabled", "eq": true}}
+                """.formatted(unknownPolicy, other.facts().serialNumber()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        awaitResult(on.facts().serialNumber(), policy, "pass");
+        awaitResult(off.facts().serialNumber(), policy, "fail");
+        awaitResult(other.facts().serialNumber(), unknownPolicy, "unknown");
+
+        assertThat(hostSerials("policy=" + policy + "&policy_result=pass")).containsExactly(on.facts().serialNumber());
+        assertThat(hostSerials("policy=" + policy + "&policy_result=fail")).containsExactly(off.facts().serialNumber());
+        assertThat(hostSerials("policy=" + policy + "&policy_result=unknown")).isEmpty();
+        assertThat(hostSerials("policy=" + unknownPolicy + "&policy_result=unknown")).containsExactly(other.facts().serialNumber());
+        assertThat(hostSerials("policy=" + policy)).containsExactlyInAnyOrder(on.facts().serialNumber(), off.facts().serialNumber());
+        // Other filters still apply beside it.
+        assertThat(hostSerials("policy=" + policy + "&policy_result=fail&platform=ios")).isEmpty();
+
+        AdminClient.Reply bad = admin.send("GET", "/v1/hosts?policy=" + policy + "&policy_result=failed", null);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").asText()).contains("pass, fail or unknown");
+        bad = admin.send("GET", "/v1/hosts?policy_result=pass", null);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").asText()).contains("policy=");
+    }
+
+    /** Serial numbers of every host the list answers for the query, following next_cursor. */
+    List<String> hostSerials(String query) {
+        List<String> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = get("/v1/hosts?limit=500&" + query + (cursor == null ? "" : "&cursor=" + cursor));
+            page.get("hosts").forEach(h -> out.add(h.get("serial_number").asText()));
+            cursor = page.hasNonNull("next_cursor") ? page.get("next_cursor").asText() : null;
+        } while (cursor != null);
+        return out;
+    }
+
     @Test
     void badDocumentsAreRefusedWithEveryProblemAndNothingIsStored() {
         String policy = "bad-" + tag();

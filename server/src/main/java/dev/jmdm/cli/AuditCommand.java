@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 final class AuditCommand extends ApiCommand {
     @Option(names = "--host", description = "one host's entries") String host;
     @Option(names = "--action", description = "one action's entries (lock, command, gitops.apply, …)") String action;
+    @Option(names = "--actor", description = "one user's or API key's entries (exact)") String actor;
     @Option(names = "--limit", defaultValue = "100", description = "at most this many (default ${DEFAULT-VALUE})") int limit;
 
     @Override
@@ -17,7 +18,7 @@ final class AuditCommand extends ApiCommand {
         ArrayNode all = ApiClient.JSON.createArrayNode();
         String cursor = null;
         do {
-            JsonNode page = api().get(ApiClient.query("/v1/audit", ApiClient.params("host", host, "action", action,
+            JsonNode page = api().get(ApiClient.query("/v1/audit", ApiClient.params("host", host, "action", action, "actor", actor,
                     "limit", Math.min(1000, limit - all.size()), "cursor", cursor)));
             page.path("entries").forEach(all::add);
             cursor = page.hasNonNull("next_cursor") ? page.get("next_cursor").asText() : null;

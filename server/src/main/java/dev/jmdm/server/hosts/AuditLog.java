@@ -42,14 +42,18 @@ final class AuditLog {
                 .bind("host", hostId).bind("uuid", commandUuid).mapTo(String.class).findOne());
     }
 
-    /** Newest first, before the cursor (an entry id); optionally one host's or one action's entries. */
-    List<Entry> list(Long hostId, String action, Long before, int limit) {
+    /** Newest first, before the cursor (an entry id); optionally one host's, one action's or one actor's entries. */
+    List<Entry> list(Long hostId, String action, String actor, Long before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT id, actor, action, host_id, target, command_uuid, detail, created_at FROM audit_log WHERE 1=1");
         if (hostId != null) {
             sql.append(" AND host_id = :host");
         }
         if (action != null) {
             sql.append(" AND action = :action");
+        }
+        if (actor != null) {
+            // Exact match, so the (actor, id) index of V22 serves it newest first.
+            sql.append(" AND actor = :actor");
         }
         if (before != null) {
             sql.append(" AND id < :before");
@@ -62,6 +66,9 @@ final class AuditLog {
             }
             if (action != null) {
                 q.bind("action", action);
+            }
+            if (actor != null) {
+                q.bind("actor", actor);
             }
             if (before != null) {
                 q.bind("before", before);

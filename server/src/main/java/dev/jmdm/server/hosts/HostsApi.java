@@ -97,10 +97,11 @@ final class HostsApi {
         Json.send(exchange, 200, new Hosts(items, null));
     }
 
-    /** GET /v1/hosts?platform=&os_version=&status=&group=&q=&sort=&limit=&cursor= */
+    /** GET /v1/hosts?platform=&os_version=&status=&group=&policy=&policy_result=&q=&sort=&limit=&cursor= */
     void list(HttpServerExchange exchange) {
         HostDirectory.Filter f = new HostDirectory.Filter(Requests.query(exchange, "platform"), Requests.query(exchange, "os_version"),
-                Requests.query(exchange, "status"), Requests.query(exchange, "group"), Requests.query(exchange, "q"));
+                Requests.query(exchange, "status"), Requests.query(exchange, "group"), Requests.query(exchange, "q"),
+                Requests.query(exchange, "policy"), Requests.query(exchange, "policy_result"));
         int limit = Requests.intQuery(exchange, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         HostDirectory.Page<HostView> page = directory.list(f, Requests.query(exchange, "sort"), Requests.query(exchange, "cursor"), limit);
         List<Long> ids = page.items().stream().map(v -> v.host().id()).toList();
@@ -234,7 +235,7 @@ final class HostsApi {
         Json.send(exchange, 200, new Pins(v.host().id(), items));
     }
 
-    /** GET /v1/audit?host=&action=&limit=&cursor= — newest first. */
+    /** GET /v1/audit?host=&action=&actor=&limit=&cursor= — newest first. */
     void audit(HttpServerExchange exchange) {
         int limit = Requests.intQuery(exchange, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         Long before = longCursor(Requests.query(exchange, "cursor"));
@@ -244,7 +245,7 @@ final class HostsApi {
             // A forgotten host no longer resolves; its id still finds its entries.
             hostId = hosts.resolve(hostRef).map(HostRecord::id).orElseGet(() -> parseLong(hostRef));
         }
-        List<AuditLog.Entry> rows = audit.list(hostId, Requests.query(exchange, "action"), before, limit + 1);
+        List<AuditLog.Entry> rows = audit.list(hostId, Requests.query(exchange, "action"), Requests.query(exchange, "actor"), before, limit + 1);
         List<AuditEntry> items = rows.subList(0, Math.min(limit, rows.size())).stream().map(AuditLog::answer).toList();
         Json.send(exchange, 200, new AuditEntries(items, rows.size() > limit ? String.valueOf(rows.get(limit - 1).id()) : null));
     }

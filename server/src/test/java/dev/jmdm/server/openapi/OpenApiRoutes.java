@@ -92,7 +92,7 @@ public final class OpenApiRoutes {
 
         // hosts
         op("POST", "/v1/hosts", "hosts", "Pre-register hosts by serial number: {\"serials\": [...]}", NONE, JSON, ok(HostAnswers.Hosts.class));
-        op("GET", "/v1/hosts", "hosts", "List hosts", List.of("platform", "os_version", "status", "group", "q", "sort", "limit", "cursor"),
+        op("GET", "/v1/hosts", "hosts", "List hosts", List.of("platform", "os_version", "status", "group", "policy", "policy_result", "q", "sort", "limit", "cursor"),
                 null, ok(HostAnswers.Hosts.class));
         op("GET", "/v1/hosts/{id}", "hosts", "A host with its channels and inventory summary", NONE, null, ok(HostAnswers.HostDetail.class));
         op("DELETE", "/v1/hosts/{id}", "hosts", "Forget a host", NONE, null, ok(HostAnswers.Forgotten.class));
@@ -117,7 +117,7 @@ public final class OpenApiRoutes {
         }
         op("POST", "/v1/commands", "commands", "Queue a command built from its schema for hosts", NOPUSH, JSON,
                 ok(HostAnswers.CommandQueued.class), json(207, PUSH_207, HostAnswers.CommandQueued.class));
-        op("GET", "/v1/audit", "hosts", "The audit log, newest first", List.of("host", "action", "limit", "cursor"), null,
+        op("GET", "/v1/audit", "hosts", "The audit log, newest first", List.of("host", "action", "actor", "limit", "cursor"), null,
                 ok(HostAnswers.AuditEntries.class));
         op("POST", "/v1/audit", "hosts", "Write a client's entry: {\"action\": \"gitops.<name>\", \"note\", \"detail\": {}}", NONE, JSON,
                 json(201, "written", HostAnswers.AuditNoted.class));
