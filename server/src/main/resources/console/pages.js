@@ -66,8 +66,10 @@ function auditTable(entries) {
 // ---------------------------------------------------------------- hosts
 export async function hosts(ctx, params) {
   const state = { q: params.get('q') || '', platform: params.get('platform') || '', status: params.get('status') || '',
-    os_version: params.get('os_version') || '', group: params.get('group') || '', sort: params.get('sort') || 'id', limit: 50 };
-  const groups = (await get('/v1/groups')).groups;
+    os_version: params.get('os_version') || '', group: params.get('group') || '', policy: params.get('policy') || '',
+    policy_result: params.get('policy_result') || '', sort: params.get('sort') || 'id', limit: 50 };
+  const [groups, policies] = await Promise.all([get('/v1/groups').then(r => r.groups),
+    get('/v1/policies', { quiet: true }).then(r => r.policies || []).catch(() => [])]);
   const cursors = [null];
   const selected = new Set(JSON.parse(sessionStorage.getItem('jmdm.selected') || '[]'));
   const results = h('div', { id: 'host-results' });
@@ -82,17 +84,19 @@ export async function hosts(ctx, params) {
   const status = select('status', STATUSES.map(s => [s, s || 'any']), state.status);
   const os = input({ type: 'text', name: 'os_version', value: state.os_version, placeholder: '15 or 15.1', size: 8 });
   const group = select('group', [['', 'any'], ...groups.map(g => [g.name, g.name])], state.group);
+  const policy = select('policy', [['', 'any'], ...policies.map(p => [p.name, p.name])], state.policy);
+  const policyResult = select('policy_result', [['', 'any'], 'pass', 'fail', 'unknown'], state.policy_result);
   const sort = select('sort', [['id', 'id'], ['serial_number', 'serial'], ['device_name', 'name'], ['platform', 'platform'],
     ['os_version', 'OS version'], ['-last_seen', 'last seen (newest)'], ['last_seen', 'last seen (oldest)'], ['-enrolled_at', 'enrolled (newest)']], state.sort);
   const form = h('form', { class: 'filters', role: 'search', onsubmit: e => { e.preventDefault(); read(); cursors.length = 1; load(null); } },
     field('Search', search), field('Platform', platform), field('Status', status), field('OS version', os), field('Group', group),
-    field('Sort', sort), h('button', { type: 'submit' }, 'Search'));
+    field('Policy', policy), field('Policy result', policyResult), field('Sort', sort), h('button', { type: 'submit' }, 'Search'));
 
   function read() {
     Object.assign(state, { q: search.value.trim(), platform: platform.value, status: status.value, os_version: os.value.trim(),
-      group: group.value, sort: sort.value });
+      group: group.value, policy: policy.value, policy_result: policy.value ? policyResult.value : '', sort: sort.value });
     history.replaceState(null, '', `#/hosts${query({ q: state.q, platform: state.platform, status: state.status,
-      os_version: state.os_version, group: state.group, sort: state.sort === 'id' ? '' : state.sort })}`);
+      os_version: state.os_version, group: state.group, policy: state.policy, policy_result: state.policy_result, sort: state.sort === 'id' ? '' : state.sort })}`);
   }
 
   async function load(cursor) {
@@ -344,11 +348,21 @@ export async function commands(ctx) {
 
 // ---------------------------------------------------------------- enrollment
 export async function enrollment(ctx) {
-  const links = (await get('/v1/enrollment-links')).enrollment_links;
   const note = input({ type: 'text', name: 'note', maxlength: 200 });
   const uses = input({ type: 'number', name: 'max_uses', min: 1 });
   const days = input({ type: 'number', name: 'days', min: 1, max: 3650, value: 7 });
   const created = h('div', { id: 'created-link' });
+  const list = h('div', { id: 'enrollment-links' });
+  // The table is read again after a create or revoke, so a new link shows without reloading the page.
+  async function refresh() {
+    const links = (await get('/v1/enrollment-links')).enrollment_links;
+    list.replaceChildren(table('Enrollment links', ['Note', 'Status', 'Uses', 'Created', 'Expires', ''], links.map(l => [l.note || l.id, badge(l.status),
+      `${l.uses}${l.max_uses ? ' / ' + l.max_uses : ''}`, when(l.created_at), l.expires_at || 'never',
+      l.status === 'active' ? actionButton(ctx, 'Revoke', async () => {
+        if (!(await confirmDialog('Revoke the link?', 'Devices can no longer enroll with it.', { action: 'Revoke', danger: true }))) return;
+        if (await attempt('Revoke', () => del(`/v1/enrollment-links/${enc(l.id)}`))) await refresh();
+      }) : '']), 'No enrollment links yet.'));
+  }
   const form = h('form', { class: 'inline', onsubmit: async e => {
     e.preventDefault();
     const body = {};
@@ -356,21 +370,19 @@ export async function enrollment(ctx) {
     if (uses.value) body.max_uses = Number(uses.value);
     if (days.value) body.expires_at = new Date(Date.now() + Number(days.value) * 86400000).toISOString();
     const r = await attempt('Enrollment link', () => post('/v1/enrollment-links', body));
-    if (r) created.replaceChildren(section('New enrollment link (shown once)',
-      h('img', { class: 'qr', alt: `QR code of ${r.url}`, src: `data:image/svg+xml;base64,${btoa(r.qr_svg)}` }),
-      h('p', {}, h('a', { href: r.url }, r.url)), h('p', {}, 'Open it on the device, or scan the code with its camera.')));
+    if (r) {
+      created.replaceChildren(section('New enrollment link (shown once)',
+        h('img', { class: 'qr', alt: `QR code of ${r.url}`, src: `data:image/svg+xml;base64,${btoa(r.qr_svg)}` }),
+        h('p', {}, h('a', { href: r.url }, r.url)), h('p', {}, 'Open it on the device, or scan the code with its camera.')));
+      await refresh();
+    }
   } }, field('Note', note), field('Uses (empty: unlimited)', uses), field('Valid for days', days),
     h('button', { type: 'submit', disabled: !ctx.canAct }, 'Create link'));
+  await refresh();
   return h('div', {}, h('h1', {}, 'Enrollment'),
     h('p', {}, 'The enrollment profile itself: ', h('a', { href: '/mdm/enroll', download: 'enroll.mobileconfig' }, '/mdm/enroll'),
       ' (refused when MDM_ENROLL_REQUIRE_TOKEN is on: use a link).'),
-    ctx.canAct ? form : null, created,
-    table('Enrollment links', ['Note', 'Status', 'Uses', 'Created', 'Expires', ''], links.map(l => [l.note || l.id, badge(l.status),
-      `${l.uses}${l.max_uses ? ' / ' + l.max_uses : ''}`, when(l.created_at), l.expires_at || 'never',
-      l.status === 'active' ? actionButton(ctx, 'Revoke', async () => {
-        if (!(await confirmDialog('Revoke the link?', 'Devices can no longer enroll with it.', { action: 'Revoke', danger: true }))) return;
-        if (await attempt('Revoke', () => del(`/v1/enrollment-links/${enc(l.id)}`))) location.reload();
-      }) : '']), 'No enrollment links yet.'));
+    ctx.canAct ? form : null, created, list);
 }
 
 // ---------------------------------------------------------------- push certificate

@@ -243,6 +243,8 @@ class ConsoleBrowserTest {
         WebElement qr = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("img.qr")));
         assertThat(qr.getAttribute("src")).startsWith("data:image/svg+xml;base64,");
         assertThat(((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth", qr)).intValue()).isPositive();
+        // The new link is listed at once, without reloading the page.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("enrollment-links"), "front desk iPads"));
         shot("enrollment");
         for (var page : Map.of("policies", "Policies", "commands", "Commands", "pushcert", "Push certificate", "audit", "Audit log",
                 "users", "Users").entrySet()) {

@@ -79,6 +79,28 @@ class ConsoleHttpTest {
         assertThat(get("/ui/favicon.svg").headers().firstValue("Content-Type")).hasValue("image/svg+xml");
     }
 
+    /** HEAD answers as GET does (status, type, length, ETag), without the body: link checkers and caches use it. */
+    @Test
+    void headAnswersLikeGetWithoutABody() throws Exception {
+        for (String path : List.of("/ui/", "/ui/app.js", "/ui/style.css")) {
+            HttpResponse<String> got = get(path);
+            HttpResponse<String> head = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).as(path).isEqualTo(200);
+            assertThat(head.body()).as(path).isEmpty();
+            assertThat(head.headers().firstValue("Content-Type")).as(path).isEqualTo(got.headers().firstValue("Content-Type"));
+            assertThat(head.headers().firstValue("ETag")).as(path).isEqualTo(got.headers().firstValue("ETag"));
+            assertThat(head.headers().firstValue("Content-Length")).as(path)
+                    .hasValue(String.valueOf(got.body().getBytes(StandardCharsets.UTF_8).length));
+        }
+        HttpResponse<String> root = http.send(HttpRequest.newBuilder(base.resolve("/")).timeout(Duration.ofSeconds(10))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(root.statusCode()).isEqualTo(302);
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(base.resolve("/ui/nope.js")).timeout(Duration.ofSeconds(10))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+    }
+
     @Test
     void onlyTheConsolesOwnFilesAreServed() throws Exception {
         for (String path : List.of("/ui/logback.xml", "/ui/../logback.xml", "/ui/openapi.json", "/ui/console/app.js", "/ui/%2e%2e/logback.xml")) {

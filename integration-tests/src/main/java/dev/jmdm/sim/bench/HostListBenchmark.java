@@ -67,6 +67,11 @@ public final class HostListBenchmark {
             queries.put("os_version=15", "/v1/hosts?limit=50&os_version=15");
             queries.put("q=serial (one match)", "/v1/hosts?limit=50&q=" + serial(hosts / 2));
             queries.put("q=no match", "/v1/hosts?limit=50&q=zzzz-nothing");
+            queries.put("q=udid prefix (one match)", "/v1/hosts?limit=50&q=" + String.format("00000000-0000-4000-8000-%012d", hosts / 3).substring(0, 34));
+            queries.put("q=name prefix (2/3 match)", "/v1/hosts?limit=50&q=mac-");
+            queries.put("q=c0 (every host matches)", "/v1/hosts?limit=50&q=c0");
+            queries.put("q=c0, sort serial_number", "/v1/hosts?limit=50&q=c0&sort=serial_number");
+            queries.put("policy (no results stored)", "/v1/hosts?limit=50&policy=bench&policy_result=fail");
             queries.put("fleet summary", "/v1/fleet/summary");
             for (var q : queries.entrySet()) {
                 HttpRequest req = HttpRequest.newBuilder(base.resolve(q.getValue())).header("Authorization", auth).timeout(Duration.ofMinutes(2)).build();

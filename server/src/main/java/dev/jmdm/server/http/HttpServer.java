@@ -39,6 +39,10 @@ public final class HttpServer implements AutoCloseable {
                 .get("/", consoleAssets)
                 .get("/ui", consoleAssets)
                 .get("/ui/*", consoleAssets)
+                // HEAD as GET without the body (ConsoleAssets sends headers only), for link checkers and caches.
+                .add("HEAD", "/", consoleAssets)
+                .add("HEAD", "/ui", consoleAssets)
+                .add("HEAD", "/ui/*", consoleAssets)
                 .get("/readyz", blocking(ex -> {
                     boolean up = w.database.ping(Duration.ofSeconds(2));
                     // Expiring push certificates do not make the server unready, but operators should see them here.
