@@ -476,6 +476,24 @@ abstract class HostScenarios {
         assertThat(serials("q=" + enc("kiosk " + tag.toLowerCase()))).containsExactly(serial);
     }
 
+    /** A broad prefix (more than a thousand hosts) is answered page by page like a narrow one, sorted and complete. */
+    @Test
+    void aBroadSearchPagesThroughEveryMatch() {
+        String tag = tag();
+        List<String> expected = new ArrayList<>();
+        for (int batch = 0; batch < 2; batch++) {
+            List<String> quoted = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                String s = tag + String.format("%04d", batch * 600 + i);
+                expected.add(s);
+                quoted.add("\"" + s + "\"");
+            }
+            ok(post("/v1/hosts", "{\"serials\": [" + String.join(", ", quoted) + "]}"));
+        }
+        assertThat(serials("q=" + tag.toLowerCase() + "&sort=serial_number")).containsExactlyElementsOf(expected);
+        assertThat(serials("q=" + tag + "11")).hasSize(100).allMatch(x -> x.startsWith(tag + "11"));
+    }
+
     /** The audit log filters by actor, exactly, across pages: "what did the helpdesk do". */
     @Test
     void theAuditLogFiltersByActor() {

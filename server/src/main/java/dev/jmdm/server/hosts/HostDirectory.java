@@ -155,12 +155,20 @@ final class HostDirectory {
             }
         }
         if (f.search() != null && !f.search().isBlank()) {
-            // A prefix of the name, serial or UDID, case-insensitive: three index ranges on the lower-cased
-            // copies of V22, so a page costs the matches it reads, not a scan of every host.
-            sql.append(" AND h.id IN (SELECT s.id FROM hosts s WHERE s.device_name_lc LIKE :q ESCAPE '!'"
-                    + " UNION SELECT s.id FROM hosts s WHERE s.serial_number_lc LIKE :q ESCAPE '!'"
-                    + " UNION SELECT s.id FROM hosts s WHERE s.udid_lc LIKE :q ESCAPE '!')");
-            binds.put("q", likeEscape(f.search().trim().toLowerCase(Locale.ROOT)) + "%");
+            String q = likeEscape(f.search().trim().toLowerCase(Locale.ROOT)) + "%";
+            List<Long> few = fewMatches(q);
+            if (few != null && few.isEmpty()) {
+                sql.append(" AND 1 = 0");
+            } else if (few != null) {
+                // A narrow prefix (a serial, a UDID, a name): its hosts, found by the three index ranges.
+                sql.append(" AND h.id IN (<ids>)");
+                binds.put("ids", few);
+            } else {
+                // A broad one: so many hosts match that reading in page order finds a page's worth soon.
+                sql.append(" AND (h.device_name_lc LIKE :q ESCAPE '!' OR h.serial_number_lc LIKE :q ESCAPE '!'"
+                        + " OR h.udid_lc LIKE :q ESCAPE '!')");
+                binds.put("q", q);
+            }
         }
         if (cursor != null) {
             Object[] c = decodeCursor(cursor, sortKey, sort);
@@ -174,7 +182,13 @@ final class HostDirectory {
         sql.append(" ORDER BY ").append(sort.expr).append(dir).append(", h.id").append(dir).append(" LIMIT :limit");
         List<HostView> rows = jdbi.withHandle(h -> {
             Query q = h.createQuery(sql.toString()).bind("limit", limit + 1);
-            binds.forEach(q::bind);
+            binds.forEach((k, v) -> {
+                if (v instanceof List<?> list) {
+                    q.bindList(k, list);
+                } else {
+                    q.bind(k, v);
+                }
+            });
             return q.map(HostDirectory::map).list();
         });
         String next = null;
@@ -184,6 +198,26 @@ final class HostDirectory {
             next = encodeCursor(sortKey, sort.value(last), last.host().id());
         }
         return new Page<>(rows, next);
+    }
+
+    /** Beyond this many matching hosts, search filters the page's scan instead of naming the hosts. */
+    private static final int FEW_MATCHES = 1000;
+
+    /**
+     * The hosts whose lower-cased name, serial or UDID (V22's generated columns, each indexed) starts with the
+     * escaped LIKE prefix, when there are at most {@link #FEW_MATCHES}; null when there are more.
+     */
+    private List<Long> fewMatches(String prefix) {
+        java.util.Set<Long> ids = new java.util.TreeSet<>();
+        for (String col : List.of("device_name_lc", "serial_number_lc", "udid_lc")) {
+            List<Long> found = jdbi.withHandle(h -> h.createQuery("SELECT id FROM hosts WHERE " + col + " LIKE :q ESCAPE '!' LIMIT :n")
+                    .bind("q", prefix).bind("n", FEW_MATCHES + 1).mapTo(Long.class).list());
+            ids.addAll(found);
+            if (ids.size() > FEW_MATCHES) {
+                return null;
+            }
+        }
+        return new ArrayList<>(ids);
     }
 
     private static String likeEscape(String s) {
