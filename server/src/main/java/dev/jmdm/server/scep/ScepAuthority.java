@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Decides a PKCSReq or RenewalReq and answers it with a CertRep. A PKCSReq needs a valid challenge: one minted
  * for a profile (spent by this request) or the admin's static one. A RenewalReq is signed by a certificate this
  * server issued that is neither expired nor revoked, and inherits whom that one was for. The challenge is spent
- * and the certificate recorded in one transaction, so a refusal issues and spends nothing.
+ * and the certificate recorded in one transaction, so a refusal issues and spends nothing. A request sent again
+ * because its answer was lost is answered with the certificate it already got ({@link #issuedBefore}).
  */
 final class ScepAuthority {
     private static final Logger LOG = LoggerFactory.getLogger(ScepAuthority.class);
@@ -99,7 +100,7 @@ final class ScepAuthority {
             try {
                 challenge = challenge(csr);
                 String challengeSha = ScepChallenges.sha256(challenge);
-                // The static challenge is never spent, so no resend needs its hash, which would be one of the admin's secret.
+                // The static challenge is never spent, so no retransmission needs its hash: better not to keep one of the admin's secret.
                 issued.recordSpending(challenges.spender(challenge),
                         grant -> row.apply(grant, ScepChallenges.STATIC.equals(grant.purpose()) ? null : challengeSha), der);
             } catch (ScepChallenges.Refused e) {
