@@ -179,17 +179,26 @@ public final class ScepClient {
         return b.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate()));
     }
 
-    /** A pkiMessage: the CSR enveloped to the CA (AES-128-CBC), signed with the signer's key and certificate. */
+    /**
+     * A pkiMessage: the CSR enveloped to the CA (AES-128-CBC), signed with the signer's key and certificate, under
+     * the transactionID RFC 8894 suggests (the hex SHA-256 of the CSR's public key), so sending it again for the
+     * same key is a retransmission; a fresh senderNonce each time.
+     */
     public static Message message(String messageType, PKCS10CertificationRequest csr, X509Certificate signerCert, PrivateKey signerKey,
             X509Certificate ca) throws Exception {
+        return message(messageType, csr, signerCert, signerKey, ca, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                csr.getSubjectPublicKeyInfo().getEncoded())));
+    }
+
+    /** A pkiMessage under the given transactionID. */
+    public static Message message(String messageType, PKCS10CertificationRequest csr, X509Certificate signerCert, PrivateKey signerKey,
+            X509Certificate ca, String transactionId) throws Exception {
         CMSEnvelopedDataGenerator envelope = new CMSEnvelopedDataGenerator();
         envelope.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(ca));
         byte[] enveloped = envelope.generate(new CMSProcessableByteArray(csr.getEncoded()),
                 new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES128_CBC).build()).getEncoded();
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        String transactionId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                csr.getSubjectPublicKeyInfo().getEncoded()));
         ASN1EncodableVector attributes = new ASN1EncodableVector();
         attributes.add(new Attribute(MESSAGE_TYPE, new DERSet(new DERPrintableString(messageType))));
         attributes.add(new Attribute(TRANSACTION_ID, new DERSet(new DERPrintableString(transactionId))));

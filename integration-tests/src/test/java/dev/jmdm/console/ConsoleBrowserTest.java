@@ -181,8 +181,9 @@ class ConsoleBrowserTest {
         assertThat(pin.getText()).matches("\\d{6}");
         JsonNode pins = fleet.admin.send("GET", "/v1/hosts/" + hostId(mac) + "/pins", null).json().get("pins");
         assertThat(pins.findValuesAsText("pin")).contains(pin.getText());
-        // The device answers the lock; the history on the page follows without a reload.
-        wait.until(d -> d.findElement(By.cssSelector("#view")).getText().contains("DeviceLock"));
+        // The device answers the lock; the history on the page follows without a reload. The answer needs a push
+        // and a poll of a simulated device, which a loaded CI machine has been seen to take over 30 s for.
+        new WebDriverWait(driver, WAIT.multipliedBy(3)).until(d -> d.findElement(By.cssSelector("#view")).getText().contains("DeviceLock"));
         shot("host");
     }
 

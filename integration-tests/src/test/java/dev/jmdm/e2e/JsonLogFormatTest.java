@@ -67,7 +67,7 @@ class JsonLogFormatTest {
     void anUnknownFormatRefusesToStartInOneLine() throws Exception {
         Path dir = Files.createTempDirectory("jmdm-json-log-bad");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                NoOutsideHostsTest.hostsGuard(), "-cp", System.getProperty("java.class.path"), "dev.jmdm.server.Main");
+                NoOutsideHostsTest.hostsGuard(), "-cp", ServerClasspath.of(), "dev.jmdm.server.Main");
         Map<String, String> env = new HashMap<>(Map.of("MDM_LOG_FORMAT", "xml", "MDM_LISTEN", "127.0.0.1:0",
                 "MDM_DATA_DIR", dir.resolve("data").toString()));
         pb.environment().putAll(env);

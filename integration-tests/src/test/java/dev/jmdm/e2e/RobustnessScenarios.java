@@ -73,7 +73,7 @@ abstract class RobustnessScenarios extends ServerScenarios {
     @BeforeAll
     void startServer() throws Exception {
         server = new TestServer(engine(), java.nio.file.Files.createTempDirectory("jmdm-fuzz"),
-                Map.of("MDM_PROFILE_SWEEP", "0", "MDM_PROFILE_LIST_EVERY", "0", "MDM_REPUSH_AFTER", "0"));
+                Map.of("MDM_PROFILE_SWEEP", "0", "MDM_PROFILE_LIST_EVERY", "0", "MDM_REPUSH_AFTER", "0", "MDM_POLICY_SWEEP", "0"));
         admin = server.admin;
         state = new StoredState(server.jdbcUrl());
         logs = new CapturedLogs();

@@ -144,6 +144,101 @@ abstract class ScepScenarios {
         assertThat(none.failInfoText()).contains("no challengePassword");
     }
 
+    /**
+     * A device whose CertRep was lost (network drop, timeout) sends its PKCSReq again: the same transactionID, key
+     * and challenge, a new nonce. It gets the certificate already issued, in a CertRep for the new nonce, and
+     * nothing new is issued; the spent challenge still refuses another key, another transaction, and a key
+     * coming back with a challenge it did not spend.
+     */
+    @Test
+    void aResentPkcsReqIsAnsweredWithTheCertificateAlreadyIssuedAndNothingElse() throws Exception {
+        String challenge = EnrollmentProfile.read(download("/mdm/enroll")).scepContent().get("Challenge").toJavaObject().toString();
+        ScepClient scep = scep();
+        X509Certificate ca = scep.caCertificate();
+        KeyPair keys = rsa();
+        X500Name subject = new X500Name("CN=resent-" + UUID.randomUUID());
+        X509Certificate signer = ScepClient.selfSigned(keys, subject);
+        ScepClient.Message first = ScepClient.message(ScepClient.PKCS_REQ, ScepClient.csr(keys, subject, challenge), signer,
+                keys.getPrivate(), ca);
+        ScepClient.Reply answered = scep.send(first, keys.getPrivate(), ca, true);
+        assertThat(answered.success()).as(String.valueOf(answered.failInfoText())).isTrue();
+
+        ScepClient.Message resent = ScepClient.message(ScepClient.PKCS_REQ, ScepClient.csr(keys, subject, challenge), signer,
+                keys.getPrivate(), ca);
+        assertThat(resent.transactionId()).isEqualTo(first.transactionId());
+        ScepClient.Reply again = scep.send(resent, keys.getPrivate(), ca, true);
+        assertThat(again.success()).as(String.valueOf(again.failInfoText())).isTrue();
+        assertThat(again.certificate().getSerialNumber()).isEqualTo(answered.certificate().getSerialNumber());
+        assertThat(again.certificate()).isEqualTo(answered.certificate());
+        assertThat(again.transactionId()).isEqualTo(first.transactionId());
+        assertThat(again.recipientNonce()).isEqualTo(resent.senderNonce()).isNotEqualTo(first.senderNonce());
+        // By GET too, as a device falling back from POST would send it.
+        ScepClient.Reply byGet = scep.send(ScepClient.message(ScepClient.PKCS_REQ, ScepClient.csr(keys, subject, challenge), signer,
+                keys.getPrivate(), ca), keys.getPrivate(), ca, false);
+        assertThat(byGet.certificate()).isEqualTo(answered.certificate());
+        assertThat(issuedUnder(first.transactionId())).isEqualTo(1);
+
+        // The same challenge and transactionID with another key: not the request that was answered.
+        KeyPair other = rsa();
+        ScepClient.Reply otherKey = scep.send(ScepClient.message(ScepClient.PKCS_REQ, ScepClient.csr(other, subject, challenge),
+                ScepClient.selfSigned(other, subject), other.getPrivate(), ca, first.transactionId()), other.getPrivate(), ca, true);
+        assertThat(otherKey.failInfo()).isEqualTo("2");
+        assertThat(otherKey.failInfoText()).contains("already used");
+        assertThat(otherKey.certificate()).isNull();
+        // The same key and challenge under another transactionID.
+        String elsewhere = "another-transaction-" + UUID.randomUUID();
+        ScepClient.Reply otherTransaction = scep.send(ScepClient.message(ScepClient.PKCS_REQ, ScepClient.csr(keys, subject, challenge),
+                signer, keys.getPrivate(), ca, elsewhere), keys.getPrivate(), ca, true);
+        assertThat(otherTransaction.failInfo()).isEqualTo("2");
+        assertThat(otherTransaction.certificate()).isNull();
+        // The same key and transactionID with another profile's challenge, spent by someone else.
+        String foreign = EnrollmentProfile.read(download("/mdm/enroll")).scepContent().get("Challenge").toJavaObject().toString();
+        assertThat(scep.enroll(rsa(), new X500Name("CN=spender"), foreign).success()).isTrue();
+        ScepClient.Reply otherChallenge = scep.send(ScepClient.message(ScepClient.PKCS_REQ, ScepClient.csr(keys, subject, foreign),
+                signer, keys.getPrivate(), ca), keys.getPrivate(), ca, true);
+        assertThat(otherChallenge.failInfo()).isEqualTo("2");
+        assertThat(otherChallenge.certificate()).isNull();
+
+        assertThat(issuedUnder(first.transactionId())).isEqualTo(1);
+        assertThat(issuedUnder(elsewhere)).isZero();
+    }
+
+    /** A RenewalReq resent (same transactionID, key and signing certificate) gets the renewed certificate, not a second one. */
+    @Test
+    void aResentRenewalReqIsAnsweredWithTheCertificateAlreadyIssued() throws Exception {
+        String challenge = EnrollmentProfile.read(download("/mdm/enroll")).scepContent().get("Challenge").toJavaObject().toString();
+        ScepClient scep = scep();
+        X509Certificate ca = scep.caCertificate();
+        KeyPair keys = rsa();
+        X500Name subject = new X500Name("CN=renewing-" + UUID.randomUUID());
+        X509Certificate current = scep.enroll(keys, subject, challenge).certificate();
+        KeyPair next = rsa();
+        ScepClient.Message first = ScepClient.message(ScepClient.RENEWAL_REQ, ScepClient.csr(next, subject, null), current,
+                keys.getPrivate(), ca);
+        ScepClient.Reply renewed = scep.send(first, keys.getPrivate(), ca, true);
+        assertThat(renewed.success()).as(String.valueOf(renewed.failInfoText())).isTrue();
+
+        ScepClient.Message resent = ScepClient.message(ScepClient.RENEWAL_REQ, ScepClient.csr(next, subject, null), current,
+                keys.getPrivate(), ca);
+        ScepClient.Reply again = scep.send(resent, keys.getPrivate(), ca, true);
+        assertThat(again.success()).as(String.valueOf(again.failInfoText())).isTrue();
+        assertThat(again.certificate()).isEqualTo(renewed.certificate());
+        assertThat(again.recipientNonce()).isEqualTo(resent.senderNonce());
+        assertThat(issuedUnder(first.transactionId())).isEqualTo(1);
+
+        // Signed by another current certificate (the renewed one), the same key is a renewal of that one: a new certificate.
+        ScepClient.Reply chained = scep.send(ScepClient.message(ScepClient.RENEWAL_REQ, ScepClient.csr(next, subject, null),
+                renewed.certificate(), next.getPrivate(), ca), next.getPrivate(), ca, true);
+        assertThat(chained.success()).as(String.valueOf(chained.failInfoText())).isTrue();
+        assertThat(chained.certificate().getSerialNumber()).isNotEqualTo(renewed.certificate().getSerialNumber());
+        assertThat(issuedUnder(first.transactionId())).isEqualTo(2);
+    }
+
+    private int issuedUnder(String transactionId) {
+        return tls.server.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM scep_certificates WHERE transaction_id = :tx")
+                .bind("tx", transactionId).mapTo(Integer.class).one());
+    }
+
     /** Last: it moves the server's clock two hours ahead of the certificates' real time. */
     @Test
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE)

@@ -27,7 +27,7 @@ class StoreStartFailureTest {
     static Exit run(Map<String, String> env) throws Exception {
         Path out = Files.createTempFile("jmdm-start", ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                NoOutsideHostsTest.hostsGuard(), "-cp", System.getProperty("java.class.path"), "dev.jmdm.server.Main")
+                NoOutsideHostsTest.hostsGuard(), "-cp", ServerClasspath.of(), "dev.jmdm.server.Main")
                 .redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("MDM_"));
         pb.environment().put("MDM_LISTEN", "127.0.0.1:0");

@@ -12,11 +12,12 @@ import org.jdbi.v3.core.Jdbi;
 public final class IssuedCertificateStore implements IssuedIdentities {
     /** A row of {@code scep_certificates}. */
     record Row(String serial, String certSha256, String subject, long notBefore, long notAfter, long issuedAt, String messageType,
-            String transactionId, String linkId, String forDevice, String adeDevice, String renewsSha256, String udid, Long revokedAt) {
+            String transactionId, String linkId, String forDevice, String adeDevice, String renewsSha256, String udid, Long revokedAt,
+            String challengeSha256) {
     }
 
     private static final String COLUMNS = "serial, cert_sha256, subject, not_before, not_after, issued_at, message_type, "
-            + "transaction_id, link_id, for_device, ade_device, renews_sha256, udid, revoked_at";
+            + "transaction_id, link_id, for_device, ade_device, renews_sha256, udid, revoked_at, challenge_sha256";
 
     private final Jdbi jdbi;
 
@@ -24,13 +25,14 @@ public final class IssuedCertificateStore implements IssuedIdentities {
         this.jdbi = jdbi;
     }
 
-    void insert(Handle h, Row r) {
-        h.createUpdate("INSERT INTO scep_certificates (" + COLUMNS + ") VALUES (:serial, :sha, :subject, :nb, :na, :at, :type, :tx, "
-                        + ":link, :forDevice, :ade, :renews, :udid, NULL)")
+    /** Inserts the row with the certificate itself ({@code der}), which a resent request is answered with. */
+    void insert(Handle h, Row r, byte[] der) {
+        h.createUpdate("INSERT INTO scep_certificates (" + COLUMNS + ", cert_der) VALUES (:serial, :sha, :subject, :nb, :na, :at, :type, "
+                        + ":tx, :link, :forDevice, :ade, :renews, :udid, NULL, :challenge, :der)")
                 .bind("serial", r.serial()).bind("sha", r.certSha256()).bind("subject", r.subject()).bind("nb", r.notBefore())
                 .bind("na", r.notAfter()).bind("at", r.issuedAt()).bind("type", r.messageType()).bind("tx", r.transactionId())
                 .bind("link", r.linkId()).bind("forDevice", r.forDevice()).bind("ade", r.adeDevice()).bind("renews", r.renewsSha256())
-                .bind("udid", r.udid()).execute();
+                .bind("udid", r.udid()).bind("challenge", r.challengeSha256()).bind("der", der).execute();
     }
 
     /** Spends a challenge inside the transaction that records the certificate it allows. */
@@ -45,7 +47,7 @@ public final class IssuedCertificateStore implements IssuedIdentities {
      *
      * @param row the certificate's row, given what the challenge was minted for
      */
-    void recordSpending(Spend spend, java.util.function.Function<ScepChallenges.Grant, Row> row) throws ScepChallenges.Refused {
+    void recordSpending(Spend spend, java.util.function.Function<ScepChallenges.Grant, Row> row, byte[] der) throws ScepChallenges.Refused {
         try {
             jdbi.useTransaction(h -> {
                 ScepChallenges.Grant grant;
@@ -54,7 +56,7 @@ public final class IssuedCertificateStore implements IssuedIdentities {
                 } catch (ScepChallenges.Refused e) {
                     throw new RefusalCarrier(e);
                 }
-                insert(h, row.apply(grant));
+                insert(h, row.apply(grant), der);
             });
         } catch (RefusalCarrier e) {
             throw e.refused;
@@ -72,8 +74,24 @@ public final class IssuedCertificateStore implements IssuedIdentities {
     }
 
     /** Records a renewal's certificate (no challenge: the RenewalReq was signed by the certificate it renews). */
-    void record(Row r) {
-        jdbi.useHandle(h -> insert(h, r));
+    void record(Row r, byte[] der) {
+        jdbi.useHandle(h -> insert(h, r, der));
+    }
+
+    /**
+     * The certificates (DER) a resent request may be answered with: issued under this transactionID by the same
+     * kind of request, neither revoked nor expired, and allowed by the same one-time challenge (a PKCSReq) or
+     * renewing the same certificate (a RenewalReq). The caller compares their keys with the request's. Rows
+     * recorded before their certificate was kept (V23) have none and are never sent again.
+     */
+    List<byte[]> issuedUnder(String transactionId, String messageType, String challengeSha256, String renewsSha256, long now) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT cert_der FROM scep_certificates
+                WHERE transaction_id = :tx AND message_type = :type AND revoked_at IS NULL AND not_after > :now
+                  AND cert_der IS NOT NULL AND (challenge_sha256 = :challenge OR renews_sha256 = :renews)
+                ORDER BY issued_at""")
+                .bind("tx", transactionId).bind("type", messageType).bind("now", now).bind("challenge", challengeSha256)
+                .bind("renews", renewsSha256).mapTo(byte[].class).list());
     }
 
     /** A bound, unrevoked certificate issued here that ends within the renewal window and has no renewal queued. */
@@ -145,6 +163,6 @@ public final class IssuedCertificateStore implements IssuedIdentities {
     private static Row map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
         return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getString(7),
                 rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13),
-                rs.getObject(14, Long.class));
+                rs.getObject(14, Long.class), rs.getString(15));
     }
 }

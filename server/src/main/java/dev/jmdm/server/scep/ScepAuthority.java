@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Decides a PKCSReq or RenewalReq and answers it with a CertRep. A PKCSReq needs a valid challenge: one minted
  * for a profile (spent by this request) or the admin's static one. A RenewalReq is signed by a certificate this
  * server issued that is neither expired nor revoked, and inherits whom that one was for. The challenge is spent
- * and the certificate recorded in one transaction, so a refusal issues and spends nothing.
+ * and the certificate recorded in one transaction, so a refusal issues and spends nothing. A request sent again
+ * because its answer was lost is answered with the certificate it already got ({@link #issuedBefore}).
  */
 final class ScepAuthority {
     private static final Logger LOG = LoggerFactory.getLogger(ScepAuthority.class);
@@ -59,17 +60,24 @@ final class ScepAuthority {
                     : ScepAttributes.FailInfo.BAD_REQUEST, problem);
         }
         Optional<IssuedCertificateStore.Row> renews = Optional.empty();
+        String type = request.type() == ScepAttributes.MessageType.RENEWAL_REQ ? "RenewalReq" : "PKCSReq";
         if (request.type() == ScepAttributes.MessageType.RENEWAL_REQ) {
             renews = renewable(request.signer());
             if (renews.isEmpty()) {
                 return refuse(request, ScepAttributes.FailInfo.BAD_MESSAGE_CHECK,
                         "a RenewalReq must be signed by a current certificate this server issued");
             }
+            Optional<X509Certificate> earlier = issuedBefore(request, type, null, renews.get().certSha256());
+            if (earlier.isPresent()) {
+                return resend(request, earlier.get());
+            }
         }
         X509Certificate cert;
+        byte[] der;
         try {
             PublicKey key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
             cert = DeviceCertificates.issue(ca, key, csr.getSubject(), clock.instant(), validity);
+            der = cert.getEncoded();
         } catch (java.security.GeneralSecurityException e) {
             return refuse(request, ScepAttributes.FailInfo.BAD_ALG, "the request's public key cannot be read: " + e.getMessage());
         }
@@ -78,25 +86,69 @@ final class ScepAuthority {
         }
         String sha = CertificateFingerprint.sha256Hex(cert);
         Optional<IssuedCertificateStore.Row> renewed = renews;
-        java.util.function.Function<ScepChallenges.Grant, IssuedCertificateStore.Row> row = grant -> new IssuedCertificateStore.Row(
-                cert.getSerialNumber().toString(16), sha, cert.getSubjectX500Principal().getName(), cert.getNotBefore().getTime(),
-                cert.getNotAfter().getTime(), clock.millis(),
-                request.type() == ScepAttributes.MessageType.RENEWAL_REQ ? "RenewalReq" : "PKCSReq", request.transactionId(),
-                grant.linkId(), grant.forDevice(), grant.adeDevice(), renewed.map(IssuedCertificateStore.Row::certSha256).orElse(null),
-                renewed.map(IssuedCertificateStore.Row::udid).orElse(null), null);
+        java.util.function.BiFunction<ScepChallenges.Grant, String, IssuedCertificateStore.Row> row = (grant, challengeSha) ->
+                new IssuedCertificateStore.Row(cert.getSerialNumber().toString(16), sha, cert.getSubjectX500Principal().getName(),
+                        cert.getNotBefore().getTime(), cert.getNotAfter().getTime(), clock.millis(), type, request.transactionId(),
+                        grant.linkId(), grant.forDevice(), grant.adeDevice(), renewed.map(IssuedCertificateStore.Row::certSha256).orElse(null),
+                        renewed.map(IssuedCertificateStore.Row::udid).orElse(null), null, challengeSha);
         if (renews.isPresent()) {
             // A renewal continues the enrollment the signing certificate was issued for.
             IssuedCertificateStore.Row old = renews.get();
-            issued.record(row.apply(new ScepChallenges.Grant(null, old.linkId(), old.forDevice(), old.adeDevice())));
+            issued.record(row.apply(new ScepChallenges.Grant(null, old.linkId(), old.forDevice(), old.adeDevice()), null), der);
         } else {
+            String challenge = null;
             try {
-                issued.recordSpending(challenges.spender(challenge(csr)), row);
+                challenge = challenge(csr);
+                String challengeSha = ScepChallenges.sha256(challenge);
+                // The static challenge is never spent, so no retransmission needs its hash: better not to keep one of the admin's secret.
+                issued.recordSpending(challenges.spender(challenge),
+                        grant -> row.apply(grant, ScepChallenges.STATIC.equals(grant.purpose()) ? null : challengeSha), der);
             } catch (ScepChallenges.Refused e) {
+                if (e.spent) {
+                    Optional<X509Certificate> earlier = issuedBefore(request, type, ScepChallenges.sha256(challenge), null);
+                    if (earlier.isPresent()) {
+                        return resend(request, earlier.get());
+                    }
+                }
                 return refuse(request, ScepAttributes.FailInfo.BAD_REQUEST, e.getMessage());
             }
         }
         LOG.info("SCEP {} {}: issued certificate {} ({}) until {}", request.type(), request.transactionId(), sha,
                 cert.getSubjectX500Principal().getName(), cert.getNotAfter().toInstant());
+        return encoder.success(request, cert);
+    }
+
+    /**
+     * The certificate already issued for this request when it is a retransmission (RFC 8894: a client that got no
+     * answer sends the request again under the same transactionID): same transactionID, same public key, and the
+     * same challenge (PKCSReq) or the same signing certificate (RenewalReq). Anything else is a new request.
+     */
+    private Optional<X509Certificate> issuedBefore(PkiRequest request, String type, String challengeSha, String renewsSha) {
+        byte[] key;
+        try {
+            // Through JCA, as the certificate's key was: one encoding on both sides.
+            key = new JcaPKCS10CertificationRequest(request.csr()).getPublicKey().getEncoded();
+        } catch (java.security.GeneralSecurityException e) {
+            return Optional.empty();
+        }
+        for (byte[] der : issued.issuedUnder(request.transactionId(), type, challengeSha, renewsSha, clock.millis())) {
+            try {
+                X509Certificate cert = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new java.io.ByteArrayInputStream(der));
+                if (java.util.Arrays.equals(cert.getPublicKey().getEncoded(), key)) {
+                    return Optional.of(cert);
+                }
+            } catch (java.security.cert.CertificateException e) {
+                LOG.warn("SCEP {}: a stored certificate does not parse: {}", request.transactionId(), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Answers a retransmission with the certificate its first sending got: a new CertRep for this nonce, nothing issued. */
+    private byte[] resend(PkiRequest request, X509Certificate cert) {
+        LOG.info("SCEP {} {} resent: answered again with certificate {} ({}), nothing issued", request.type(), request.transactionId(),
+                CertificateFingerprint.sha256Hex(cert), cert.getSubjectX500Principal().getName());
         return encoder.success(request, cert);
     }
 

@@ -42,8 +42,16 @@ public final class ScepChallenges {
 
     /** Why a challenge allows nothing. */
     static final class Refused extends Exception {
+        /** The challenge was good and is spent: a resent request may be answered with what it issued. */
+        final boolean spent;
+
         Refused(String message) {
+            this(message, false);
+        }
+
+        Refused(String message, boolean spent) {
             super(message, null, false, false);
+            this.spent = spent;
         }
     }
 
@@ -112,7 +120,7 @@ public final class ScepChallenges {
         }
         ChallengeStore.Challenge c = store.find(h, sha).orElseThrow(() -> new Refused("the challenge is not valid"));
         if (c.usedAt() != null) {
-            throw new Refused("the challenge was already used; each enrollment profile issues one certificate");
+            throw new Refused("the challenge was already used; each enrollment profile issues one certificate", true);
         }
         throw new Refused("the challenge expired; download a new enrollment profile");
     }
