@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jmdm.server.http.HttpError;
 import dev.jmdm.server.http.Role;
+import dev.jmdm.server.testing.ManualClock;
 import dev.jmdm.server.testing.StoreFixture;
 import dev.jmdm.server.testing.TestDatabases.Engine;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -25,8 +27,8 @@ class AccountStoreTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void theFirstAdminIsCreatedOnlyWhileNoUserExists(Engine engine) {
-        try (StoreFixture f = new StoreFixture(engine, new TestClock())) {
-            UserStore users = new UserStore(f.database.jdbi(), new TestClock());
+        try (StoreFixture f = new StoreFixture(engine, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")))) {
+            UserStore users = new UserStore(f.database.jdbi(), new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
             assertThat(users.any()).isFalse();
             assertThat(users.createFirst("Admin@Example.com", "hash-1")).get().extracting(UserStore.User::email).isEqualTo("admin@example.com");
             // a restart with another password (or another email) in the variables changes nothing
@@ -40,8 +42,8 @@ class AccountStoreTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void theLastAdminCanBeNeitherDemotedNorDeleted(Engine engine) {
-        try (StoreFixture f = new StoreFixture(engine, new TestClock())) {
-            UserStore users = new UserStore(f.database.jdbi(), new TestClock());
+        try (StoreFixture f = new StoreFixture(engine, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")))) {
+            UserStore users = new UserStore(f.database.jdbi(), new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
             UserStore.User admin = users.create("a@example.com", Role.ADMIN, "h");
             UserStore.User viewer = users.create("v@example.com", Role.VIEWER, "h");
             assertThatThrownBy(() -> users.create("A@example.com", Role.VIEWER, "h")).isInstanceOf(HttpError.class)
@@ -58,8 +60,8 @@ class AccountStoreTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void twoAdminsDeletingEachOtherAtOnceLeaveOne(Engine engine) throws Exception {
-        try (StoreFixture f = new StoreFixture(engine, new TestClock())) {
-            UserStore users = new UserStore(f.database.jdbi(), new TestClock());
+        try (StoreFixture f = new StoreFixture(engine, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")))) {
+            UserStore users = new UserStore(f.database.jdbi(), new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
             for (int round = 0; round < 10; round++) {
                 long a = users.create("a" + round + "@example.com", Role.ADMIN, "h").id();
                 long b = users.create("b" + round + "@example.com", Role.ADMIN, "h").id();
@@ -90,7 +92,7 @@ class AccountStoreTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void sessionsEndWhenIdleAtTheirAbsoluteEndAndOnSignOut(Engine engine) {
-        TestClock clock = new TestClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (StoreFixture f = new StoreFixture(engine, clock)) {
             UserStore users = new UserStore(f.database.jdbi(), clock);
             SessionStore sessions = new SessionStore(f.database.jdbi(), clock, IDLE, MAX);

@@ -2,11 +2,13 @@ package dev.jmdm.server.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jmdm.server.testing.ManualClock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class SignInThrottleTest {
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final SignInThrottle throttle = new SignInThrottle(clock, 3, Duration.ofMinutes(5));
 
     @Test

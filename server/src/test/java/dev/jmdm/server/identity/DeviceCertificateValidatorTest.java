@@ -11,6 +11,7 @@ import dev.jmdm.certsdev.CertificateAuthority;
 import dev.jmdm.certsdev.Issued;
 import dev.jmdm.certsdev.KeyAlgorithm;
 import dev.jmdm.certsdev.Pem;
+import dev.jmdm.server.testing.ManualClock;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class DeviceCertificateValidatorTest {
     private static final CertificateAuthority NEW_ROOT = CertificateAuthority.createRoot("jmdm test root 2", CertificateAuthority.CA_VALIDITY);
     private static final CertificateAuthority SAME_NAME_NEW_ROOT = CertificateAuthority.createRoot("jmdm test root", CertificateAuthority.CA_VALIDITY);
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
 
     /** MDM_CA = root + intermediate. */
     private DeviceCertificateValidator validator(Duration cacheTtl) {

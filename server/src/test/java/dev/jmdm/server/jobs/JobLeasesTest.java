@@ -2,6 +2,7 @@ package dev.jmdm.server.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jmdm.server.testing.ManualClock;
 import dev.jmdm.server.testing.StoreFixture;
 import dev.jmdm.server.testing.TestDatabases.Engine;
 import java.time.Duration;
@@ -18,7 +19,7 @@ class JobLeasesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aDeadHoldersLeaseIsTakenOverOnceItExpiresAndNotBefore(Engine engine) {
-        MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-06T12:00:00Z"));
         try (StoreFixture f = new StoreFixture(engine, clock)) {
             JobLeases a = new JobLeases(f.database.jdbi(), clock, "server-a", TTL);
             JobLeases b = new JobLeases(f.database.jdbi(), clock, "server-b", TTL);
@@ -46,7 +47,7 @@ class JobLeasesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aJobRunsOncePerPeriodWhicheverServerTicks(Engine engine) {
-        MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-06T12:00:00Z"));
         try (StoreFixture f = new StoreFixture(engine, clock)) {
             LeasedJobs[] servers = new LeasedJobs[3];
             for (int i = 0; i < 3; i++) {
@@ -86,7 +87,7 @@ class JobLeasesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aFailingJobKeepsItsScheduleAndTheLeaseStillCountsTheRun(Engine engine) {
-        MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-06T12:00:00Z"));
         try (StoreFixture f = new StoreFixture(engine, clock);
                 LeasedJobs jobs = new LeasedJobs(new JobLeases(f.database.jdbi(), clock, "server-a", TTL))) {
             Runnable tick = jobs.leased("broken", PERIOD, () -> {

@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.jmdm.policies.PolicyParser;
 import dev.jmdm.server.storage.Database;
-import dev.jmdm.server.testing.TestDatabases;
+import dev.jmdm.server.testing.ManualClock;
 import dev.jmdm.server.testing.TestDatabases.Engine;
-import java.time.Clock;
+import dev.jmdm.server.testing.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,34 +31,11 @@ class PolicyEvaluatorTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Targets ALL = new Targets(true, Set.of(), Set.of(), Set.of(), Set.of());
 
-    static final class TestClock extends Clock {
-        final AtomicLong now = new AtomicLong(Instant.parse("2026-12-01T10:00:00Z").toEpochMilli());
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        void advance(Duration d) {
-            now.addAndGet(d.toMillis());
-        }
-    }
-
     /** A database with one macOS host (id 1), a store, an evaluator whose remediations are recorded. */
     static final class Bed implements AutoCloseable {
         final String url;
         final Database db;
-        final TestClock clock = new TestClock();
+        final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
         final PolicyStore store;
         final List<String> remediated = new ArrayList<>();
         final PolicyEvaluator evaluator;
@@ -285,7 +259,7 @@ class PolicyEvaluatorTest {
     @EnumSource(Engine.class)
     void theSummaryHistoryIsBackfilledFromTransitionsForHoursWithoutAPoint(Engine engine) throws Exception {
         try (Bed bed = new Bed(engine)) {
-            bed.clock.now.set(Instant.parse("2026-12-01T10:30:00Z").toEpochMilli());
+            bed.clock.set(Instant.parse("2026-12-01T10:30:00Z"));
             bed.save(FILEVAULT + "remediation_enabled: false\n");
             bed.fileVault(false);
             bed.evaluator.evaluateHost(1); // 10:30 fail

@@ -2,42 +2,16 @@ package dev.jmdm.server.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.jmdm.server.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** What /readyz and /metrics say about failing pushes. */
 class PushHealthTest {
     private static final Instant T0 = Instant.parse("2030-05-01T12:00:00Z");
 
-    /** A clock the test moves. */
-    private static final class Steps extends Clock {
-        private Instant now = T0;
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final Steps clock = new Steps();
+    private final ManualClock clock = new ManualClock(T0);
     private final PushHealth health = new PushHealth(clock);
 
     @Test
