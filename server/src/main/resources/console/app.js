@@ -78,13 +78,25 @@ function showSignIn(message) {
   $('signin-email').focus();
 }
 
-/** Server-sent events; EventSource reconnects by itself, and the dot in the header says whether the stream is up. */
+/**
+ * Server-sent events; the dot in the header says whether the stream is up. EventSource reconnects by itself after a
+ * dropped connection but gives up for good on an HTTP error (503 when the server holds all the streams it allows),
+ * so then we try again, backing off up to a minute, while someone is signed in.
+ */
+let streamRetries = 0;
 function openStream() {
   if (stream) stream.close();
-  stream = new EventSource('/v1/stream', { withCredentials: true });
-  stream.addEventListener('open', () => $('live').classList.add('on'));
-  stream.addEventListener('error', () => $('live').classList.remove('on'));
-  stream.addEventListener('command', e => {
+  const es = new EventSource('/v1/stream', { withCredentials: true });
+  stream = es;
+  es.addEventListener('open', () => { streamRetries = 0; $('live').classList.add('on'); });
+  es.addEventListener('error', () => {
+    $('live').classList.remove('on');
+    if (es.readyState === EventSource.CLOSED && stream === es && user) {
+      const wait = Math.min(60000, 2000 * 2 ** streamRetries++);
+      setTimeout(() => { if (stream === es && user) openStream(); }, wait);
+    }
+  });
+  es.addEventListener('command', e => {
     const data = JSON.parse(e.data);
     for (const l of listeners) if (l.type === 'command') l.fn(data);
   });
