@@ -7,6 +7,8 @@ import dev.jmdm.sim.AdminClient;
 import dev.jmdm.sim.Commands;
 import dev.jmdm.sim.ServerReply;
 import dev.jmdm.sim.SimulatedDevice;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +25,33 @@ abstract class CheckinCostScenarios extends ServerScenarios {
     private record Cost(long statements, long transactions) {
     }
 
-    private final Map<String, Cost> costs = new LinkedHashMap<>();
+    /** Each step's cost per run; the least of the runs is the step's own cost (see {@link #RUNS}). */
+    private final Map<String, List<Cost>> costs = new LinkedHashMap<>();
 
-    private Cost measure(String what, Supplier<ServerReply> request) {
+    /**
+     * The server's periodic jobs (lease heartbeats, sweeps, expiry) run statements whenever their timers fire, and the
+     * counter is the server's; a job that fires inside a step's window adds to it and never takes away. Three runs on
+     * three devices and the least of each step is the check-in's own cost (CI once saw Authenticate at 11: a job
+     * landed in its window). A check-in that really costs more does so in every run and still fails.
+     */
+    private static final int RUNS = 3;
+
+    private void measure(String what, Supplier<ServerReply> request) {
         StatementCounter counter = server.statements();
         long s0 = counter.statements();
         long t0 = counter.transactions();
         ServerReply reply = request.get();
         assertThat(reply.status()).as(what).isEqualTo(200);
         settle(counter);
-        Cost cost = new Cost(counter.statements() - s0, counter.transactions() - t0);
-        costs.put(what, cost);
-        return cost;
+        costs.computeIfAbsent(what, k -> new ArrayList<>())
+                .add(new Cost(counter.statements() - s0, counter.transactions() - t0));
+    }
+
+    private Cost least(String what) {
+        List<Cost> runs = costs.get(what);
+        assertThat(runs).as(what).hasSize(RUNS);
+        return runs.stream().min(Comparator.comparingLong(Cost::statements).thenComparingLong(Cost::transactions))
+                .orElseThrow();
     }
 
     /**
@@ -61,23 +78,17 @@ abstract class CheckinCostScenarios extends ServerScenarios {
 
     @Test
     void eachCheckInRunsAPinnedNumberOfStatements() {
-        SimulatedDevice mac = server.newMac();
-        Cost authenticate = measure("Authenticate", mac::authenticate);
-        Cost firstToken = measure("first TokenUpdate", () -> mac.channel().tokenUpdate());
-        Cost againToken = measure("TokenUpdate again", () -> mac.channel().tokenUpdate());
-        Cost idleEmpty = measure("Idle, nothing queued", () -> mac.channel().idle());
-
-        Commands.Built first = Commands.deviceInformation("SerialNumber");
-        Commands.Built second = Commands.deviceInformation("OSVersion");
-        for (Commands.Built cmd : List.of(first, second)) {
-            AdminClient.Reply enq = admin.enqueue(cmd.plist(), List.of(mac.enrollmentId()), true);
-            assertThat(enq.status()).isEqualTo(200);
+        for (int run = 0; run < RUNS; run++) {
+            checkInOnce();
         }
-        Cost idleDelivers = measure("Idle, a command queued", () -> mac.channel().idle());
-        Cost ackDelivers = measure("Acknowledged, the next command queued",
-                () -> mac.channel().report("Acknowledged", first.commandUuid(), null));
-        Cost ackEmpty = measure("Acknowledged, nothing queued", () -> mac.channel().report("Acknowledged", second.commandUuid(), null));
-        System.out.println("check-in costs on " + engine() + ": " + costs);
+        System.out.println("check-in costs on " + engine() + " (" + RUNS + " runs): " + costs);
+        Cost authenticate = least("Authenticate");
+        Cost firstToken = least("first TokenUpdate");
+        Cost againToken = least("TokenUpdate again");
+        Cost idleEmpty = least("Idle, nothing queued");
+        Cost idleDelivers = least("Idle, a command queued");
+        Cost ackDelivers = least("Acknowledged, the next command queued");
+        Cost ackEmpty = least("Acknowledged, nothing queued");
 
         // Authenticate was 15 before one query read the binding, grant and first-stored time, and one the host.
         assertThat(authenticate).as("Authenticate").isEqualTo(new Cost(10, 1));
@@ -93,5 +104,25 @@ abstract class CheckinCostScenarios extends ServerScenarios {
         // command, its claim, and two statements (one transaction) of policy evaluation in the background.
         assertThat(ackDelivers).as("Acknowledged, the next command queued").isEqualTo(new Cost(8, 1));
         assertThat(ackEmpty).as("Acknowledged, nothing queued").isEqualTo(new Cost(7, 1));
+    }
+
+    /** One device through the check-ins the test prices, each step measured. */
+    private void checkInOnce() {
+        SimulatedDevice mac = server.newMac();
+        measure("Authenticate", mac::authenticate);
+        measure("first TokenUpdate", () -> mac.channel().tokenUpdate());
+        measure("TokenUpdate again", () -> mac.channel().tokenUpdate());
+        measure("Idle, nothing queued", () -> mac.channel().idle());
+
+        Commands.Built first = Commands.deviceInformation("SerialNumber");
+        Commands.Built second = Commands.deviceInformation("OSVersion");
+        for (Commands.Built cmd : List.of(first, second)) {
+            AdminClient.Reply enq = admin.enqueue(cmd.plist(), List.of(mac.enrollmentId()), true);
+            assertThat(enq.status()).isEqualTo(200);
+        }
+        measure("Idle, a command queued", () -> mac.channel().idle());
+        measure("Acknowledged, the next command queued",
+                () -> mac.channel().report("Acknowledged", first.commandUuid(), null));
+        measure("Acknowledged, nothing queued", () -> mac.channel().report("Acknowledged", second.commandUuid(), null));
     }
 }
