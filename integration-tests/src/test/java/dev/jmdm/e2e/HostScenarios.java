@@ -460,6 +460,9 @@ abstract class HostScenarios {
                 assertThat(down.subList(2, 5)).as(sort).containsExactlyInAnyOrderElementsOf(pending);
             }
         }
+        // Only a sort over a value hosts may lack takes a cursor without one.
+        String noValue = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("[\"created_at\",null,1]".getBytes(StandardCharsets.UTF_8));
+        refused(get("/v1/hosts?sort=created_at&cursor=" + noValue), 400, "cursor");
     }
 
     /**
