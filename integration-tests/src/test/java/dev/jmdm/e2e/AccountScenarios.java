@@ -38,6 +38,15 @@ abstract class AccountScenarios {
                 "MDM_SIGNIN_FAILURES", "3", "MDM_SIGNIN_LOCKOUT", "2s"));
     }
 
+    /**
+     * Each test starts with no failed sign-in counted: the counts are kept in the database and per address too, and
+     * every test signs in from 127.0.0.1, so together they would lock the address out for the tests that follow.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void forgetFailedSignIns() {
+        server.sql("DELETE FROM signin_throttle");
+    }
+
     @AfterAll
     void stop() {
         if (server != null) {
