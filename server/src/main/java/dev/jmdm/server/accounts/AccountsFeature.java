@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccountsFeature implements Feature {
     private static final Logger LOG = LoggerFactory.getLogger(AccountsFeature.class);
-    /** Expired sessions are refused when used; this only keeps the table small. */
+    /** Expired sessions are refused when used, quiet sign-in counts start over; this only keeps the tables small. */
     static final long PURGE_EVERY_MINUTES = 60;
 
     private final AccountSettings settings;
@@ -27,6 +27,7 @@ public final class AccountsFeature implements Feature {
     private final UserStore users;
     private final SessionStore sessions;
     private final PasswordHasher hasher = new PasswordHasher();
+    private final SignInThrottle throttle;
     private final SessionApi sessionApi;
     private final UserApi userApi;
     private final AtomicBoolean anyUser = new AtomicBoolean();
@@ -42,8 +43,8 @@ public final class AccountsFeature implements Feature {
         this.services = services;
         this.users = new UserStore(services.jdbi(), services.clock());
         this.sessions = new SessionStore(services.jdbi(), services.clock(), settings.sessionIdle(), settings.sessionMax());
-        this.sessionApi = new SessionApi(users, sessions, hasher,
-                new SignInThrottle(services.clock(), settings.signInFailures(), settings.signInLockout()), alwaysSecure);
+        this.throttle = new SignInThrottle(services.jdbi(), services.clock(), settings.signInFailures(), settings.signInLockout());
+        this.sessionApi = new SessionApi(users, sessions, hasher, throttle, alwaysSecure, settings.passwordMinLength(), audit);
         this.userApi = new UserApi(users, sessions, hasher, settings.passwordMinLength(), audit);
         this.access = new SessionAccess(sessions, anyUser::get);
     }
@@ -75,8 +76,9 @@ public final class AccountsFeature implements Feature {
     private void purge() {
         try {
             sessions.purge();
+            throttle.purge();
         } catch (RuntimeException e) {
-            LOG.warn("purging expired sessions failed: {}", e.getMessage());
+            LOG.warn("purging expired sessions or quiet sign-in counts failed: {}", e.getMessage());
         }
     }
 
@@ -92,6 +94,7 @@ public final class AccountsFeature implements Feature {
         router.get("/v1/session", sessionApi::current)
                 .delete("/v1/session", sessionApi::signOut)
                 .delete("/v1/sessions", sessionApi::signOutEverywhere)
+                .put("/v1/session/password", sessionApi::changePassword)
                 .get("/v1/users", userApi::list)
                 .post("/v1/users", ex -> {
                     userApi.create(ex);
