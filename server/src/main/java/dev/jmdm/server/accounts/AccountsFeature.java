@@ -6,6 +6,7 @@ import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiAccess;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.AuditTrail;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,9 @@ public final class AccountsFeature implements Feature {
             createFirstAdmin(users, hasher, settings.adminEmail(), settings.adminPassword());
         }
         anyUser.set(users.any());
-        purge = services.timers().scheduleWithFixedDelay(this::purge, PURGE_EVERY_MINUTES, PURGE_EVERY_MINUTES, TimeUnit.MINUTES);
+        // One server of those sharing the database purges (the job logs a failure and runs again next period).
+        purge = services.timers().scheduleWithFixedDelay(services.jobs().leased("session-purge",
+                Duration.ofMinutes(PURGE_EVERY_MINUTES), sessions::purge), PURGE_EVERY_MINUTES, PURGE_EVERY_MINUTES, TimeUnit.MINUTES);
     }
 
     /**
@@ -70,14 +73,6 @@ public final class AccountsFeature implements Feature {
             LOG.info("MDM_ADMIN_EMAIL: users exist already; no admin created and nothing changed");
         }
         return created.isPresent();
-    }
-
-    private void purge() {
-        try {
-            sessions.purge();
-        } catch (RuntimeException e) {
-            LOG.warn("purging expired sessions failed: {}", e.getMessage());
-        }
     }
 
     /** What the admin API's door asks about sessions and roles. */
