@@ -20,21 +20,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (a failed, changed or unknown migration) still reaches Flyway, which refuses or handles it as it always did.
  */
 class SchemaRestartTest {
-    private static final String NEWEST = "23";
-
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aCurrentSchemaIsRecognisedWithoutFlyway(Engine engine) throws Exception {
         String url = TestDatabases.freshUrl(engine);
         try {
             assertThat(SchemaMigrator.currentVersion(dataSource(url))).as("a new database").isNull();
+            String newest;
             try (Database db = Database.open(url, 2)) {
-                assertThat(db.schemaVersion()).isEqualTo(NEWEST);
+                newest = db.schemaVersion(); // Flyway's answer
             }
 
-            assertThat(SchemaMigrator.currentVersion(dataSource(url))).isEqualTo(NEWEST);
+            assertThat(SchemaMigrator.currentVersion(dataSource(url))).isEqualTo(newest);
             try (Database db = Database.open(url, 2)) {
-                assertThat(db.schemaVersion()).isEqualTo(NEWEST);
+                assertThat(db.schemaVersion()).isEqualTo(newest);
             }
         } finally {
             TestDatabases.drop(url);
@@ -46,7 +45,7 @@ class SchemaRestartTest {
     void aFailedMigrationIsStillRefused(Engine engine) throws Exception {
         String url = migrated(engine);
         try {
-            sql(url, "UPDATE flyway_schema_history SET success = FALSE WHERE version = '" + NEWEST + "'");
+            sql(url, "UPDATE flyway_schema_history SET success = FALSE WHERE version = '1'");
 
             assertThat(SchemaMigrator.currentVersion(dataSource(url))).isNull();
             assertThatThrownBy(() -> Database.open(url, 2).close())
