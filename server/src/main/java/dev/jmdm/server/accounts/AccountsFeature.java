@@ -6,6 +6,7 @@ import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiAccess;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.AuditTrail;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,9 @@ public final class AccountsFeature implements Feature {
             createFirstAdmin(users, hasher, settings.adminEmail(), settings.adminPassword());
         }
         anyUser.set(users.any());
-        purge = services.timers().scheduleWithFixedDelay(this::purge, PURGE_EVERY_MINUTES, PURGE_EVERY_MINUTES, TimeUnit.MINUTES);
+        // One server of those sharing the database purges (the job logs a failure and runs again next period).
+        purge = services.timers().scheduleWithFixedDelay(services.jobs().leased("session-purge",
+                Duration.ofMinutes(PURGE_EVERY_MINUTES), this::purge), PURGE_EVERY_MINUTES, PURGE_EVERY_MINUTES, TimeUnit.MINUTES);
     }
 
     /**
@@ -73,13 +76,10 @@ public final class AccountsFeature implements Feature {
         return created.isPresent();
     }
 
+    /** Expired sessions and quiet sign-in counts; a failure is logged by the job and retried next period. */
     private void purge() {
-        try {
-            sessions.purge();
-            throttle.purge();
-        } catch (RuntimeException e) {
-            LOG.warn("purging expired sessions or quiet sign-in counts failed: {}", e.getMessage());
-        }
+        sessions.purge();
+        throttle.purge();
     }
 
     /** What the admin API's door asks about sessions and roles. */
