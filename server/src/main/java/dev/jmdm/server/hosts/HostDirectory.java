@@ -246,7 +246,10 @@ final class HostDirectory {
         String dir = desc ? " DESC" : " ASC";
         List<HostView> rows = new ArrayList<>();
         // Hosts with a device channel: the scan starts from the index, each row joined to its host by hosts.device_id
-        // (unique), so a page reads about limit channels (more when a filter rejects some).
+        // (unique), so a page reads about limit channels (more when a filter rejects some). The join order is fixed:
+        // given the choice, both engines started from a filter's index on hosts (platform, enrolled_at) and sorted a
+        // third to all of the fleet (H2 585 ms, MariaDB 190-580 ms at 100,000 hosts). H2 keeps an outer join's order;
+        // MariaDB turns that outer join into an inner one and reorders it, so it gets STRAIGHT_JOIN.
         boolean seenPart = desc ? !cursorInUnseen : true;
         boolean unseenPart = desc ? true : c == null || cursorInUnseen;
         if (!desc && unseenPart) {
@@ -254,7 +257,8 @@ final class HostDirectory {
         }
         if (seenPart && rows.size() <= limit) {
             Map<String, Object> b = new HashMap<>(binds);
-            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM enrollments e JOIN hosts h ON h.device_id = e.id WHERE " + where);
+            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM enrollments e "
+                    + (mysql() ? "STRAIGHT_JOIN" : "LEFT JOIN") + " hosts h ON h.device_id = e.id WHERE h.id IS NOT NULL AND " + where);
             if (c != null && c[0] != null) {
                 sql.append(desc ? " AND e.last_seen_at <= :cv AND (e.last_seen_at < :cv OR e.id < :cid)"
                         : " AND e.last_seen_at >= :cv AND (e.last_seen_at > :cv OR e.id > :cid)");
@@ -275,6 +279,22 @@ final class HostDirectory {
                     : encodeCursor(sortKey, last.lastSeenAt(), last.host().deviceId());
         }
         return new Page<>(rows, next);
+    }
+
+    private volatile Boolean mysql;
+
+    /** Whether the store is MySQL or MariaDB (not the embedded H2), asked once. */
+    private boolean mysql() {
+        Boolean m = mysql;
+        if (m == null) {
+            try {
+                m = jdbi.withHandle(h -> !h.getConnection().getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2"));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            mysql = m;
+        }
+        return m;
     }
 
     /** Hosts without a device channel (last seen 0) in host id order, after the cursor's host id if it has one. */
