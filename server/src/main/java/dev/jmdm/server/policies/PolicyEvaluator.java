@@ -95,7 +95,7 @@ final class PolicyEvaluator {
                     continue;
                 }
                 List<Object[]> events = new ArrayList<>(1);
-                if (before == null || !before.result().equals(after.result())) {
+                if (ResultRow.isTransition(before, after)) {
                     Map<String, Object> detail = new LinkedHashMap<>();
                     detail.put("from", before == null ? null : before.result());
                     detail.put("to", after.result());
