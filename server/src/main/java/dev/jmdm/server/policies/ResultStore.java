@@ -161,27 +161,42 @@ final class ResultStore {
      */
     static final int ROWS_PER_INSERT = 500;
 
-    /** Inserts the rows (each one value per column of insertInto) in multi-row statements; returns the rows inserted. */
+    /**
+     * Inserts the rows (each one value per column of insertInto) in multi-row statements; returns the rows
+     * inserted. Plain JDBC: JDBI would lex each long statement for named parameters and look up an argument
+     * factory for each of its thousands of values, which cost more than the database's own work.
+     */
     static int insertRows(Handle h, String insertInto, List<Object[]> rows) {
         int inserted = 0;
+        String full = null;
         for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
             List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-            int columns = chunk.get(0).length;
-            String one = "(" + "?, ".repeat(columns - 1) + "?)";
-            StringBuilder sql = new StringBuilder(insertInto.length() + chunk.size() * (one.length() + 2)).append(insertInto).append(" VALUES ");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append(one);
+            String sql = chunk.size() == ROWS_PER_INSERT && full != null ? full : multiRow(insertInto, chunk.get(0).length, chunk.size());
+            if (chunk.size() == ROWS_PER_INSERT) {
+                full = sql;
             }
-            var u = h.createUpdate(sql.toString());
-            int p = 0;
-            for (Object[] row : chunk) {
-                for (Object v : row) {
-                    u.bind(p++, v);
+            try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+                int p = 1;
+                for (Object[] row : chunk) {
+                    for (Object v : row) {
+                        ps.setObject(p++, v);
+                    }
                 }
+                inserted += ps.executeUpdate();
+            } catch (java.sql.SQLException e) {
+                throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
             }
-            inserted += u.execute();
         }
         return inserted;
+    }
+
+    private static String multiRow(String insertInto, int columns, int rows) {
+        String one = "(" + "?, ".repeat(columns - 1) + "?)";
+        StringBuilder sql = new StringBuilder(insertInto.length() + rows * (one.length() + 2)).append(insertInto).append(" VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append(one);
+        }
+        return sql.toString();
     }
 
     <T> Batch<T> batch() {
