@@ -16,9 +16,9 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Reads hosts' facts for the rule language and their stored policy results, a batch of hosts in one query:
- * the host rows with their device channel, the parsed inventory (host_inventory), the tracked profile
- * status (host_profiles), group membership and policy_results. The fact names are those of {@link dev.jmdm.policies.FactCatalog}.
+ * Reads hosts' facts for the rule language and their stored policy results, a batch of hosts in three
+ * queries: the host rows with their device channel; the parsed inventory (host_inventory), the tracked
+ * profile status (host_profiles) and group membership in one UNION; their policy_results. The fact names are those of {@link dev.jmdm.policies.FactCatalog}.
  */
 class HostFactsReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,89 +37,104 @@ class HostFactsReader {
     }
 
     /**
-     * Snapshots of the given hosts that exist, in the order given, and their stored results, in one query: a
-     * UNION of the host rows, their inventory, profile status, groups and policy results, so one host's
-     * evaluation reads everything in one round trip. The hosts are selected by the range of their ids (a full
-     * evaluation's batches are consecutive ids; one range scan per table beats a long IN list). Without
+     * Snapshots of the given hosts and their stored results: {@link #read(Handle, List)}, then the results. Without
      * reasons (a sweep) a stored row's reason is null: the sweep re-decides reasons only for results it finds
      * changed; facts are never read back (the reason names every deciding value, so comparing reasons finds
-     * changes).
+     * changes). One query for the results rather than a branch of the facts' UNION: H2 answered that UNION
+     * several times slower than the two queries (docs/benchmarks.md).
      */
     Read read(Handle h, List<Long> hostIds, boolean reasons) {
+        List<HostSnapshot> hosts = read(h, hostIds);
+        Map<Long, Map<String, ResultRow>> stored = new HashMap<>();
         if (hostIds.isEmpty()) {
-            return new Read(List.of(), Map.of());
+            return new Read(hosts, stored);
+        }
+        Set<Long> wanted = new HashSet<>(hostIds);
+        h.createQuery("SELECT policy, host_id, result, since, " + (reasons ? "reason" : "NULL")
+                        + ", evaluated_at, remediated_at, remediation_state, seq FROM policy_results WHERE "
+                        + (hostIds.size() == 1 ? "host_id = :lo" : "host_id >= :lo AND host_id <= :hi"))
+                .bind("lo", java.util.Collections.min(hostIds)).bind("hi", java.util.Collections.max(hostIds))
+                .map((rs, ctx) -> new ResultRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                        null, rs.getLong(6), rs.getObject(7, Long.class), rs.getString(8), rs.getInt(9)))
+                .forEach(r -> {
+                    if (wanted.contains(r.hostId())) {
+                        stored.computeIfAbsent(r.hostId(), k -> new HashMap<>()).put(r.policy(), r);
+                    }
+                });
+        return new Read(hosts, stored);
+    }
+
+    /**
+     * Snapshots of the given hosts that exist, in the order given, in two queries: the host rows, then their
+     * inventory, profile status and groups in one UNION. The hosts are selected by the range of their ids
+     * (a full evaluation's batches are consecutive ids; one range scan per table beats a long IN list).
+     */
+    List<HostSnapshot> read(Handle h, List<Long> hostIds) {
+        if (hostIds.isEmpty()) {
+            return List.of();
         }
         Set<Long> wanted = new HashSet<>(hostIds);
         long lo = java.util.Collections.min(hostIds);
         long hi = java.util.Collections.max(hostIds);
-        String range = hostIds.size() == 1 ? " = :lo" : " >= :lo AND %s <= :hi";
         Map<Long, Map<String, Object>> facts = new HashMap<>();
         Map<Long, String> platforms = new HashMap<>();
-        Map<Long, Map<String, String>> apps = new HashMap<>();
-        Map<Long, Map<String, String>> profiles = new HashMap<>();
-        Map<Long, Set<String>> groups = new HashMap<>();
-        Map<Long, Map<String, ResultRow>> stored = new HashMap<>();
-        List<Object[]> inventory = new ArrayList<>();
         long now = clock.millis();
-        // Columns: host id, kind, three strings, a text, four numbers; each branch fills what it has.
-        h.createQuery("SELECT h.id, 'h', h.platform, h.serial_number, h.device_name, NULL, h.enrolled_at, "
-                        + "CASE WHEN e.enabled THEN 1 ELSE 0 END, e.last_seen_at, NULL "
-                        + "FROM hosts h LEFT JOIN enrollments e ON e.id = h.device_id WHERE h.id" + where(range, "h.id")
-                        + " UNION ALL SELECT host_id, 'i', source, NULL, NULL, facts, NULL, NULL, NULL, NULL FROM host_inventory WHERE host_id"
-                        + where(range, "host_id")
-                        + " UNION ALL SELECT host_id, 'p', identifier, status, NULL, NULL, NULL, NULL, NULL, NULL FROM host_profiles WHERE host_id"
-                        + where(range, "host_id") + " AND operation = 'install'"
-                        + " UNION ALL SELECT host_id, 'g', group_name, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM host_group_members WHERE host_id"
-                        + where(range, "host_id")
-                        + " UNION ALL SELECT host_id, 'r', policy, result, remediation_state, " + (reasons ? "reason" : "NULL")
-                        + ", since, evaluated_at, remediated_at, seq FROM policy_results WHERE host_id" + where(range, "host_id"))
+        h.createQuery("""
+                        SELECT h.id, h.platform, h.serial_number, h.device_name, h.enrolled_at, e.enabled, e.last_seen_at
+                        FROM hosts h LEFT JOIN enrollments e ON e.id = h.device_id WHERE h.id >= :lo AND h.id <= :hi""")
                 .bind("lo", lo).bind("hi", hi)
                 .map((rs, ctx) -> {
                     long id = rs.getLong(1);
                     if (!wanted.contains(id)) {
+                        return id;
+                    }
+                    Map<String, Object> f = new HashMap<>();
+                    put(f, "host.platform", rs.getString(2));
+                    put(f, "device.serial_number", rs.getString(3));
+                    put(f, "device.device_name", rs.getString(4));
+                    Long enrolledAt = rs.getObject(5, Long.class);
+                    Boolean enabled = rs.getObject(6, Boolean.class);
+                    Long lastSeen = rs.getObject(7, Long.class);
+                    f.put("host.enrolled", enrolledAt != null && Boolean.TRUE.equals(enabled));
+                    put(f, "host.enrolled_at", enrolledAt);
+                    put(f, "host.last_seen_at", lastSeen);
+                    if (lastSeen != null) {
+                        f.put("host.last_seen_age_hours", Math.max(0, now - lastSeen) / HOUR_MS);
+                    }
+                    platforms.put(id, rs.getString(2));
+                    facts.put(id, f);
+                    return id;
+                }).list();
+        Map<Long, Map<String, String>> apps = new HashMap<>();
+        Map<Long, Map<String, String>> profiles = new HashMap<>();
+        Map<Long, Set<String>> groups = new HashMap<>();
+        h.createQuery("""
+                        SELECT host_id, 'i', source, facts FROM host_inventory WHERE host_id >= :lo AND host_id <= :hi
+                        UNION ALL SELECT host_id, 'p', identifier, status FROM host_profiles
+                          WHERE host_id >= :lo AND host_id <= :hi AND operation = 'install'
+                        UNION ALL SELECT host_id, 'g', group_name, NULL FROM host_group_members WHERE host_id >= :lo AND host_id <= :hi""")
+                .bind("lo", lo).bind("hi", hi)
+                .map((rs, ctx) -> {
+                    long id = rs.getLong(1);
+                    Map<String, Object> f = facts.get(id);
+                    if (f == null) {
                         return 0;
                     }
                     switch (rs.getString(2)) {
-                        case "h" -> {
-                            Map<String, Object> f = new HashMap<>();
-                            put(f, "host.platform", rs.getString(3));
-                            put(f, "device.serial_number", rs.getString(4));
-                            put(f, "device.device_name", rs.getString(5));
-                            Long enrolledAt = rs.getObject(7, Long.class);
-                            Long lastSeen = rs.getObject(9, Long.class);
-                            f.put("host.enrolled", enrolledAt != null && rs.getInt(8) == 1);
-                            put(f, "host.enrolled_at", enrolledAt);
-                            put(f, "host.last_seen_at", lastSeen);
-                            if (lastSeen != null) {
-                                f.put("host.last_seen_age_hours", Math.max(0, now - lastSeen) / HOUR_MS);
+                        case "i" -> {
+                            switch (rs.getString(3)) {
+                                case "device" -> device(parse(rs.getString(4)), f);
+                                case "security" -> security(parse(rs.getString(4)), f);
+                                case "apps" -> apps.put(id, apps(rs.getString(4)));
+                                default -> {
+                                }
                             }
-                            platforms.put(id, rs.getString(3));
-                            facts.put(id, f);
                         }
-                        // Applied once every host row is in: UNION ALL promises no order between its branches.
-                        case "i" -> inventory.add(new Object[] {id, rs.getString(3), rs.getString(6)});
                         case "p" -> profiles.computeIfAbsent(id, k -> new HashMap<>()).put(rs.getString(3), rs.getString(4));
-                        case "g" -> groups.computeIfAbsent(id, k -> new HashSet<>()).add(rs.getString(3));
-                        default -> stored.computeIfAbsent(id, k -> new HashMap<>()).put(rs.getString(3), new ResultRow(rs.getString(3), id,
-                                rs.getString(4), rs.getLong(7), rs.getString(6), null, rs.getLong(8), rs.getObject(9, Long.class),
-                                rs.getString(5), rs.getInt(10)));
+                        default -> groups.computeIfAbsent(id, k -> new HashSet<>()).add(rs.getString(3));
                     }
                     return 0;
                 }).list();
-        for (Object[] i : inventory) {
-            long id = (Long) i[0];
-            Map<String, Object> f = facts.get(id);
-            if (f == null) {
-                continue;
-            }
-            switch ((String) i[1]) {
-                case "device" -> device(parse((String) i[2]), f);
-                case "security" -> security(parse((String) i[2]), f);
-                case "apps" -> apps.put(id, apps((String) i[2]));
-                default -> {
-                }
-            }
-        }
         List<HostSnapshot> out = new ArrayList<>();
         for (long id : hostIds) {
             Map<String, Object> f = facts.get(id);
@@ -128,11 +143,7 @@ class HostFactsReader {
                         Facts.of(f, apps.get(id), profiles.getOrDefault(id, Map.of()))));
             }
         }
-        return new Read(out, stored);
-    }
-
-    private static String where(String range, String column) {
-        return range.formatted(column);
+        return out;
     }
 
     private static void device(Map<String, Object> d, Map<String, Object> f) {

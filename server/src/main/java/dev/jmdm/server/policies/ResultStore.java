@@ -111,11 +111,12 @@ final class ResultStore {
          * New result rows, in multi-row statements: when every row went in, every write won, which is the
          * case but for a race. A row that was already there (another server stored it after this batch read)
          * cannot be told apart in a multi-row count, so then those statements are undone and the rows go
-         * again one by one, each with its own count. Sorted by key, so two servers inserting overlapping rows
-         * take their locks in the same order.
+         * again one by one, each with its own count. Sorted by host, then policy: two servers inserting
+         * overlapping rows take their locks in the same order, and on H2 (rows stored in insertion order) a
+         * host's rows stay together for the range reads by host (policy-major order made a sweep ×2 slower).
          */
         private void insertNew(Handle h, List<Write<T>> won) {
-            inserts.sort(Comparator.comparing((Write<T> w) -> w.row().policy()).thenComparingLong(w -> w.row().hostId()));
+            inserts.sort(Comparator.comparingLong((Write<T> w) -> w.row().hostId()).thenComparing(w -> w.row().policy()));
             List<Object[]> rows = new ArrayList<>(inserts.size());
             for (Write<T> w : inserts) {
                 ResultRow r = w.row();
