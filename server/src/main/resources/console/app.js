@@ -14,6 +14,7 @@ const ROUTES = [
   ['pushcert', 'Push certificate', pages.pushcert],
   ['audit', 'Audit log', pages.audit],
   ['users', 'Users', pages.users, 'admin'],
+  ['account', 'Your account', pages.account],
 ];
 const DETAIL = { hosts: pages.host, profiles: pages.profile };
 
@@ -81,12 +82,15 @@ function showSignIn(message) {
 /**
  * Server-sent events; the dot in the header says whether the stream is up. EventSource reconnects by itself after a
  * dropped connection but gives up for good on an HTTP error (503 when the server holds all the streams it allows),
- * so then we try again, backing off up to a minute, while someone is signed in.
+ * so then we try again, backing off up to a minute, while someone is signed in. A new EventSource does not send
+ * Last-Event-ID, so the last id seen goes in the query: the server replays what was missed meanwhile, or sends
+ * `reload` when it no longer has it, and the page is read again.
  */
 let streamRetries = 0;
+let lastEventId = '';
 function openStream() {
   if (stream) stream.close();
-  const es = new EventSource('/v1/stream', { withCredentials: true });
+  const es = new EventSource(`/v1/stream${lastEventId ? `?last_event_id=${encodeURIComponent(lastEventId)}` : ''}`, { withCredentials: true });
   stream = es;
   es.addEventListener('open', () => { streamRetries = 0; $('live').classList.add('on'); });
   es.addEventListener('error', () => {
@@ -96,7 +100,12 @@ function openStream() {
       setTimeout(() => { if (stream === es && user) openStream(); }, wait);
     }
   });
+  es.addEventListener('reload', e => {
+    if (e.lastEventId) lastEventId = e.lastEventId;
+    render();
+  });
   es.addEventListener('command', e => {
+    if (e.lastEventId) lastEventId = e.lastEventId;
     const data = JSON.parse(e.data);
     for (const l of listeners) if (l.type === 'command') l.fn(data);
   });

@@ -441,12 +441,41 @@ export async function users(ctx) {
   const rows = (list.users || []).map(u => {
     const r = select('role', ['viewer', 'operator', 'admin'], u.role);
     r.setAttribute('aria-label', `role of ${u.email}`);
-    return [u.email, r, u.last_sign_in_at ? when(u.last_sign_in_at) : '',
+    return [u.email, r, String(u.active_sessions ?? 0),
       h('button', { type: 'button', onclick: () => attempt('Role', () => api('PATCH', `/v1/users/${enc(u.id)}`, { role: r.value })) }, 'Save role'),
       h('button', { type: 'button', class: 'danger', onclick: async () => {
         if (!(await confirmDialog(`Delete ${u.email}?`, 'Their sessions end now.', { action: 'Delete', danger: true }))) return;
         if (await attempt('Delete', () => del(`/v1/users/${enc(u.id)}`))) location.reload();
       } }, 'Delete')];
   });
-  return h('div', {}, h('h1', {}, 'Users'), form, table('Users', ['Email', 'Role', 'Last sign-in', '', ''], rows));
+  return h('div', {}, h('h1', {}, 'Users'), form, table('Users', ['Email', 'Role', 'Sessions', '', ''], rows));
+}
+
+// ---------------------------------------------------------------- your account (every role)
+export async function account(ctx) {
+  const current = input({ type: 'password', name: 'current_password', required: true, autocomplete: 'current-password' });
+  const next = input({ type: 'password', name: 'new_password', required: true, autocomplete: 'new-password', minlength: 12 });
+  const again = input({ type: 'password', name: 'new_password_again', required: true, autocomplete: 'new-password', minlength: 12 });
+  const status = h('p', { id: 'password-status', role: 'status' });
+  const form = h('form', { id: 'password-form', onsubmit: async e => {
+    e.preventDefault();
+    if (next.value !== again.value) {
+      status.textContent = 'The two new passwords differ.';
+      again.focus();
+      return;
+    }
+    const r = await attempt('Password', () => put('/v1/session/password', { current_password: current.value, new_password: next.value }));
+    if (r) {
+      form.reset();
+      status.textContent = `Password changed; ${r.sessions} other session(s) signed out.`;
+    }
+  } }, field('Current password', current), field('New password', next, 'At least 12 characters'),
+    field('New password again', again), h('button', { type: 'submit' }, 'Change password'), status);
+  const everywhere = h('button', { type: 'button', class: 'danger', onclick: async () => {
+    if (!(await confirmDialog('Sign out everywhere?', 'Every browser signed in as you, this one too, is signed out.',
+      { action: 'Sign out everywhere', danger: true }))) return;
+    if (await attempt('Sign out everywhere', () => del('/v1/sessions'))) window.dispatchEvent(new CustomEvent('jmdm:signed-out'));
+  } }, 'Sign out everywhere');
+  return h('div', {}, h('h1', {}, 'Your account'), h('p', {}, `${ctx.user.email}, ${ctx.user.role}`),
+    section('Change password', form), section('Sessions', everywhere));
 }

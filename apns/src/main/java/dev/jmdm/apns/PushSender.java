@@ -119,7 +119,14 @@ public final class PushSender implements AutoCloseable {
     /** Runs holding a permit, and gives it back once APNs answers or the attempt times out. */
     private void send(SimpleApnsPushNotification notification, int attempt, CompletableFuture<PushOutcome> outcome) {
         // looked up per attempt, after the wait for a permit, so a retry uses a client swapped in meanwhile
-        ApnsClient client = closed.get() ? null : clients.get(notification.getTopic());
+        ApnsClient client;
+        try {
+            client = closed.get() ? null : clients.get(notification.getTopic());
+        } catch (IllegalStateException e) { // the topic's client is built on its first push, and could not be
+            inFlight.release();
+            finish(outcome, new PushOutcome.Failed(e.getMessage(), PushOutcome.Failed.NO_RESPONSE));
+            return;
+        }
         if (client == null) {
             inFlight.release();
             finish(outcome, new PushOutcome.Failed(closed.get() ? CLOSED

@@ -253,12 +253,146 @@ class ConsoleBrowserTest {
             assertThat(driver.findElements(By.cssSelector("#view .error"))).as(page.getKey()).isEmpty();
             shot(page.getKey());
         }
-        // Every form control of the pages above has a label.
-        open("hosts", "Hosts");
-        Object unlabelled = ((JavascriptExecutor) driver).executeScript(
-                "return [...document.querySelectorAll('#view input, #view select, #view textarea')]"
-                        + ".filter(e => !e.labels?.length && !e.getAttribute('aria-label')).map(e => e.outerHTML)");
-        assertThat((List<?>) unlabelled).isEmpty();
+    }
+
+    /** Every page of the navigation, and a host's and a profile's page. */
+    private Map<String, String> allPages() {
+        Map<String, String> pages = new java.util.LinkedHashMap<>();
+        for (String p : List.of("dashboard:Dashboard", "hosts:Hosts", "profiles:Profiles", "groups:Groups", "policies:Policies",
+                "commands:Commands", "enrollment:Enrollment", "pushcert:Push certificate", "audit:Audit log", "users:Users",
+                "account:Your account")) {
+            pages.put(p.substring(0, p.indexOf(':')), p.substring(p.indexOf(':') + 1));
+        }
+        SimulatedDevice mac = aMac();
+        pages.put("hosts/" + hostId(mac), mac.facts().deviceName());
+        JsonNode profiles = fleet.admin.send("GET", "/v1/profiles", null).json().get("profiles");
+        if (!profiles.isEmpty()) {
+            JsonNode p = profiles.get(0);
+            pages.put("profiles/" + p.get("identifier").asText(), p.path("display_name").asText(p.get("identifier").asText()));
+        }
+        return pages;
+    }
+
+    /**
+     * On every page: each form control has a label; nothing is clickable that the keyboard cannot reach (links have an
+     * href, no positive or negative tabindex on controls); and walking the page with Tab reaches every enabled, visible
+     * control of the view (not what a closed {@code <details>} hides), each showing a visible focus outline.
+     */
+    @Test
+    @Order(7)
+    void everyPageIsLabelledAndOperableByKeyboardWithVisibleFocus() {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        for (var page : allPages().entrySet()) {
+            open(page.getKey(), page.getValue());
+            Object unlabelled = js.executeScript(
+                    "return [...document.querySelectorAll('#view input, #view select, #view textarea')]"
+                            + ".filter(e => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label')).map(e => e.outerHTML)");
+            assertThat((List<?>) unlabelled).as(page.getKey() + ": controls without a label").isEmpty();
+            Object unreachable = js.executeScript(
+                    "return [...document.querySelectorAll('#view a:not([href]), #view [onclick], #view [tabindex]:not([tabindex=\"0\"])')]"
+                            + ".map(e => e.outerHTML.slice(0, 200))");
+            assertThat((List<?>) unreachable).as(page.getKey() + ": not reachable by keyboard").isEmpty();
+            @SuppressWarnings("unchecked")
+            List<String> walk = (List<String>) js.executeScript("""
+                    window.__tabbed = new Set();
+                    const all = [...document.querySelectorAll('#view a[href], #view button, #view input, #view select, #view textarea, #view summary, #view [tabindex="0"]')]
+                      .filter(e => !e.disabled && e.checkVisibility());
+                    all.forEach((e, i) => e.dataset.kbd = i);
+                    document.getElementById('main').focus();
+                    return all.map(e => e.dataset.kbd);""");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            List<String> noOutline = new java.util.ArrayList<>();
+            org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(driver);
+            for (int i = 0; i < walk.size() + 40 && !seen.containsAll(walk); i++) {
+                keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+                @SuppressWarnings("unchecked")
+                List<String> focused = (List<String>) js.executeScript("""
+                        const e = document.activeElement;
+                        const s = getComputedStyle(e);
+                        return [e.dataset.kbd || '', s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 ? 'visible' : e.outerHTML.slice(0, 120)];""");
+                if (!focused.get(0).isEmpty()) {
+                    seen.add(focused.get(0));
+                    if (!focused.get(1).equals("visible")) {
+                        noOutline.add(focused.get(1));
+                    }
+                }
+            }
+            // A live event may re-render part of the page meanwhile (a host's command history): what it replaced is gone.
+            @SuppressWarnings("unchecked")
+            List<String> stillThere = (List<String>) js.executeScript("return [...document.querySelectorAll('#view [data-kbd]')].map(e => e.dataset.kbd)");
+            assertThat(seen).as(page.getKey() + ": every control reached by Tab").containsAll(stillThere);
+            assertThat(noOutline).as(page.getKey() + ": focus visible").isEmpty();
+        }
+    }
+
+    /** The users page: a role changed and a user deleted in the browser; the last admin is refused with the reason. */
+    @Test
+    @Order(8)
+    void anAdminChangesARoleAndDeletesAUserButNotTheLastAdmin() throws Exception {
+        String email = "operator-" + UUID.randomUUID().toString().substring(0, 8) + "@console.test";
+        assertThat(fetchStatusOf("POST", "/v1/users", "{\"email\":\"" + email + "\",\"password\":\"operator-password-123\",\"role\":\"operator\"}"))
+                .isEqualTo(201);
+        open("users", "Users");
+        WebElement row = driver.findElement(By.xpath("//tr[td[text()='" + email + "']]"));
+        new org.openqa.selenium.support.ui.Select(row.findElement(By.cssSelector("select"))).selectByValue("viewer");
+        row.findElement(By.xpath(".//button[text()='Save role']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("toast"), "Role: done"));
+        assertThat(userNamed(email).get("role").asText()).isEqualTo("viewer");
+
+        WebElement admin = driver.findElement(By.xpath("//tr[td[text()='" + ConsoleFleet.ADMIN_EMAIL + "']]"));
+        new org.openqa.selenium.support.ui.Select(admin.findElement(By.cssSelector("select"))).selectByValue("operator");
+        admin.findElement(By.xpath(".//button[text()='Save role']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("toast"), "last admin"));
+        assertThat(userNamed(ConsoleFleet.ADMIN_EMAIL).get("role").asText()).isEqualTo("admin");
+        shot("users-last-admin");
+        admin.findElement(By.xpath(".//button[text()='Delete']")).click();
+        confirm();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("toast"), "last admin"));
+
+        open("users", "Users");
+        driver.findElement(By.xpath("//tr[td[text()='" + email + "']]//button[text()='Delete']")).click();
+        confirm();
+        wait.until(d -> d.findElements(By.xpath("//tr[td[text()='" + email + "']]")).isEmpty()
+                && !d.findElements(By.cssSelector("#view h1")).isEmpty());
+        assertThat(userNamed(email)).isNull();
+    }
+
+    /** Your account: a user changes its own password with the current one, and signs in with the new one. */
+    @Test
+    @Order(9)
+    void aUserChangesItsOwnPasswordInTheConsole() throws Exception {
+        String email = "self-" + UUID.randomUUID().toString().substring(0, 8) + "@console.test";
+        String old = "self-password-12345";
+        String next = "self-password-67890";
+        assertThat(fetchStatusOf("POST", "/v1/users", "{\"email\":\"" + email + "\",\"password\":\"" + old + "\",\"role\":\"viewer\"}"))
+                .isEqualTo(201);
+        signOut();
+        signIn(email, old);
+        open("account", "Your account");
+        driver.findElement(By.name("current_password")).sendKeys("not the password");
+        driver.findElement(By.name("new_password")).sendKeys(next);
+        driver.findElement(By.name("new_password_again")).sendKeys(next);
+        driver.findElement(By.cssSelector("#password-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("toast"), "current password is wrong"));
+        driver.findElement(By.name("current_password")).clear();
+        driver.findElement(By.name("current_password")).sendKeys(old);
+        // submitted from the keyboard
+        driver.findElement(By.name("new_password_again")).sendKeys(org.openqa.selenium.Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("password-status"), "Password changed"));
+        shot("account");
+        signOut();
+        signIn(email, next);
+        signOut();
+        signIn(ConsoleFleet.ADMIN_EMAIL, ConsoleFleet.ADMIN_PASSWORD);
+    }
+
+    private JsonNode userNamed(String email) {
+        for (JsonNode u : fleet.admin.send("GET", "/v1/users", null).json().get("users")) {
+            if (u.get("email").asText().equals(email)) {
+                return u;
+            }
+        }
+        return null;
     }
 
     @Test

@@ -159,6 +159,110 @@ class ConsoleHttpTest {
         stream.body().close();
     }
 
+    /** One server-sent event as read off the wire. */
+    record Event(String type, String id, String data) {
+    }
+
+    /** Opens a stream (with a Last-Event-ID header, or the console's query form) and reads its events as they come. */
+    private java.util.concurrent.BlockingQueue<Event> events(String path, String lastEventId, List<java.io.InputStream> open) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", basic());
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<java.io.InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        open.add(r.body());
+        java.util.concurrent.BlockingQueue<Event> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                String type = null;
+                String id = null;
+                StringBuilder data = new StringBuilder();
+                for (String line; (line = lines.readLine()) != null; ) {
+                    if (line.isEmpty()) {
+                        if (type != null) {
+                            queue.add(new Event(type, id, data.toString()));
+                        }
+                        type = null;
+                        id = null;
+                        data.setLength(0);
+                    } else if (line.startsWith("event:")) {
+                        type = line.substring(6);
+                    } else if (line.startsWith("id:")) {
+                        id = line.substring(3);
+                    } else if (line.startsWith("data:")) {
+                        data.append(line.substring(5));
+                    }
+                }
+            } catch (java.io.IOException closed) {
+                // the test closed it
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return queue;
+    }
+
+    private static Event next(java.util.concurrent.BlockingQueue<Event> queue, java.util.function.Predicate<Event> wanted) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            Event e = queue.poll(1, TimeUnit.SECONDS);
+            if (e != null && wanted.test(e)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no such event within 30 s");
+    }
+
+    @Test
+    void aStreamThatReconnectsIsSentTheEventsItMissedOrToldToReload() throws Exception {
+        List<java.io.InputStream> open = new ArrayList<>();
+        try {
+            var device = fleet.devices.get(0);
+            java.util.concurrent.BlockingQueue<Event> first = events("/v1/stream", null, open);
+            assertThat(next(first, e -> true).type()).isEqualTo("hello");
+            Commands.Built seen = Commands.of("SecurityInfo");
+            assertThat(fleet.admin.enqueue(seen.plist(), List.of(device.enrollmentId()), false).status()).isEqualTo(200);
+            String lastId = next(first, e -> e.data().contains(seen.commandUuid())).id();
+            assertThat(lastId).isNotBlank();
+            open.remove(0).close(); // the connection drops
+
+            // While it is away another answer comes (a second stream sees it live).
+            java.util.concurrent.BlockingQueue<Event> watcher = events("/v1/stream", null, open);
+            Commands.Built missed = Commands.of("SecurityInfo");
+            assertThat(fleet.admin.enqueue(missed.plist(), List.of(device.enrollmentId()), false).status()).isEqualTo(200);
+            String missedId = next(watcher, e -> e.data().contains(missed.commandUuid())).id();
+
+            // Back with the last id it saw: the missed event first, with its own id; the one it had is not sent again.
+            java.util.concurrent.BlockingQueue<Event> back = events("/v1/stream", lastId, open);
+            assertThat(next(back, e -> true).type()).isEqualTo("hello");
+            Event replayed = next(back, e -> !e.type().equals("hello"));
+            java.util.List<Event> all = new ArrayList<>(List.of(replayed));
+            back.drainTo(all);
+            assertThat(all).noneMatch(e -> e.data().contains(seen.commandUuid()));
+            assertThat(all).anySatisfy(e -> {
+                assertThat(e.data()).contains(missed.commandUuid());
+                assertThat(e.id()).isEqualTo(missedId);
+            });
+            // The console's own retry (a new EventSource, which cannot set the header) passes the id in the query.
+            java.util.concurrent.BlockingQueue<Event> query = events("/v1/stream?last_event_id=" + java.net.URLEncoder.encode(lastId,
+                    StandardCharsets.UTF_8), null, open);
+            assertThat(next(query, e -> e.data().contains(missed.commandUuid())).id()).isEqualTo(missedId);
+
+            // An id this server never gave (before a restart, another server, or long gone): reload instead.
+            java.util.concurrent.BlockingQueue<Event> stale = events("/v1/stream", "0-1", open);
+            assertThat(next(stale, e -> true).type()).isEqualTo("hello");
+            Event reload = next(stale, e -> true);
+            assertThat(reload.type()).isEqualTo("reload");
+            assertThat(reload.data()).contains("re-read the page");
+            assertThat(reload.id()).as("the current id, to follow on from").isNotBlank();
+        } finally {
+            for (java.io.InputStream s : open) {
+                s.close();
+            }
+        }
+    }
+
     /** Last: the streams it leaves behind are counted until the server's next heartbeat finds them closed. */
     @Test
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE)

@@ -38,6 +38,15 @@ abstract class AccountScenarios {
                 "MDM_SIGNIN_FAILURES", "3", "MDM_SIGNIN_LOCKOUT", "2s"));
     }
 
+    /**
+     * Each test starts with no failed sign-in counted: the counts are kept in the database and per address too, and
+     * every test signs in from 127.0.0.1, so together they would lock the address out for the tests that follow.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void forgetFailedSignIns() {
+        server.sql("DELETE FROM signin_throttle");
+    }
+
     @AfterAll
     void stop() {
         if (server != null) {
@@ -256,6 +265,85 @@ abstract class AccountScenarios {
 
         Thread.sleep(2_100);
         assertThat(browser().signIn(email, PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void signInsAndSignOutsAreAuditedNamingTheUserAndFailuresTheEmailTriedButNeverAPassword() {
+        String email = user("viewer");
+        String typo = "the-wrong-secret-" + UUID.randomUUID();
+        assertThat(browser().signIn(email.toUpperCase(), typo).status()).isEqualTo(401);
+        JsonNode failed = audit("session.sign-in-failed", email);
+        assertThat(failed.get("actor").asText()).isEqualTo(email);
+        assertThat(failed.get("detail").get("address").asText()).isNotEmpty();
+        String nobody = "nobody-" + UUID.randomUUID() + "@example.com";
+        assertThat(browser().signIn(nobody, typo).status()).isEqualTo(401);
+        assertThat(audit("session.sign-in-failed", nobody).get("actor").asText()).isEqualTo(nobody);
+
+        Browser one = signedIn(email, PASSWORD);
+        assertThat(audit("session.sign-in", email).get("actor").asText()).isEqualTo(email);
+        assertThat(one.call("DELETE", "/v1/session", null).status()).isEqualTo(200);
+        assertThat(audit("session.sign-out", email).get("actor").asText()).isEqualTo(email);
+        Browser two = signedIn(email, PASSWORD);
+        signedIn(email, PASSWORD);
+        assertThat(two.call("DELETE", "/v1/sessions", null).status()).isEqualTo(200);
+        JsonNode everywhere = audit("session.sign-out-everywhere", email);
+        assertThat(everywhere.get("actor").asText()).isEqualTo(email);
+        assertThat(everywhere.get("detail").get("sessions").asInt()).isEqualTo(2);
+        String all = server.admin.send("GET", "/v1/audit?actor=" + email + "&limit=100", null).body()
+                + server.admin.send("GET", "/v1/audit?actor=" + nobody, null).body();
+        assertThat(all).doesNotContain(typo).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aUserChangesItsOwnPasswordWithTheCurrentOneAndItsOtherSessionsEnd() {
+        String email = user("viewer");
+        Browser here = signedIn(email, PASSWORD);
+        Browser elsewhere = signedIn(email, PASSWORD);
+        String route = "/v1/session/password";
+        String next = "a completely new password";
+        assertThat(here.send("PUT", route, Map.of("current_password", PASSWORD, "new_password", next), false).status())
+                .as("no CSRF token").isEqualTo(403);
+        Browser.Answer wrong = here.call("PUT", route, Map.of("current_password", "not the current one", "new_password", next));
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(wrong.json().get("error").asText()).contains("current password");
+        assertThat(here.call("PUT", route, Map.of("current_password", PASSWORD, "new_password", "short")).status()).isEqualTo(400);
+        assertThat(here.call("PUT", route, Map.of("current_password", PASSWORD)).status()).isEqualTo(400);
+        assertThat(server.admin.send("PUT", route, "{\"current_password\":\"x\",\"new_password\":\"yyyyyyyyyyyyyyyy\"}".getBytes())
+                .status()).as("an API key has no password of its own").isEqualTo(401);
+        assertThat(elsewhere.get("/v1/hosts").status()).as("refusals change nothing").isEqualTo(200);
+
+        Browser.Answer changed = here.call("PUT", route, Map.of("current_password", PASSWORD, "new_password", next));
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json().get("sessions").asInt()).as("other sessions ended").isEqualTo(1);
+        assertThat(here.get("/v1/hosts").status()).as("this browser stays signed in").isEqualTo(200);
+        assertThat(elsewhere.get("/v1/hosts").status()).isEqualTo(401);
+        assertThat(browser().signIn(email, PASSWORD).status()).isEqualTo(401);
+        signedIn(email, next);
+        JsonNode entry = audit("session.password", email);
+        assertThat(entry.get("actor").asText()).isEqualTo(email);
+        assertThat(entry.toString()).doesNotContain(next).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aLockoutEarnedAtOneServerHoldsAtAnotherSharingTheDatabase() throws Exception {
+        // An embedded store belongs to one server; only a database server is shared.
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine() == TestDatabases.Engine.MYSQL, "two servers need a shared database");
+        String email = user("viewer");
+        TestServer second = new TestServer(server, Files.createTempDirectory("jmdm-accounts-2"));
+        try {
+            for (int i = 0; i < 2; i++) {
+                assertThat(browser().signIn(email, "wrong password " + i).status()).isEqualTo(401);
+            }
+            Browser atSecond = new Browser(second.http, second.baseUri());
+            assertThat(atSecond.signIn(email, "wrong password 2").status()).as("the third failure, counted with the first two")
+                    .isEqualTo(401);
+            assertThat(atSecond.signIn(email, PASSWORD).status()).isEqualTo(429);
+            assertThat(browser().signIn(email, PASSWORD).status()).isEqualTo(429);
+            Thread.sleep(2_100);
+            assertThat(atSecond.signIn(email, PASSWORD).status()).isEqualTo(200);
+        } finally {
+            second.stop();
+        }
     }
 
     @Test

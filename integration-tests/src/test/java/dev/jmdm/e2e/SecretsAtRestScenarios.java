@@ -119,7 +119,7 @@ abstract class SecretsAtRestScenarios {
 
     /** The UnlockToken a ClearPasscode queued for the phone carries. */
     static byte[] clearPasscodeToken(TestServer s, SimulatedDevice phone) {
-        ok(post(s, "/v1/hosts/" + phone.udid() + "/clear-passcode?nopush=1"));
+        String uuid = ok(post(s, "/v1/hosts/" + phone.udid() + "/clear-passcode?nopush=1")).get("command_uuid").asText();
         AtomicReference<byte[]> sent = new AtomicReference<>();
         phone.behaviour((type, command) -> {
             sent.set(((NSData) command.get("UnlockToken")).bytes());
@@ -127,6 +127,8 @@ abstract class SecretsAtRestScenarios {
         });
         assertThat(phone.channel().poll()).extracting(HandledCommand::requestType).containsExactly("ClearPasscode");
         phone.behaviour((type, command) -> null);
+        // The queue holds the command sealed, like the token it carries.
+        assertSealed(s.queryBytes("SELECT command FROM commands WHERE command_uuid = ?", uuid), sent.get());
         return sent.get();
     }
 
@@ -181,6 +183,9 @@ abstract class SecretsAtRestScenarios {
         for (JsonNode action : new JsonNode[] {locked, wiped}) {
             String stored = server.queryString("SELECT pin FROM host_pins WHERE command_uuid = ?", action.get("command_uuid").asText());
             assertThat(stored).startsWith(SEALED).doesNotContain(action.get("pin").asText());
+            // The DeviceLock and EraseDevice in the queue carry the PIN too: sealed as well.
+            assertSealed(server.queryBytes("SELECT command FROM commands WHERE command_uuid = ?", action.get("command_uuid").asText()),
+                    action.get("pin").asText().getBytes(StandardCharsets.UTF_8));
         }
         JsonNode pins = pins(server, mac);
         assertThat(pins).extracting(p -> p.get("pin").asText()).containsExactlyInAnyOrder(pin, wipePin);
@@ -307,6 +312,8 @@ abstract class SecretsAtRestScenarios {
             assertThat(mac.channel().setBootstrapToken(token).status()).isEqualTo(200);
             String pin = ok(post(own, "/v1/hosts/" + mac.udid() + "/lock?nopush=1")).get("pin").asText();
             assertThat(mac.channel().poll()).hasSize(1);
+            // A second lock waits in the queue, sealed with this key.
+            String queuedPin = ok(post(own, "/v1/hosts/" + mac.udid() + "/lock?nopush=1")).get("pin").asText();
 
             own.stop();
             env.put("MDM_SECRET_KEY", "not-the-key-that-sealed-them");
@@ -322,13 +329,16 @@ abstract class SecretsAtRestScenarios {
             AdminClient.Reply clear = post(own, "/v1/hosts/" + phone.udid() + "/clear-passcode?nopush=1");
             unreadable(clear.status(), clear.body(), "UnlockToken");
             JsonNode listed = pins(own, mac);
-            assertThat(listed).singleElement().satisfies(p -> {
+            assertThat(listed).hasSize(2).allSatisfy(p -> {
                 assertThat(p.hasNonNull("pin")).isFalse();
                 assertThat(p.get("pin_error").asText()).contains("MDM_SECRET_KEY");
             });
+            // The queued lock cannot be opened: the Mac is told to come back (503), and the command stays queued.
+            ServerReply idle = mac.channel().idle();
+            unreadable(idle.status(), idle.text(), "command carrying a secret");
             // Everything that needs no secret goes on: the host, its commands, the device's check-ins.
             assertThat(ok(own.admin.send("GET", "/v1/hosts/" + phone.udid(), null)).get("unlock_token_present").asBoolean()).isTrue();
-            assertThat(mac.channel().poll()).isEmpty();
+            assertThat(phone.channel().poll()).isEmpty();
 
             // The key that sealed them opens them again.
             own.stop();
@@ -336,7 +346,9 @@ abstract class SecretsAtRestScenarios {
             own.start();
             mac.useTransport(own.transport);
             assertThat(bootstrapToken(mac)).isEqualTo(token);
-            assertThat(pins(own, mac)).singleElement().satisfies(p -> assertThat(p.get("pin").asText()).isEqualTo(pin));
+            assertThat(pins(own, mac)).extracting(p -> p.get("pin").asText()).containsExactlyInAnyOrder(pin, queuedPin);
+            assertThat(mac.channel().poll()).extracting(HandledCommand::requestType).containsExactly("DeviceLock");
+            assertThat(mac.state().lockPin()).isEqualTo(queuedPin);
             assertThat(own.admin.send("GET", "/readyz", null).json().get("warnings")).isEmpty();
         }
     }

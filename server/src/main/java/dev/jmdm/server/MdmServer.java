@@ -91,7 +91,7 @@ public final class MdmServer implements AutoCloseable {
             add(new SecretSealing(new SecretSealingPass(jdbi, secrets)));
 
             EnrollmentStore enrollments = new EnrollmentStore(jdbi, clock, secrets);
-            CommandStore commands = new CommandStore(jdbi, clock, probe);
+            CommandStore commands = new CommandStore(jdbi, clock, secrets, probe);
             CertBindingStore bindings = new CertBindingStore(jdbi, clock);
             HostStore hosts = new HostStore(jdbi, clock);
             // Before the binder, which asks it about certificates this server's SCEP issued.

@@ -2,6 +2,8 @@ package dev.jmdm.sim.bench;
 
 import dev.jmdm.server.protocol.CommandReport;
 import dev.jmdm.server.protocol.Messages;
+import dev.jmdm.server.secrets.SecretBox;
+import dev.jmdm.server.secrets.StoredSecrets;
 import dev.jmdm.server.storage.CommandStore;
 import dev.jmdm.server.storage.Database;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Whether finished queue rows slow the device's hot path (issue #14). The store operations behind an Idle that gets a
@@ -65,7 +67,7 @@ public final class QueueScaleBenchmark implements Callable<Integer> {
             ids.add(String.format("BENCH-DEVICE-%06d", i));
         }
         try (Database db = Database.open(dsn, threads + 2)) {
-            CommandStore store = new CommandStore(db.jdbi(), Clock.systemUTC());
+            CommandStore store = new CommandStore(db.jdbi(), Clock.systemUTC(), new StoredSecrets(SecretBox.fromSecret("queue-benchmark-secret-key")));
             System.out.printf("queue hot path, %,d devices, %d threads, %d commands each; %s%n", devices, threads, rounds,
                     db.jdbi().withHandle(h -> h.getConnection().getMetaData().getDatabaseProductName() + " "
                             + h.getConnection().getMetaData().getDatabaseProductVersion()));

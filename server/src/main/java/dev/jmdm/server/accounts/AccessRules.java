@@ -19,6 +19,7 @@ public final class AccessRules {
             GET    /v1/session                                   viewer
             DELETE /v1/session                                   viewer
             DELETE /v1/sessions                                  viewer
+            PUT    /v1/session/password                          viewer
             GET    /v1/users                                     admin
             POST   /v1/users                                     admin
             GET    /v1/users/{id}                                admin

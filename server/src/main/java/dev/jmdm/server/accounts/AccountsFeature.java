@@ -6,6 +6,7 @@ import dev.jmdm.server.feature.Services;
 import dev.jmdm.server.http.ApiAccess;
 import dev.jmdm.server.http.ApiRouter;
 import dev.jmdm.server.http.AuditTrail;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccountsFeature implements Feature {
     private static final Logger LOG = LoggerFactory.getLogger(AccountsFeature.class);
-    /** Expired sessions are refused when used; this only keeps the table small. */
+    /** Expired sessions are refused when used, quiet sign-in counts start over; this only keeps the tables small. */
     static final long PURGE_EVERY_MINUTES = 60;
 
     private final AccountSettings settings;
@@ -27,6 +28,7 @@ public final class AccountsFeature implements Feature {
     private final UserStore users;
     private final SessionStore sessions;
     private final PasswordHasher hasher = new PasswordHasher();
+    private final SignInThrottle throttle;
     private final SessionApi sessionApi;
     private final UserApi userApi;
     private final AtomicBoolean anyUser = new AtomicBoolean();
@@ -42,8 +44,8 @@ public final class AccountsFeature implements Feature {
         this.services = services;
         this.users = new UserStore(services.jdbi(), services.clock());
         this.sessions = new SessionStore(services.jdbi(), services.clock(), settings.sessionIdle(), settings.sessionMax());
-        this.sessionApi = new SessionApi(users, sessions, hasher,
-                new SignInThrottle(services.clock(), settings.signInFailures(), settings.signInLockout()), alwaysSecure);
+        this.throttle = new SignInThrottle(services.jdbi(), services.clock(), settings.signInFailures(), settings.signInLockout());
+        this.sessionApi = new SessionApi(users, sessions, hasher, throttle, alwaysSecure, settings.passwordMinLength(), audit);
         this.userApi = new UserApi(users, sessions, hasher, settings.passwordMinLength(), audit);
         this.access = new SessionAccess(sessions, anyUser::get);
     }
@@ -54,7 +56,9 @@ public final class AccountsFeature implements Feature {
             createFirstAdmin(users, hasher, settings.adminEmail(), settings.adminPassword());
         }
         anyUser.set(users.any());
-        purge = services.timers().scheduleWithFixedDelay(this::purge, PURGE_EVERY_MINUTES, PURGE_EVERY_MINUTES, TimeUnit.MINUTES);
+        // One server of those sharing the database purges (the job logs a failure and runs again next period).
+        purge = services.timers().scheduleWithFixedDelay(services.jobs().leased("session-purge",
+                Duration.ofMinutes(PURGE_EVERY_MINUTES), this::purge), PURGE_EVERY_MINUTES, PURGE_EVERY_MINUTES, TimeUnit.MINUTES);
     }
 
     /**
@@ -72,12 +76,10 @@ public final class AccountsFeature implements Feature {
         return created.isPresent();
     }
 
+    /** Expired sessions and quiet sign-in counts; a failure is logged by the job and retried next period. */
     private void purge() {
-        try {
-            sessions.purge();
-        } catch (RuntimeException e) {
-            LOG.warn("purging expired sessions failed: {}", e.getMessage());
-        }
+        sessions.purge();
+        throttle.purge();
     }
 
     /** What the admin API's door asks about sessions and roles. */
@@ -92,6 +94,7 @@ public final class AccountsFeature implements Feature {
         router.get("/v1/session", sessionApi::current)
                 .delete("/v1/session", sessionApi::signOut)
                 .delete("/v1/sessions", sessionApi::signOutEverywhere)
+                .put("/v1/session/password", sessionApi::changePassword)
                 .get("/v1/users", userApi::list)
                 .post("/v1/users", ex -> {
                     userApi.create(ex);

@@ -3,6 +3,7 @@ package dev.jmdm.server.accounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jmdm.server.config.AccountSettings;
 import dev.jmdm.server.http.ApiAccess;
+import dev.jmdm.server.http.AuditTrail;
 import dev.jmdm.server.http.HttpError;
 import dev.jmdm.server.http.Json;
 import dev.jmdm.server.http.Principal;
@@ -11,13 +12,17 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Signing in and out: {@code POST /v1/session} (open: email and password, answers the session and sets the cookie),
- * {@code GET}/{@code DELETE /v1/session}, {@code DELETE /v1/sessions} (every session of the caller).
+ * {@code GET}/{@code DELETE /v1/session}, {@code DELETE /v1/sessions} (every session of the caller), and
+ * {@code PUT /v1/session/password} (the caller's own password). Each is audited naming the user; a failed sign-in names
+ * the email tried (as actor and target, so the log filtered by a user shows the guesses at it), never a password.
  */
 final class SessionApi {
     private static final Logger LOG = LoggerFactory.getLogger(SessionApi.class);
@@ -30,13 +35,18 @@ final class SessionApi {
     private final PasswordHasher hasher;
     private final SignInThrottle throttle;
     private final boolean alwaysSecure;
+    private final int passwordMinLength;
+    private final AuditTrail audit;
 
-    SessionApi(UserStore users, SessionStore sessions, PasswordHasher hasher, SignInThrottle throttle, boolean alwaysSecure) {
+    SessionApi(UserStore users, SessionStore sessions, PasswordHasher hasher, SignInThrottle throttle, boolean alwaysSecure,
+            int passwordMinLength, AuditTrail audit) {
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
         this.throttle = throttle;
         this.alwaysSecure = alwaysSecure;
+        this.passwordMinLength = passwordMinLength;
+        this.audit = audit;
     }
 
     void signIn(HttpServerExchange ex) throws Exception {
@@ -48,11 +58,9 @@ final class SessionApi {
         }
         email = UserStore.normalize(email);
         String address = address(ex);
-        Duration wait = throttle.wait(email, address);
-        if (!wait.isZero()) {
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            ex.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(seconds));
-            Json.error(ex, 429, "too many failed sign-ins; try again in " + seconds + " s");
+        // Refusals while locked out are not audited one by one: they test no password, and the failure that
+        // started the lockout is in the log with locked_out true.
+        if (lockedOut(ex, email, address)) {
             return;
         }
         Optional<UserStore.User> user = users.byEmail(email);
@@ -64,8 +72,13 @@ final class SessionApi {
             ok = false;
         }
         if (!ok) {
-            throttle.failed(email, address);
+            boolean locked = throttle.failed(email, address);
             LOG.info("sign-in refused for {} from {}", email, address);
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("address", address);
+            detail.put("user_exists", user.isPresent());
+            detail.put("locked_out", locked);
+            audit.record(email, "session.sign-in-failed", email, detail);
             Json.error(ex, 401, WRONG);
             return;
         }
@@ -76,6 +89,7 @@ final class SessionApi {
         }
         SessionStore.Opened opened = sessions.open(u);
         LOG.info("{} signed in from {}", u.email(), address);
+        audit.record(u.email(), "session.sign-in", u.email(), Map.of("address", address, "session", opened.session().id()));
         ex.getResponseHeaders().add(Headers.SET_COOKIE, cookie(ex, opened.token(), sessions.max().toSeconds()));
         Json.send(ex, 200, answer(opened.session()));
     }
@@ -87,6 +101,7 @@ final class SessionApi {
     void signOut(HttpServerExchange ex) {
         SessionStore.Session s = session(ex);
         sessions.delete(s.id());
+        audit.record(s.email(), "session.sign-out", s.email(), Map.of("session", s.id()));
         ex.getResponseHeaders().add(Headers.SET_COOKIE, cookie(ex, "", 0));
         Json.send(ex, 200, new AccountAnswers.SignedOut(1));
     }
@@ -94,8 +109,49 @@ final class SessionApi {
     void signOutEverywhere(HttpServerExchange ex) {
         SessionStore.Session s = session(ex);
         int ended = sessions.deleteAll(s.userId(), null);
+        audit.record(s.email(), "session.sign-out-everywhere", s.email(), Map.of("sessions", ended));
         ex.getResponseHeaders().add(Headers.SET_COOKIE, cookie(ex, "", 0));
         Json.send(ex, 200, new AccountAnswers.SignedOut(ended));
+    }
+
+    /**
+     * The caller's own password: the current one proves it is the user (not someone at an unlocked screen), and wrong
+     * guesses count towards the same lockout as sign-ins. Ends the user's other sessions; this one stays.
+     */
+    void changePassword(HttpServerExchange ex) throws Exception {
+        SessionStore.Session s = session(ex);
+        JsonNode body = Requests.jsonBody(ex, MAX_BODY);
+        String current = text(body, "current_password");
+        String next = UserApi.checkPassword(text(body, "new_password"), passwordMinLength);
+        String address = address(ex);
+        if (lockedOut(ex, s.email(), address)) {
+            return;
+        }
+        UserStore.User user = users.byId(s.userId()).orElseThrow(() -> new HttpError(401, "not signed in: the user is gone"));
+        if (current.length() > AccountSettings.MAX_PASSWORD_LENGTH || !hasher.verify(current, user.passwordHash())) {
+            boolean locked = throttle.failed(s.email(), address);
+            audit.record(s.email(), "session.password-refused", s.email(), Map.of("address", address, "locked_out", locked));
+            throw new HttpError(403, "the current password is wrong");
+        }
+        if (current.equals(next)) {
+            throw new HttpError(400, "the new password is the current one");
+        }
+        users.update(user.id(), new UserStore.Change(null, null, hasher.hash(next)));
+        int ended = sessions.deleteAll(user.id(), s.id());
+        audit.record(s.email(), "session.password", s.email(), Map.of("sessions_ended", ended));
+        Json.send(ex, 200, new AccountAnswers.SignedOut(ended));
+    }
+
+    /** Answers 429 with Retry-After when the email or address is locked out. */
+    private boolean lockedOut(HttpServerExchange ex, String email, String address) {
+        Duration wait = throttle.wait(email, address);
+        if (wait.isZero()) {
+            return false;
+        }
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        ex.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(seconds));
+        Json.error(ex, 429, "too many failed sign-ins; try again in " + seconds + " s");
+        return true;
     }
 
     static AccountAnswers.Session answer(SessionStore.Session s) {

@@ -1,42 +1,36 @@
 package dev.jmdm.server.accounts;
 
 import dev.jmdm.server.config.AccountSettings;
+import dev.jmdm.server.storage.Sql;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Failed sign-ins per email (whether or not a user has it, so a lockout tells nothing about who exists) and per
  * client address: after {@code failures} in a row for an email, or four times as many from an address, further
  * attempts are refused for the lockout time, doubled for each lockout in a row (capped at a day). A success clears
- * its email. Held in memory, so each server counts its own; bounded, dropping the longest-unused entry.
+ * its email. Counted in the {@code signin_throttle} table, so servers sharing a database share one count: spreading
+ * guesses over them buys nothing. A key quiet for a day starts over, and {@link #purge} removes it.
  */
 final class SignInThrottle {
-    /** Enough for a large attack from many addresses; an entry is a few dozen bytes. */
-    static final int MAX_ENTRIES = 100_000;
     /** A key quiet this long starts over. */
     static final Duration FORGET_AFTER = AccountSettings.MAX_SIGNIN_LOCKOUT;
 
-    private static final class Entry {
-        int failures;
-        int lockouts;
-        long lockedUntil;
-        long lastFailure;
+    private record Count(int failures, int lockouts, long lockedUntil, long lastFailure) {
     }
 
+    private final Jdbi jdbi;
     private final Clock clock;
     private final int emailLimit;
     private final int addressLimit;
     private final Duration lockout;
-    private final Map<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > MAX_ENTRIES;
-        }
-    };
 
-    SignInThrottle(Clock clock, int failures, Duration lockout) {
+    SignInThrottle(Jdbi jdbi, Clock clock, int failures, Duration lockout) {
+        this.jdbi = jdbi;
         this.clock = clock;
         this.emailLimit = failures;
         this.addressLimit = failures * AccountSettings.ADDRESS_FAILURES_FACTOR;
@@ -44,40 +38,77 @@ final class SignInThrottle {
     }
 
     /** How long until this email may try again from this address; zero: now. */
-    synchronized Duration wait(String email, String address) {
+    Duration wait(String email, String address) {
         long now = clock.millis();
-        long until = Math.max(lockedUntil("e:" + email, now), lockedUntil("a:" + address, now));
+        long until = jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(locked_until), 0) FROM signin_throttle WHERE key_sha256 IN (<keys>)")
+                .bindList("keys", List.of(emailKey(email), addressKey(address))).mapTo(Long.class).one());
         return until > now ? Duration.ofMillis(until - now) : Duration.ZERO;
     }
 
-    synchronized void failed(String email, String address) {
+    /** Counts a failure for the email and the address; whether it locked either out. */
+    boolean failed(String email, String address) {
         long now = clock.millis();
-        count("e:" + email, emailLimit, now);
-        count("a:" + address, addressLimit, now);
+        boolean byEmail = count(emailKey(email), emailLimit, now);
+        return count(addressKey(address), addressLimit, now) || byEmail;
     }
 
-    synchronized void succeeded(String email) {
-        entries.remove("e:" + email);
+    void succeeded(String email) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM signin_throttle WHERE key_sha256 = :k").bind("k", emailKey(email)).execute());
     }
 
-    private long lockedUntil(String key, long now) {
-        Entry e = entries.get(key);
-        return e == null ? 0 : e.lockedUntil;
+    /** Removes keys quiet for a day and not locked; run by a timer. */
+    int purge() {
+        long now = clock.millis();
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM signin_throttle WHERE last_failure < :quiet AND locked_until < :now")
+                .bind("quiet", now - FORGET_AFTER.toMillis()).bind("now", now).execute());
     }
 
-    private void count(String key, int limit, long now) {
-        Entry e = entries.get(key);
-        if (e == null || now - e.lastFailure > FORGET_AFTER.toMillis()) {
-            e = new Entry();
-            entries.put(key, e);
+    private boolean count(String key, int limit, long now) {
+        try {
+            return jdbi.inTransaction(h -> count(h, key, limit, now));
+        } catch (RuntimeException e) {
+            if (!Sql.isDuplicateKey(e)) {
+                throw e;
+            }
+            // Another server inserted the key's first failure at the same moment; the row exists now.
+            return jdbi.inTransaction(h -> count(h, key, limit, now));
         }
-        e.lastFailure = now;
-        if (++e.failures >= limit) {
-            long factor = 1L << Math.min(e.lockouts, 20);
-            long millis = Math.min(lockout.toMillis() * factor, AccountSettings.MAX_SIGNIN_LOCKOUT.toMillis());
-            e.lockedUntil = now + millis;
-            e.lockouts++;
-            e.failures = 0;
+    }
+
+    /** Read, count and write under the row's lock, so failures at two servers at once are both counted. */
+    private boolean count(Handle h, String key, int limit, long now) {
+        Optional<Count> row = h.createQuery("""
+                SELECT failures, lockouts, locked_until, last_failure FROM signin_throttle WHERE key_sha256 = :k FOR UPDATE""")
+                .bind("k", key).map((rs, ctx) -> new Count(rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getLong(4))).findOne();
+        Count c = row.filter(r -> now - r.lastFailure() <= FORGET_AFTER.toMillis()).orElse(new Count(0, 0, 0, now));
+        int failures = c.failures() + 1;
+        int lockouts = c.lockouts();
+        long lockedUntil = c.lockedUntil();
+        boolean locked = failures >= limit;
+        if (locked) {
+            long factor = 1L << Math.min(lockouts, 20);
+            lockedUntil = now + Math.min(lockout.toMillis() * factor, AccountSettings.MAX_SIGNIN_LOCKOUT.toMillis());
+            lockouts++;
+            failures = 0;
         }
+        if (row.isPresent()) {
+            h.createUpdate("""
+                    UPDATE signin_throttle SET failures = :f, lockouts = :l, locked_until = :u, last_failure = :now WHERE key_sha256 = :k""")
+                    .bind("f", failures).bind("l", lockouts).bind("u", lockedUntil).bind("now", now).bind("k", key).execute();
+        } else {
+            h.createUpdate("""
+                    INSERT INTO signin_throttle (key_sha256, failures, lockouts, locked_until, last_failure) VALUES (:k, :f, :l, :u, :now)""")
+                    .bind("f", failures).bind("l", lockouts).bind("u", lockedUntil).bind("now", now).bind("k", key).execute();
+        }
+        return locked;
+    }
+
+    /** Hashed, so the key has one length whatever was typed and the table lists no tried emails in the clear. */
+    private static String emailKey(String email) {
+        return SessionStore.sha256("e:" + email);
+    }
+
+    private static String addressKey(String address) {
+        return SessionStore.sha256("a:" + address);
     }
 }

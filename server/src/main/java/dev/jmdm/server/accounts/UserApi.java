@@ -46,7 +46,7 @@ final class UserApi {
         unknownFields(body);
         String email = email(SessionApi.text(body, "email"));
         Role role = role(SessionApi.text(body, "role"));
-        String hash = hasher.hash(password(SessionApi.text(body, "password")));
+        String hash = hasher.hash(checkPassword(SessionApi.text(body, "password"), passwordMinLength));
         UserStore.User created = users.create(email, role, hash);
         audit.record(ex, "users.create", created.email(), Map.of("id", created.id(), "role", role.wire()));
         Json.send(ex, 201, detail(created));
@@ -63,7 +63,7 @@ final class UserApi {
         unknownFields(body);
         String email = body.has("email") ? email(SessionApi.text(body, "email")) : null;
         Role role = body.has("role") ? role(SessionApi.text(body, "role")) : null;
-        String hash = body.has("password") ? hasher.hash(password(SessionApi.text(body, "password"))) : null;
+        String hash = body.has("password") ? hasher.hash(checkPassword(SessionApi.text(body, "password"), passwordMinLength)) : null;
         if (email == null && role == null && hash == null) {
             throw new HttpError(400, "nothing to change: give email, role or password");
         }
@@ -145,7 +145,8 @@ final class UserApi {
         return r;
     }
 
-    private String password(String password) {
+    /** The one password policy, for created users, admins' resets and users' own changes. */
+    static String checkPassword(String password, int passwordMinLength) {
         if (password.length() < passwordMinLength || password.length() > AccountSettings.MAX_PASSWORD_LENGTH) {
             throw new HttpError(400, "password must have " + passwordMinLength + " to " + AccountSettings.MAX_PASSWORD_LENGTH + " characters");
         }

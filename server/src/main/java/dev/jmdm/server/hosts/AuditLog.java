@@ -27,12 +27,18 @@ final class AuditLog {
 
     void record(String actor, String action, Long hostId, String target, String commandUuid, Map<String, ?> detail) {
         String detailJson = detail == null || detail.isEmpty() ? null : ApiJson.write(detail);
-        String t = target == null || target.length() <= 1024 ? target : target.substring(0, 1021) + "...";
+        String t = cut(target, 1024);
+        // A failed sign-in names whatever email was typed, of any length.
+        String a = cut(actor, 255);
         jdbi.useHandle(h -> h.createUpdate("""
                 INSERT INTO audit_log (actor, action, host_id, target, command_uuid, detail, created_at)
                 VALUES (:actor, :action, :host, :target, :uuid, :detail, :now)""")
-                .bind("actor", actor).bind("action", action).bind("host", hostId).bind("target", t)
+                .bind("actor", a).bind("action", action).bind("host", hostId).bind("target", t)
                 .bind("uuid", commandUuid).bind("detail", detailJson).bind("now", clock.millis()).execute());
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 
     /** Who queued a command for a host, by the first audit entry naming it there. */

@@ -104,7 +104,17 @@ public final class HostsFeature implements Feature {
 
     /** The audit log for other features' actions (users), named by the request's principal. */
     public dev.jmdm.server.http.AuditTrail auditTrail() {
-        return (exchange, action, target, detail) -> audit.record(ApiJson.actor(exchange), action, null, target, null, detail);
+        return new dev.jmdm.server.http.AuditTrail() {
+            @Override
+            public void record(String actor, String action, String target, java.util.Map<String, ?> detail) {
+                audit.record(actor, action, null, target, null, detail);
+            }
+
+            @Override
+            public void record(io.undertow.server.HttpServerExchange exchange, String action, String target, java.util.Map<String, ?> detail) {
+                record(ApiJson.actor(exchange), action, target, detail);
+            }
+        };
     }
 
     @Override

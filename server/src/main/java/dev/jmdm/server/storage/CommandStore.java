@@ -2,6 +2,9 @@ package dev.jmdm.server.storage;
 
 import dev.jmdm.server.protocol.Command;
 import dev.jmdm.server.protocol.CommandReport;
+import dev.jmdm.server.secrets.SealedColumn;
+import dev.jmdm.server.secrets.SecretCommands;
+import dev.jmdm.server.secrets.StoredSecrets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -29,15 +32,30 @@ public final class CommandStore {
     private final Jdbi jdbi;
     private final Clock clock;
     private final DeliveryProbe probe;
+    /** Seals the commands that carry a secret ({@link SecretCommands}) and opens them for delivery and the API. */
+    private final StoredSecrets secrets;
 
-    public CommandStore(Jdbi jdbi, Clock clock) {
-        this(jdbi, clock, DeliveryProbe.NONE);
+    public CommandStore(Jdbi jdbi, Clock clock, StoredSecrets secrets) {
+        this(jdbi, clock, secrets, DeliveryProbe.NONE);
     }
 
-    public CommandStore(Jdbi jdbi, Clock clock, DeliveryProbe probe) {
+    public CommandStore(Jdbi jdbi, Clock clock, StoredSecrets secrets, DeliveryProbe probe) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.secrets = secrets;
         this.probe = probe;
+    }
+
+    /** What the commands table holds for a command: as enqueued, or sealed to its row when it carries a secret. */
+    private byte[] stored(Command command) {
+        return SecretCommands.carriesSecret(command.requestType())
+                ? secrets.sealBytes(SealedColumn.COMMAND, command.commandUuid(), command.raw())
+                : command.raw();
+    }
+
+    /** The command's bytes as enqueued: a sealed one opened (with this row's binding), any other as stored. */
+    private byte[] opened(String commandUuid, byte[] stored) {
+        return secrets.openBytes(SealedColumn.COMMAND, commandUuid, stored);
     }
 
     /**
@@ -108,7 +126,7 @@ public final class CommandStore {
     private void insert(Handle h, Command command, Collection<String> enrollmentIds) {
         long now = clock.millis();
         h.createUpdate("INSERT INTO commands (command_uuid, request_type, command, created_at) VALUES (:u, :t, :c, :now)")
-                .bind("u", command.commandUuid()).bind("t", command.requestType()).bind("c", command.raw())
+                .bind("u", command.commandUuid()).bind("t", command.requestType()).bind("c", stored(command))
                 .bind("now", now).execute();
         PreparedBatch batch = h.prepareBatch("""
                 INSERT INTO enrollment_queue (enrollment_id, command_uuid, pending, created_at, updated_at)
@@ -148,7 +166,7 @@ public final class CommandStore {
                 + " ORDER BY q.id LIMIT 1";
         return jdbi.withHandle(h -> h.createQuery(sql)
                 .bind("e", enrollmentId)
-                .map((rs, ctx) -> new Next(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getString(4)))
+                .map((rs, ctx) -> new Next(rs.getLong(1), rs.getString(2), opened(rs.getString(2), rs.getBytes(3)), rs.getString(4)))
                 .findOne());
     }
 
@@ -245,7 +263,7 @@ public final class CommandStore {
     public Optional<StoredCommand> command(String commandUuid) {
         return jdbi.withHandle(h -> h.createQuery("SELECT command_uuid, request_type, command, created_at FROM commands WHERE command_uuid = :u")
                 .bind("u", commandUuid)
-                .map((rs, ctx) -> new StoredCommand(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getLong(4)))
+                .map((rs, ctx) -> new StoredCommand(rs.getString(1), rs.getString(2), opened(rs.getString(1), rs.getBytes(3)), rs.getLong(4)))
                 .findOne());
     }
 

@@ -97,7 +97,8 @@ public final class SecretSealingPass {
     private static List<Map.Entry<String, Object>> unsealed(Handle h, SealedColumn c, String after) {
         return h.createQuery("SELECT " + c.keyColumn() + ", " + c.column() + " FROM " + c.table() + " WHERE " + c.keyColumn()
                         + " > :after AND " + c.column() + " IS NOT NULL AND (LENGTH(" + c.column() + ") < :n OR SUBSTRING("
-                        + c.column() + ", 1, :n) <> :prefix) ORDER BY " + c.keyColumn() + " LIMIT :limit")
+                        + c.column() + ", 1, :n) <> :prefix)" + (c.rowFilter() == null ? "" : " AND " + c.rowFilter())
+                        + " ORDER BY " + c.keyColumn() + " LIMIT :limit")
                 .bind("after", after).bind("n", StoredSecrets.prefixLength()).bind("prefix", StoredSecrets.prefix(c))
                 .bind("limit", BATCH)
                 .map(keyAndValue(c))
@@ -116,7 +117,8 @@ public final class SecretSealingPass {
     /** Opens one sealed value of the column; one that does not open is remembered for /readyz and logged. */
     private void probe(SealedColumn c) {
         var sample = jdbi.withHandle(h -> h.createQuery("SELECT " + c.keyColumn() + ", " + c.column() + " FROM " + c.table()
-                        + " WHERE " + c.column() + " IS NOT NULL AND SUBSTRING(" + c.column() + ", 1, :n) = :prefix LIMIT 1")
+                        + " WHERE " + c.column() + " IS NOT NULL AND SUBSTRING(" + c.column() + ", 1, :n) = :prefix"
+                        + (c.rowFilter() == null ? "" : " AND " + c.rowFilter()) + " LIMIT 1")
                 .bind("n", StoredSecrets.prefixLength()).bind("prefix", StoredSecrets.prefix(c))
                 .map(keyAndValue(c))
                 .findOne());

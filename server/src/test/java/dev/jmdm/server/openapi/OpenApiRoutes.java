@@ -194,6 +194,10 @@ public final class OpenApiRoutes {
         op("DELETE", "/v1/session", "accounts", "Sign out", NONE, null, ok(AccountAnswers.SignedOut.class));
         op("DELETE", "/v1/sessions", "accounts", "Sign out everywhere: every session of the current user", NONE, null,
                 ok(AccountAnswers.SignedOut.class));
+        op("PUT", "/v1/session/password", "accounts",
+                "Change your own password: {current_password, new_password}; ends your other sessions (answers how many)", NONE, JSON,
+                ok(AccountAnswers.SignedOut.class), json(403, "the current password is wrong", Json.Error.class),
+                json(429, "too many failed attempts (Retry-After)", Json.Error.class));
         op("GET", "/v1/users", "accounts", "List users", NONE, null, ok(AccountAnswers.Users.class));
         op("POST", "/v1/users", "accounts", "Create a user: {email, role, password}", NONE, JSON,
                 json(201, "the user", AccountAnswers.UserDetail.class), json(409, "the email is taken", Json.Error.class));

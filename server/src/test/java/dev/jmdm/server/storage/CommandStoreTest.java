@@ -20,16 +20,49 @@ class CommandStoreTest {
     private static final String DEVICE = "D4D56083-BFB0-5047-8BDF-2727BACDC59B";
 
     static Command command(String requestType) {
-        String uuid = UUID.randomUUID().toString();
+        return Messages.command(commandXml(requestType, UUID.randomUUID().toString(), ""));
+    }
+
+    /** A command plist; {@code fields} go into its Command dictionary beside RequestType. */
+    static byte[] commandXml(String requestType, String uuid, String fields) {
         String xml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
                 <plist version="1.0"><dict>
-                <key>Command</key><dict><key>RequestType</key><string>%s</string></dict>
+                <key>Command</key><dict><key>RequestType</key><string>%s</string>%s</dict>
                 <key>CommandUUID</key><string>%s</string>
                 </dict></plist>
-                """.formatted(requestType, uuid);
-        return Messages.command(xml.getBytes(StandardCharsets.UTF_8));
+                """.formatted(requestType, fields, uuid);
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A lock PIN or an UnlockToken in a queued command is a secret like the ones the stores seal: the commands table
+     * holds it sealed to its row, the device still gets the bytes as enqueued, and a command without one stays as is.
+     */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void commandsCarryingASecretAreStoredSealedAndDeliveredAsEnqueued(Engine engine) {
+        try (StoreFixture f = new StoreFixture(engine, Clock.systemUTC())) {
+            Command lock = Messages.command(commandXml("DeviceLock", UUID.randomUUID().toString(), "<key>PIN</key><string>739164</string>"));
+            Command info = command("DeviceInformation");
+            f.commands.enqueue(lock, List.of(DEVICE));
+            f.commands.enqueue(info, List.of(DEVICE));
+
+            byte[] stored = storedBytes(f, lock.commandUuid());
+            assertThat(new String(stored, StandardCharsets.US_ASCII)).startsWith("sealed:v2:").doesNotContain("739164").doesNotContain("PIN");
+            assertThat(storedBytes(f, info.commandUuid())).isEqualTo(info.raw());
+
+            assertThat(f.commands.deliverNext(DEVICE, true)).hasValueSatisfying(n -> assertThat(n.command()).isEqualTo(lock.raw()));
+            assertThat(f.commands.command(lock.commandUuid())).hasValueSatisfying(c -> assertThat(c.command()).isEqualTo(lock.raw()));
+            assertThat(f.commands.storeReport(DEVICE, report("Acknowledged", lock.commandUuid()))).isTrue();
+            assertThat(f.commands.deliverNext(DEVICE, false)).hasValueSatisfying(n -> assertThat(n.command()).isEqualTo(info.raw()));
+        }
+    }
+
+    private static byte[] storedBytes(StoreFixture f, String uuid) {
+        return f.database.jdbi().withHandle(h -> h.createQuery("SELECT command FROM commands WHERE command_uuid = :u")
+                .bind("u", uuid).mapTo(byte[].class).one());
     }
 
     static CommandReport report(String status, String uuid) {
@@ -220,7 +253,7 @@ class CommandStoreTest {
             f.commands.enqueue(info, List.of(DEVICE));
             List<String> chosen = new java.util.ArrayList<>();
             // A second store on the same database whose probe cancels the erase each time it is chosen.
-            CommandStore racing = new CommandStore(f.database.jdbi(), Clock.systemUTC(), (enrollment, uuid) -> {
+            CommandStore racing = new CommandStore(f.database.jdbi(), Clock.systemUTC(), f.secrets, (enrollment, uuid) -> {
                 chosen.add(uuid);
                 if (uuid.equals(erase.commandUuid())) {
                     assertThat(f.commands.cancel(enrollment, uuid)).isEqualTo(CommandStore.CancelResult.CANCELED);

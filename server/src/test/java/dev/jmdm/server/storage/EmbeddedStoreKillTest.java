@@ -2,6 +2,8 @@ package dev.jmdm.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jmdm.server.secrets.SecretBox;
+import dev.jmdm.server.secrets.StoredSecrets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,7 +41,7 @@ class EmbeddedStoreKillTest {
             Path killed = dir.resolve("round-" + round + "-killed.mv.db"); // kept for a post-mortem when something is lost
             Files.copy(dir.resolve("mdm.mv.db"), killed);
             try (Database db = Database.open(KilledWriter.url(dir), 2)) {
-                CommandStore store = new CommandStore(db.jdbi(), Clock.systemUTC());
+                CommandStore store = new CommandStore(db.jdbi(), Clock.systemUTC(), new StoredSecrets(SecretBox.fromSecret("kill-test-secret-key")));
                 for (String line : returned) {
                     String[] f = line.split(" ");
                     checked++;

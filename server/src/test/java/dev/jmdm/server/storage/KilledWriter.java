@@ -3,6 +3,8 @@ package dev.jmdm.server.storage;
 import dev.jmdm.server.config.Settings;
 import dev.jmdm.server.protocol.Command;
 import dev.jmdm.server.protocol.CommandReport;
+import dev.jmdm.server.secrets.SecretBox;
+import dev.jmdm.server.secrets.StoredSecrets;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ final class KilledWriter {
         int threads = Integer.parseInt(args[1]);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         Database db = Database.open(url(dir), threads);
-        CommandStore store = new CommandStore(db.jdbi(), Clock.systemUTC());
+        CommandStore store = new CommandStore(db.jdbi(), Clock.systemUTC(), new StoredSecrets(SecretBox.fromSecret("kill-test-secret-key")));
         for (int t = 0; t < threads; t++) {
             Thread w = new Thread(() -> write(store, out), "writer-" + t);
             w.start();

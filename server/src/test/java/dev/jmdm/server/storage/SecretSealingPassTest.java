@@ -30,6 +30,8 @@ class SecretSealingPassTest {
     static final byte[] UNLOCK_TOKEN = realUnlockToken();
     static final byte[] BOOTSTRAP_TOKEN = "bootstrap-token-of-the-old-mac".getBytes(StandardCharsets.UTF_8);
     static final String PIN = "482913";
+    static final byte[] LOCK_COMMAND = CommandStoreTest.commandXml("DeviceLock", "LOCK-1", "<key>PIN</key><string>" + PIN + "</string>");
+    static final byte[] INFO_COMMAND = CommandStoreTest.commandXml("DeviceInformation", "INFO-1", "");
     static final StoredSecrets SECRETS = new StoredSecrets(SecretBox.fromSecret("sealing-pass-test-key"));
 
     @ParameterizedTest
@@ -47,6 +49,11 @@ class SecretSealingPassTest {
                             .bind("u", UNLOCK_TOKEN).execute();
                     h.createUpdate("INSERT INTO host_pins (command_uuid, host_id, request_type, pin, actor, created_at) VALUES ('LOCK-1', 7, 'DeviceLock', :p, 'nanomdm', 1)")
                             .bind("p", PIN).execute();
+                    // The queue kept the DeviceLock with its PIN as enqueued, and a command with no secret.
+                    h.createUpdate("INSERT INTO commands (command_uuid, request_type, command, created_at) VALUES ('LOCK-1', 'DeviceLock', :c, 1)")
+                            .bind("c", LOCK_COMMAND).execute();
+                    h.createUpdate("INSERT INTO commands (command_uuid, request_type, command, created_at) VALUES ('INFO-1', 'DeviceInformation', :c, 1)")
+                            .bind("c", INFO_COMMAND).execute();
                 });
             }
             try (Database db = Database.open(url, 2)) {
@@ -54,7 +61,7 @@ class SecretSealingPassTest {
                 assertThat(new EnrollmentStore(db.jdbi(), Clock.systemUTC(), SECRETS).bootstrapToken("OLD-MAC")).contains(BOOTSTRAP_TOKEN);
                 assertThat(new SecretSealingPass(db.jdbi(), SECRETS).run())
                         .containsExactlyInAnyOrderEntriesOf(Map.of(SealedColumn.BOOTSTRAP_TOKEN, 1, SealedColumn.UNLOCK_TOKEN, 1, SealedColumn.PIN, 1,
-                                SealedColumn.DEP_SERVER_KEY, 0, SealedColumn.DEP_TOKEN, 0));
+                                SealedColumn.DEP_SERVER_KEY, 0, SealedColumn.DEP_TOKEN, 0, SealedColumn.COMMAND, 1));
                 byte[] bootstrap = raw(db, "SELECT bootstrap_token FROM devices WHERE id = 'OLD-MAC'");
                 byte[] unlock = raw(db, "SELECT unlock_token FROM devices WHERE id = 'OLD-IPAD'");
                 String pin = db.jdbi().withHandle(h -> h.createQuery("SELECT pin FROM host_pins WHERE command_uuid = 'LOCK-1'").mapTo(String.class).one());
@@ -67,12 +74,19 @@ class SecretSealingPassTest {
                 assertThat(store.bootstrapToken("OLD-MAC")).contains(BOOTSTRAP_TOKEN);
                 assertThat(SECRETS.openBytes(SealedColumn.UNLOCK_TOKEN, "OLD-IPAD", unlock)).isEqualTo(UNLOCK_TOKEN);
                 assertThat(SECRETS.openText(SealedColumn.PIN, "LOCK-1", pin)).isEqualTo(PIN);
+                byte[] lock = raw(db, "SELECT command FROM commands WHERE command_uuid = 'LOCK-1'");
+                assertThat(new String(lock, StandardCharsets.US_ASCII)).startsWith("sealed:v2:").doesNotContain(PIN);
+                assertThat(raw(db, "SELECT command FROM commands WHERE command_uuid = 'INFO-1'")).isEqualTo(INFO_COMMAND);
+                CommandStore commands = new CommandStore(db.jdbi(), Clock.systemUTC(), SECRETS);
+                assertThat(commands.command("LOCK-1").orElseThrow().command()).isEqualTo(LOCK_COMMAND);
+                assertThat(commands.command("INFO-1").orElseThrow().command()).isEqualTo(INFO_COMMAND);
 
                 // Every start runs the pass: what is sealed stays as it is.
                 assertThat(new SecretSealingPass(db.jdbi(), SECRETS).run()).containsOnly(
                         Map.entry(SealedColumn.BOOTSTRAP_TOKEN, 0), Map.entry(SealedColumn.UNLOCK_TOKEN, 0), Map.entry(SealedColumn.PIN, 0),
-                        Map.entry(SealedColumn.DEP_SERVER_KEY, 0), Map.entry(SealedColumn.DEP_TOKEN, 0));
+                        Map.entry(SealedColumn.DEP_SERVER_KEY, 0), Map.entry(SealedColumn.DEP_TOKEN, 0), Map.entry(SealedColumn.COMMAND, 0));
                 assertThat(raw(db, "SELECT bootstrap_token FROM devices WHERE id = 'OLD-MAC'")).isEqualTo(bootstrap);
+                assertThat(raw(db, "SELECT command FROM commands WHERE command_uuid = 'LOCK-1'")).isEqualTo(lock);
                 assertThat(SECRETS.warnings()).isEmpty();
             }
         } finally {

@@ -27,7 +27,7 @@ public final class StoreFixture implements AutoCloseable {
         this.url = TestDatabases.freshUrl(engine);
         this.database = Database.open(url, 8);
         this.enrollments = new EnrollmentStore(database.jdbi(), clock, secrets);
-        this.commands = new CommandStore(database.jdbi(), clock);
+        this.commands = new CommandStore(database.jdbi(), clock, secrets);
         this.bindings = new CertBindingStore(database.jdbi(), clock);
         this.hosts = new HostStore(database.jdbi(), clock);
         this.authentications = new AuthenticateStore(database.jdbi(), enrollments, bindings, hosts, commands);
