@@ -437,6 +437,35 @@ abstract class HostScenarios {
     }
 
     /**
+     * A sort over a column some hosts lack (a pre-registered host has no name, platform, OS version or enrollment
+     * time) puts those hosts first ascending and last descending, and pages of one walk through them to the same
+     * list as one page: the cursor carries the missing value.
+     */
+    @Test
+    void sortsPageThroughHostsMissingTheSortedValue() {
+        String tag = tag();
+        List<String> pending = List.of(tag + "W0", tag + "W1", tag + "W2");
+        ok(post("/v1/hosts", "{\"serials\": [\"" + String.join("\", \"", pending) + "\"]}"));
+        device(DeviceFacts.Platform.MACOS, tag + "M0").enroll();
+        device(DeviceFacts.Platform.IOS, tag + "P0").enroll();
+        for (String sort : List.of("device_name", "platform", "os_version", "enrolled_at", "serial_number", "last_seen", "created_at")) {
+            List<String> up = serials("q=" + tag + "&sort=" + sort + "&limit=100");
+            List<String> down = serials("q=" + tag + "&sort=-" + sort + "&limit=100");
+            assertThat(up).as(sort).hasSize(5).doesNotHaveDuplicates();
+            assertThat(serials("q=" + tag + "&sort=" + sort + "&limit=1")).as(sort).isEqualTo(up);
+            assertThat(serials("q=" + tag + "&sort=-" + sort + "&limit=1")).as(sort).isEqualTo(down);
+            assertThat(serials("q=" + tag + "&sort=-" + sort + "&limit=2")).as(sort).isEqualTo(down);
+            if (!sort.equals("serial_number") && !sort.equals("created_at")) {
+                assertThat(up.subList(0, 3)).as(sort).containsExactlyInAnyOrderElementsOf(pending);
+                assertThat(down.subList(2, 5)).as(sort).containsExactlyInAnyOrderElementsOf(pending);
+            }
+        }
+        // Only a sort over a value hosts may lack takes a cursor without one.
+        String noValue = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("[\"created_at\",null,1]".getBytes(StandardCharsets.UTF_8));
+        refused(get("/v1/hosts?sort=created_at&cursor=" + noValue), 400, "cursor");
+    }
+
+    /**
      * Search is a case-insensitive prefix of the name, serial number or UDID (what people type for serials and
      * UDIDs), kept right when a device renames itself; LIKE wildcards in the query are literal.
      */

@@ -29,19 +29,26 @@ final class HostDirectory {
             + "h.os_version, h.device_name, h.enrolled_at, h.created_at, h.updated_at, e.type, e.enabled, e.last_seen_at";
     private static final String FROM = " FROM hosts h LEFT JOIN enrollments e ON e.id = h.device_id";
 
-    /** Sort keys: the SQL expression (NULLs folded so keyset paging works) and whether it is numeric. */
+    /**
+     * Sort keys: the SQL expression and whether it is numeric and may be NULL. The hosts' own columns are sorted as
+     * they are (NULL first ascending, last descending, as both engines order them) rather than folded with COALESCE,
+     * so that an index (V24: each one with id after it) hands rows over in page order and a page reads about as many
+     * index entries as it returns, even when a broad search or a filter is applied to the scan.
+     */
     enum Sort {
-        ID("h.id", true), SERIAL_NUMBER("COALESCE(h.serial_number, '')", false), DEVICE_NAME("COALESCE(h.device_name, '')", false),
-        PLATFORM("COALESCE(h.platform, '')", false), OS_VERSION("COALESCE(h.os_version, '')", false),
-        LAST_SEEN("COALESCE(e.last_seen_at, 0)", true), ENROLLED_AT("COALESCE(h.enrolled_at, 0)", true),
-        CREATED_AT("h.created_at", true);
+        ID("h.id", true, false), SERIAL_NUMBER("h.serial_number", false, true), DEVICE_NAME("h.device_name", false, true),
+        PLATFORM("h.platform", false, true), OS_VERSION("h.os_version", false, true),
+        LAST_SEEN("COALESCE(e.last_seen_at, 0)", true, false), ENROLLED_AT("h.enrolled_at", true, true),
+        CREATED_AT("h.created_at", true, false);
 
         final String expr;
         final boolean numeric;
+        final boolean nullable;
 
-        Sort(String expr, boolean numeric) {
+        Sort(String expr, boolean numeric, boolean nullable) {
             this.expr = expr;
             this.numeric = numeric;
+            this.nullable = nullable;
         }
 
         static Sort parse(String name) {
@@ -58,18 +65,30 @@ final class HostDirectory {
             HostRecord h = v.host();
             return switch (this) {
                 case ID -> h.id();
-                case SERIAL_NUMBER -> nz(h.serialNumber());
-                case DEVICE_NAME -> nz(h.deviceName());
-                case PLATFORM -> nz(h.platform());
-                case OS_VERSION -> nz(h.osVersion());
+                case SERIAL_NUMBER -> h.serialNumber();
+                case DEVICE_NAME -> h.deviceName();
+                case PLATFORM -> h.platform();
+                case OS_VERSION -> h.osVersion();
                 case LAST_SEEN -> v.lastSeenAt() == null ? 0L : v.lastSeenAt();
-                case ENROLLED_AT -> h.enrolledAt() == null ? 0L : h.enrolledAt();
+                case ENROLLED_AT -> h.enrolledAt();
                 case CREATED_AT -> h.createdAt();
             };
         }
 
-        private static String nz(String s) {
-            return s == null ? "" : s;
+        /**
+         * The rows after the cursor's (value, id) in this sort's order. NULLs come first ascending and last
+         * descending; the redundant bound in front (expr >= value) is the index range both engines can seek to.
+         */
+        String after(boolean desc, boolean valueIsNull) {
+            if (desc && nullable) {
+                return valueIsNull ? " AND " + expr + " IS NULL AND h.id < :cid"
+                        : " AND (" + expr + " < :cv OR (" + expr + " = :cv AND h.id < :cid) OR " + expr + " IS NULL)";
+            }
+            if (desc) {
+                return " AND " + expr + " <= :cv AND (" + expr + " < :cv OR h.id < :cid)";
+            }
+            return valueIsNull ? " AND (" + expr + " IS NOT NULL OR h.id > :cid)"
+                    : " AND " + expr + " >= :cv AND (" + expr + " > :cv OR h.id > :cid)";
         }
     }
 
@@ -130,7 +149,10 @@ final class HostDirectory {
         if (f.status() != null) {
             switch (f.status()) {
                 case "pending" -> sql.append(" AND h.enrolled_at IS NULL");
-                case "enrolled" -> sql.append(" AND h.enrolled_at IS NOT NULL AND e.enabled = TRUE");
+                // COALESCE keeps the condition from rejecting the LEFT JOIN's NULLs, so the optimizer keeps reading
+                // hosts in page order; "e.enabled = TRUE" let MariaDB turn it into an inner join driven by the
+                // enrollments and sort every enrolled host for one page (782 ms at 100,000 hosts).
+                case "enrolled" -> sql.append(" AND h.enrolled_at IS NOT NULL AND COALESCE(e.enabled, FALSE) = TRUE");
                 case "unenrolled" -> sql.append(" AND h.enrolled_at IS NOT NULL AND (e.enabled IS NULL OR e.enabled = FALSE)");
                 default -> throw new HttpError(400, "unknown status '" + f.status() + "'; use enrolled, pending or unenrolled");
             }
@@ -172,10 +194,10 @@ final class HostDirectory {
         }
         if (cursor != null) {
             Object[] c = decodeCursor(cursor, sortKey, sort);
-            String op = desc ? "<" : ">";
-            sql.append(" AND (").append(sort.expr).append(' ').append(op).append(" :cv OR (").append(sort.expr)
-                    .append(" = :cv AND h.id ").append(op).append(" :cid))");
-            binds.put("cv", c[0]);
+            sql.append(sort.after(desc, c[0] == null));
+            if (c[0] != null) {
+                binds.put("cv", c[0]);
+            }
             binds.put("cid", c[1]);
         }
         String dir = desc ? " DESC" : " ASC";
@@ -226,7 +248,7 @@ final class HostDirectory {
 
     private static String encodeCursor(String sortKey, Object value, long id) {
         try {
-            byte[] json = JSON.writeValueAsBytes(List.of(sortKey, value, id));
+            byte[] json = JSON.writeValueAsBytes(java.util.Arrays.asList(sortKey, value, id));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(json);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -240,9 +262,10 @@ final class HostDirectory {
                 var v = node.get(1);
                 var id = node.get(2);
                 // A value of the wrong type would reach the SQL comparison, where H2 fails to convert it.
-                boolean valueFits = sort.numeric ? v.isIntegralNumber() && v.canConvertToLong() : v.isTextual();
+                boolean valueFits = v.isNull() ? sort.nullable : sort.numeric ? v.isIntegralNumber() && v.canConvertToLong() : v.isTextual();
                 if (valueFits && id.isIntegralNumber() && id.canConvertToLong()) {
-                    return new Object[] {sort.numeric ? (Object) v.asLong() : v.asText(), id.asLong()};
+                    Object value = v.isNull() ? null : sort.numeric ? (Object) v.asLong() : v.asText();
+                    return new Object[] {value, id.asLong()};
                 }
             }
         } catch (Exception e) {
