@@ -251,6 +251,31 @@ abstract class PolicyScenarios {
         assertThat(admin.send("GET", "/v1/policies/" + policy + "/results?result=maybe", null).status()).isEqualTo(400);
     }
 
+    /** Only changes of compliance are transitions: a Mac that passes from the start has none and no event; one that fails has both. */
+    @Test
+    void aFirstPassIsStoredWithoutATransitionOrEventAFirstFailWithBoth() {
+        SimulatedDevice on = mac(new AtomicBoolean(true));
+        SimulatedDevice off = mac(new AtomicBoolean(false));
+        String policy = "first-" + tag();
+        AdminClient.Reply created = send("POST", "/v1/policies", "application/json", """
+                {"name": "%s", "targets": {"hosts": ["%s", "%s"]}, "check": {"fact": "security.filevault_enabled", "eq": true}}
+                """.formatted(policy, on.facts().serialNumber(), off.facts().serialNumber()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        awaitResult(on.facts().serialNumber(), policy, "pass");
+        awaitResult(off.facts().serialNumber(), policy, "fail");
+
+        JsonNode passing = hostResult(on.facts().serialNumber(), policy);
+        assertThat(passing.get("since").asText()).isNotEmpty();
+        assertThat(passing.get("transitions")).isEmpty();
+        JsonNode failing = hostResult(off.facts().serialNumber(), policy);
+        assertThat(failing.get("transitions")).hasSize(1);
+        assertThat(failing.get("transitions").get(0).path("from").asText("none")).isEqualTo("none");
+        JsonNode events = get("/v1/events?policy=" + policy).get("events");
+        assertThat(events).extracting(e -> e.get("kind").asText()).containsExactly("policy.fail", "policy.saved");
+        assertThat(events.get(0).get("host_id").asLong()).isEqualTo(failing.get("host_id").asLong());
+        assertThat(summaryOf(policy).get("passing").asInt()).isEqualTo(1);
+    }
+
     @Test
     void aMissingFactIsUnknownAndReportOnlyPoliciesNeverAct() {
         SimulatedDevice mac = mac(new AtomicBoolean(true));

@@ -37,10 +37,9 @@ final class EvaluationStore {
             if (list.isEmpty()) {
                 return List.of();
             }
-            List<HostSnapshot> snapshots = reader.read(h, hostIds);
-            Map<Long, Map<String, ResultRow>> stored = results.results(h, hostIds, reasons);
+            HostFactsReader.Read read = reader.read(h, hostIds, reasons);
             ResultStore.Batch<T> writes = results.batch();
-            work.decide(list, snapshots, stored, writes);
+            work.decide(list, read.hosts(), read.stored(), writes);
             return writes.flush(h);
         });
     }

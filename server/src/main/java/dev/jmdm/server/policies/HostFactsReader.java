@@ -16,9 +16,9 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Reads hosts' facts for the rule language, a batch of hosts in four queries: the host rows with their
- * device channel, the parsed inventory (host_inventory), the tracked profile status (host_profiles) and
- * group membership. The fact names are those of {@link dev.jmdm.policies.FactCatalog}.
+ * Reads hosts' facts for the rule language and their stored policy results, a batch of hosts in three
+ * queries: the host rows with their device channel; the parsed inventory (host_inventory), the tracked
+ * profile status (host_profiles) and group membership in one UNION; their policy_results. The fact names are those of {@link dev.jmdm.policies.FactCatalog}.
  */
 class HostFactsReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +30,38 @@ class HostFactsReader {
 
     HostFactsReader(Clock clock) {
         this.clock = clock;
+    }
+
+    /** The hosts that exist, in the order asked, and their stored results by host id then policy name. */
+    record Read(List<HostSnapshot> hosts, Map<Long, Map<String, ResultRow>> stored) {
+    }
+
+    /**
+     * Snapshots of the given hosts and their stored results: {@link #read(Handle, List)}, then the results. Without
+     * reasons (a sweep) a stored row's reason is null: the sweep re-decides reasons only for results it finds
+     * changed; facts are never read back (the reason names every deciding value, so comparing reasons finds
+     * changes). One query for the results rather than a branch of the facts' UNION: H2 answered that UNION
+     * several times slower than the two queries (docs/benchmarks.md).
+     */
+    Read read(Handle h, List<Long> hostIds, boolean reasons) {
+        List<HostSnapshot> hosts = read(h, hostIds);
+        Map<Long, Map<String, ResultRow>> stored = new HashMap<>();
+        if (hostIds.isEmpty()) {
+            return new Read(hosts, stored);
+        }
+        Set<Long> wanted = new HashSet<>(hostIds);
+        h.createQuery("SELECT policy, host_id, result, since, " + (reasons ? "reason" : "NULL")
+                        + ", evaluated_at, remediated_at, remediation_state, seq FROM policy_results WHERE "
+                        + (hostIds.size() == 1 ? "host_id = :lo" : "host_id >= :lo AND host_id <= :hi"))
+                .bind("lo", java.util.Collections.min(hostIds)).bind("hi", java.util.Collections.max(hostIds))
+                .map((rs, ctx) -> new ResultRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                        null, rs.getLong(6), rs.getObject(7, Long.class), rs.getString(8), rs.getInt(9)))
+                .forEach(r -> {
+                    if (wanted.contains(r.hostId())) {
+                        stored.computeIfAbsent(r.hostId(), k -> new HashMap<>()).put(r.policy(), r);
+                    }
+                });
+        return new Read(hosts, stored);
     }
 
     /**

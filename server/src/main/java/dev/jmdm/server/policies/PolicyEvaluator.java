@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates policies for hosts and stores what changed: a host's result row, a transition and an
- * event when the result changes, and the remediation decision. Remediations run after the
+ * event when the result changes or a first result is not a pass ({@link ResultRow#isTransition}), and
+ * the remediation decision. Remediations run after the
  * transaction commits, so a slow push never holds the rows.
  *
  * <p>Remediation runs when a host turns failing, at most once per cooldown, and not again until the
@@ -95,7 +96,7 @@ final class PolicyEvaluator {
                     continue;
                 }
                 List<Object[]> events = new ArrayList<>(1);
-                if (before == null || !before.result().equals(after.result())) {
+                if (ResultRow.isTransition(before, after)) {
                     Map<String, Object> detail = new LinkedHashMap<>();
                     detail.put("from", before == null ? null : before.result());
                     detail.put("to", after.result());

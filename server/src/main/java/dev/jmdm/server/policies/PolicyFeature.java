@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
  * Compliance policies wired into a server: the API, evaluation on inventory changes, profile answers
  * and policy edits (all on one background thread, so evaluations of one server never race each
  * other; those of two servers are settled by the guarded writes of {@link ResultStore}), the periodic
- * sweep under a lease (facts that move with time), remediation through the hosts and profiles
+ * sweep under a job lease (facts that move with time), remediation through the hosts and profiles
  * features, and the hourly history point.
  */
 public final class PolicyFeature implements Feature {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFeature.class);
     static final Duration HISTORY_EVERY = Duration.ofHours(1);
+    static final String SWEEP_JOB = "policy-sweep";
 
     /** Queues a policy's full evaluation. */
     interface Scheduler {
@@ -78,12 +79,9 @@ public final class PolicyFeature implements Feature {
                 throw e;
             }
         });
-        SweepLease lease = new SweepLease(jdbi, clock, "server-" + java.util.UUID.randomUUID());
         sweep = () -> {
-            // A little less than the period, so the next tick (of whichever server) finds the lease free.
             List<StoredPolicy> all = store.all();
-            // Without policies there is nothing to sweep, and nothing is written (not even the lease).
-            if (!all.isEmpty() && lease.take(SweepLease.SWEEP, settings.sweepEvery().multipliedBy(9).dividedBy(10))) {
+            if (!all.isEmpty()) {
                 long t0 = System.nanoTime();
                 int n = evaluator.evaluateAll(all, false);
                 reports.recordHour();
@@ -113,7 +111,9 @@ public final class PolicyFeature implements Feature {
         run(executor, "compliance history backfill", reports::backfill);
         if (!settings.sweepEvery().isZero()) {
             long every = settings.sweepEvery().toMillis();
-            services.timers().scheduleWithFixedDelay(() -> run(executor, "policy sweep", sweep), every, every, TimeUnit.MILLISECONDS);
+            // One server of a cluster sweeps per period, under the shared job leases like the other periodic jobs.
+            services.timers().scheduleWithFixedDelay(services.jobs().leased(SWEEP_JOB, settings.sweepEvery(),
+                    () -> run(executor, "policy sweep", sweep)), every, every, TimeUnit.MILLISECONDS);
         }
     }
 

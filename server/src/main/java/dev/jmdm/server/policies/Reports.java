@@ -190,7 +190,9 @@ final class Reports {
      * while no server ran) from the stored transitions: each (policy, host)'s result at the end of an hour
      * is its last transition before then. A policy's points start at its creation; the current hour is
      * {@link #recordHour}'s. Results that ended without a transition (a host untargeted or forgotten) are not
-     * in the log, so a backfilled point may count such a host a little longer than it was targeted.
+     * in the log, so a backfilled point may count such a host a little longer than it was targeted. A first
+     * pass has no transition: a result still at its first pass (seq 1) counts from its {@code since}; one that
+     * changed since counts from its first transition, so its passing hours before that are missing.
      * Returns how many points it wrote.
      */
     int backfill() {
@@ -204,7 +206,8 @@ final class Reports {
                     .map((rs, ctx) -> created.put(rs.getString(1), rs.getLong(2))).list();
             h.createQuery("SELECT policy, hour_start FROM compliance_history WHERE hour_start >= :s").bind("s", windowStart)
                     .map((rs, ctx) -> have.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>()).add(rs.getLong(2))).list();
-            maxHost[0] = h.createQuery("SELECT COALESCE(MAX(host_id), 0) FROM policy_transitions").mapTo(Long.class).one();
+            maxHost[0] = Math.max(h.createQuery("SELECT COALESCE(MAX(host_id), 0) FROM policy_transitions").mapTo(Long.class).one(),
+                    h.createQuery("SELECT COALESCE(MAX(host_id), 0) FROM policy_results WHERE " + FIRST_PASS).mapTo(Long.class).one());
         });
         if (created.isEmpty()) {
             return 0;
@@ -231,6 +234,16 @@ final class Reports {
         int[][] perPolicy = new int[names.size()][4];
         short[][] perHost = new short[4][hosts];
         List<Object[]> points = new ArrayList<>();
+        // Results still at their first pass, by since: replayed as if they were transitions.
+        List<long[]> firstPasses = new ArrayList<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT policy, host_id, since FROM policy_results WHERE " + FIRST_PASS + " AND since < :now ORDER BY since")
+                .bind("now", nowHour)
+                .map((rs, ctx) -> {
+                    Integer p = index.get(rs.getString(1));
+                    return p == null ? null : firstPasses.add(new long[] {p, rs.getLong(2), rs.getLong(3)});
+                }).list());
+        int pass = 1 + index("pass");
+        int nextPass = 0;
         long[] hour = {first};
         long[] after = {0};
         while (true) {
@@ -240,26 +253,22 @@ final class Reports {
                     .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getLong(5)}).list());
             for (Object[] t : page) {
                 long at = (Long) t[4];
-                while (at >= hour[0] + HOUR && hour[0] < nowHour) {
-                    emit(hour[0], names, created, have, perPolicy, perHost, points);
-                    hour[0] += HOUR;
+                for (; nextPass < firstPasses.size() && firstPasses.get(nextPass)[2] <= at; nextPass++) {
+                    long[] fp = firstPasses.get(nextPass);
+                    replay(fp[2], (int) fp[0], (int) fp[1], pass, hour, nowHour, names, created, have, result, perPolicy, perHost, points);
                 }
                 Integer p = index.get((String) t[1]);
-                if (p != null) {
-                    int host = (int) (long) (Long) t[2];
-                    int old = result[p][host];
-                    int now = 1 + index((String) t[3]);
-                    result[p][host] = (byte) now;
-                    perPolicy[p][old]--;
-                    perPolicy[p][now]++;
-                    perHost[old][host]--;
-                    perHost[now][host]++;
-                }
+                replay(at, p == null ? -1 : p, (int) (long) (Long) t[2], 1 + index((String) t[3]), hour, nowHour, names, created, have, result,
+                        perPolicy, perHost, points);
             }
             if (page.size() < 10000) {
                 break;
             }
             after[0] = (Long) page.get(page.size() - 1)[0];
+        }
+        for (; nextPass < firstPasses.size(); nextPass++) {
+            long[] fp = firstPasses.get(nextPass);
+            replay(fp[2], (int) fp[0], (int) fp[1], pass, hour, nowHour, names, created, have, result, perPolicy, perHost, points);
         }
         for (; hour[0] < nowHour; hour[0] += HOUR) {
             emit(hour[0], names, created, have, perPolicy, perHost, points);
@@ -273,6 +282,26 @@ final class Reports {
             });
         }
         return points.size();
+    }
+
+    /** Stored results never changed from a first pass, which has no transition (see {@link ResultRow#isTransition}). */
+    private static final String FIRST_PASS = "result = 'pass' AND seq = 1";
+
+    /** One result change at at (policy index p, -1 for a policy no longer there): emits the hours it closes, then counts it. */
+    private static void replay(long at, int p, int host, int now, long[] hour, long nowHour, List<String> names, Map<String, Long> created,
+            Map<String, java.util.Set<Long>> have, byte[][] result, int[][] perPolicy, short[][] perHost, List<Object[]> points) {
+        while (at >= hour[0] + HOUR && hour[0] < nowHour) {
+            emit(hour[0], names, created, have, perPolicy, perHost, points);
+            hour[0] += HOUR;
+        }
+        if (p >= 0) {
+            int old = result[p][host];
+            result[p][host] = (byte) now;
+            perPolicy[p][old]--;
+            perPolicy[p][now]++;
+            perHost[old][host]--;
+            perHost[now][host]++;
+        }
     }
 
     /** Bounds the backfill's memory: policies x host ids, one byte each. */

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * Prints how long policy evaluation takes (docs/benchmarks.md): (1) the rule language alone, P policies
  * over H hosts' facts in memory; (2) the server's full evaluation from the database (facts read,
- * results, transitions and events written), first and again with nothing changed; (3) one host's
+ * results written, with a transition and an event for each first fail or unknown), first and again with
+ * nothing changed; (3) one host's
  * incremental evaluation after its facts changed. A harness, not a test:
  * {@code java -cp … dev.jmdm.server.policies.PolicyBenchmark [hosts] [db-hosts] [policies] [embedded|mysql]}.
  */
@@ -100,13 +101,18 @@ public final class PolicyBenchmark {
             t0 = System.nanoTime();
             long cpu0 = cpu();
             evaluator.evaluateAll(all, false);
-            System.out.printf("%s: full evaluation, first (every result, transition and event written, reasons skipped where unchanged): %d policies x %d hosts: %d ms (this process's CPU: %d ms)%n",
-                    engine, policies, dbHosts, (System.nanoTime() - t0) / 1_000_000, (cpu() - cpu0) / 1_000_000);
+            System.out.printf("%s: full evaluation, first (every result written; a transition and an event for each first fail or unknown): "
+                    + "%d policies x %d hosts: %d ms (this process's CPU: %d ms; load average %.1f)%n",
+                    engine, policies, dbHosts, (System.nanoTime() - t0) / 1_000_000, (cpu() - cpu0) / 1_000_000, load());
+            db.jdbi().useHandle(h -> System.out.printf("%s: rows written: %d results, %d transitions, %d events%n", engine,
+                    h.createQuery("SELECT COUNT(*) FROM policy_results").mapTo(Long.class).one(),
+                    h.createQuery("SELECT COUNT(*) FROM policy_transitions").mapTo(Long.class).one(),
+                    h.createQuery("SELECT COUNT(*) FROM events").mapTo(Long.class).one()));
             t0 = System.nanoTime();
             cpu0 = cpu();
             evaluator.evaluateAll(all, false);
-            System.out.printf("%s: full evaluation, again (nothing changed): %d policies x %d hosts: %d ms (this process's CPU: %d ms)%n", engine,
-                    policies, dbHosts, (System.nanoTime() - t0) / 1_000_000, (cpu() - cpu0) / 1_000_000);
+            System.out.printf("%s: full evaluation, again (nothing changed): %d policies x %d hosts: %d ms (this process's CPU: %d ms; load average %.1f)%n",
+                    engine, policies, dbHosts, (System.nanoTime() - t0) / 1_000_000, (cpu() - cpu0) / 1_000_000, load());
 
             int samples = 500;
             long[] times = new long[samples];
@@ -125,7 +131,8 @@ public final class PolicyBenchmark {
             Arrays.sort(times);
             System.out.printf("%s: incremental, one host's %d policies after its facts changed (%d samples): p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n",
                     engine, policies, samples, times[samples / 2] / 1e6, times[samples * 95 / 100] / 1e6, times[samples * 99 / 100] / 1e6);
-            System.out.printf("%s: incremental, this process's CPU per evaluation (mean): %.2f ms%n", engine, cpuIncremental / 1e6 / samples);
+            System.out.printf("%s: incremental, this process's CPU per evaluation (mean): %.2f ms (load average %.1f)%n", engine,
+                    cpuIncremental / 1e6 / samples, load());
         } finally {
             TestDatabases.drop(url);
         }
@@ -137,6 +144,11 @@ public final class PolicyBenchmark {
      */
     private static long cpu() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** The machine's one-minute load average: on a shared machine, what the wall times above must be read against. */
+    private static double load() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     static List<PolicyDocument> policies(int n) throws java.io.IOException {

@@ -172,6 +172,77 @@ class PolicyEvaluatorTest {
         }
     }
 
+    List<String> transitions(Bed bed, String policy) {
+        return bed.db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT CONCAT(COALESCE(from_result, '-'), '>', to_result) FROM policy_transitions WHERE policy = :p ORDER BY id")
+                .bind("p", policy).mapTo(String.class).list());
+    }
+
+    /** The issue stores every transition; a host that passes from the start has made none (a first fail or unknown has). */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aFirstPassIsStoredWithItsSinceButNoTransitionOrEventAFirstFailWithBoth(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            bed.db.jdbi().useHandle(h -> h.execute("INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, "
+                    + "created_at, updated_at) VALUES (2, 'U2', 'S2', 'U2', 'macos', 1, 1, 1)"));
+            bed.fileVault(true); // host 1 passes, host 2 (no SecurityInfo) is unknown
+            StoredPolicy p = bed.save(FILEVAULT);
+            assertThat(bed.evaluator.evaluatePolicy(p)).isEqualTo(2);
+            assertThat(bed.result("fv")).isEqualTo("pass");
+            long since = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT since FROM policy_results WHERE policy = 'fv' AND host_id = 1")
+                    .mapTo(Long.class).one());
+            assertThat(since).isEqualTo(bed.clock.millis());
+            assertThat(transitions(bed, "fv")).containsExactly("->unknown");
+            assertThat(bed.events("fv")).containsExactly("policy.unknown");
+
+            // Its first change is stored as usual, from pass; a first fail keeps its transition, event and remediation.
+            bed.clock.advance(Duration.ofMinutes(5));
+            bed.fileVault(false);
+            bed.evaluator.evaluateHost(1);
+            assertThat(transitions(bed, "fv")).containsExactly("->unknown", "pass>fail");
+            assertThat(bed.events("fv")).containsExactly("policy.unknown", "policy.fail", "remediation.run");
+            StoredPolicy other = bed.save(FILEVAULT.replace("name: fv", "name: fv2"));
+            bed.evaluator.evaluatePolicy(other);
+            assertThat(transitions(bed, "fv2")).containsExactly("->fail", "->unknown");
+            assertThat(bed.events("fv2")).containsExactly("policy.fail", "policy.unknown", "remediation.run");
+            assertThat(bed.remediated).containsExactly("fv@1", "fv2@1");
+        }
+    }
+
+    /** Many hosts at once: the multi-row writes of a full evaluation, then a sweep that finds nothing changed. */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aFullEvaluationOfManyHostsStoresEveryResultOnceAndASweepAfterItWritesNothing(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            int hosts = PolicyEvaluator.BATCH + ResultStore.ROWS_PER_INSERT + 7; // two batches, several statements each
+            bed.db.jdbi().useTransaction(h -> {
+                var b = h.prepareBatch("INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, created_at, updated_at) "
+                        + "VALUES (:id, :u, :u, :u, 'macos', 1, 1, 1)");
+                var inv = h.prepareBatch("INSERT INTO host_inventory (host_id, source, facts, collected_at) VALUES (:id, 'security', :f, 1)");
+                for (long id = 2; id <= hosts; id++) {
+                    b.bind("id", id).bind("u", "U" + id).add();
+                    inv.bind("id", id).bind("f", "{\"filevault\":{\"enabled\":" + (id % 3 == 0) + "}}").add();
+                }
+                b.execute();
+                inv.execute();
+            });
+            StoredPolicy p = bed.save(FILEVAULT + "remediation_enabled: false\n");
+            assertThat(bed.evaluator.evaluatePolicy(p)).isEqualTo(hosts);
+            long failing = java.util.stream.LongStream.rangeClosed(2, hosts).filter(id -> id % 3 != 0).count() + 1; // host 1: unknown
+            String counts = "SELECT COUNT(*) FROM policy_results WHERE policy = 'fv'";
+            long stored = bed.db.jdbi().withHandle(h -> h.createQuery(counts).mapTo(Long.class).one());
+            assertThat(stored).isEqualTo(hosts);
+            assertThat(transitions(bed, "fv")).hasSize((int) failing);
+            long events = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM events WHERE policy = 'fv'").mapTo(Long.class).one());
+            assertThat(events).isEqualTo(failing);
+            bed.evaluator.evaluateAll(List.of(p), false);
+            assertThat(transitions(bed, "fv")).hasSize((int) failing);
+            long rewritten = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM policy_results WHERE seq <> 1")
+                    .mapTo(Long.class).one());
+            assertThat(rewritten).isZero();
+        }
+    }
+
     /** A second server on the same database: its own store and evaluator, reading facts through reader. */
     static PolicyEvaluator secondServer(Bed bed, HostFactsReader reader, List<String> remediated) {
         return new PolicyEvaluator(new PolicyStore(bed.db.jdbi(), bed.clock), new ResultStore(bed.db.jdbi(), bed.clock), reader,
@@ -192,8 +263,8 @@ class PolicyEvaluatorTest {
             CyclicBarrier bothRead = new CyclicBarrier(2);
             HostFactsReader meetAfterReading = new HostFactsReader(bed.clock) {
                 @Override
-                List<HostSnapshot> read(org.jdbi.v3.core.Handle h, List<Long> hostIds) {
-                    List<HostSnapshot> out = super.read(h, hostIds);
+                Read read(org.jdbi.v3.core.Handle h, List<Long> hostIds, boolean reasons) {
+                    Read out = super.read(h, hostIds, reasons);
                     try {
                         bothRead.await(10, TimeUnit.SECONDS);
                     } catch (Exception e) {
@@ -217,10 +288,7 @@ class PolicyEvaluatorTest {
             } finally {
                 two.shutdownNow();
             }
-            List<String> transitions = bed.db.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT CONCAT(COALESCE(from_result, '-'), '>', to_result) FROM policy_transitions WHERE policy = 'fv' ORDER BY id")
-                    .mapTo(String.class).list());
-            assertThat(transitions).containsExactly("->fail", "fail>pass", "pass>fail", "fail>pass");
+            assertThat(transitions(bed, "fv")).containsExactly("->fail", "fail>pass", "pass>fail", "fail>pass");
             assertThat(bed.events("fv")).containsExactly("policy.fail", "remediation.run", "policy.pass", "policy.fail", "policy.pass");
             // The second failure is within the first remediation's cooldown.
             assertThat(remediated).containsExactly("fv@1");
@@ -230,7 +298,7 @@ class PolicyEvaluatorTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
-    void aSweepCatchesFactsThatMoveWithTimeAndOneServerAtATimeHoldsItsLease(Engine engine) throws Exception {
+    void aSweepCatchesFactsThatMoveWithTime(Engine engine) throws Exception {
         try (Bed bed = new Bed(engine)) {
             long seen = bed.clock.millis();
             bed.db.jdbi().useHandle(h -> h.createUpdate("""
@@ -243,15 +311,6 @@ class PolicyEvaluatorTest {
             bed.clock.advance(Duration.ofHours(25));
             bed.evaluator.evaluateAll(List.of(p), false);
             assertThat(bed.result("seen")).isEqualTo("fail");
-
-            SweepLease one = new SweepLease(bed.db.jdbi(), bed.clock, "one");
-            SweepLease two = new SweepLease(bed.db.jdbi(), bed.clock, "two");
-            assertThat(one.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isTrue();
-            assertThat(two.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isFalse();
-            assertThat(one.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isFalse();
-            bed.clock.advance(Duration.ofMinutes(14));
-            assertThat(two.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isTrue();
-            assertThat(one.take(SweepLease.SWEEP, Duration.ofMinutes(13))).isFalse();
         }
     }
 
@@ -263,6 +322,13 @@ class PolicyEvaluatorTest {
             bed.save(FILEVAULT + "remediation_enabled: false\n");
             bed.fileVault(false);
             bed.evaluator.evaluateHost(1); // 10:30 fail
+            // Host 2 passes from 10:30 on: a first pass, with no transition to replay.
+            bed.db.jdbi().useHandle(h -> {
+                h.execute("INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, created_at, updated_at) "
+                        + "VALUES (2, 'U2', 'S2', 'U2', 'macos', 1, 1, 1)");
+                h.execute("INSERT INTO host_inventory (host_id, source, facts, collected_at) VALUES (2, 'security', '{\"filevault\":{\"enabled\":true}}', 1)");
+            });
+            bed.evaluator.evaluateHost(2);
             bed.clock.advance(Duration.ofHours(2)); // 12:30 pass
             bed.fileVault(true);
             bed.evaluator.evaluateHost(1);
@@ -274,7 +340,7 @@ class PolicyEvaluatorTest {
             assertThat(fv).extracting(Views.HistoryPoint::hour)
                     .containsExactly("2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z", "2026-12-01T12:00:00Z", "2026-12-01T13:00:00Z");
             assertThat(fv).extracting(Views.HistoryPoint::failing).containsExactly(1, 1, 0, 0);
-            assertThat(fv).extracting(Views.HistoryPoint::passing).containsExactly(0, 0, 1, 1);
+            assertThat(fv).extracting(Views.HistoryPoint::passing).containsExactly(1, 1, 2, 2);
             assertThat(bed.reports.history().get(Reports.OVERALL)).extracting(Views.HistoryPoint::failing).containsExactly(1, 1, 0, 0);
         }
     }
