@@ -34,7 +34,8 @@ export async function dashboard(ctx) {
   const certs = pushcerts.push_certs || [];
   const pushWarnings = (ready.warnings || []).filter(w => /push/i.test(w));
   return h('div', {},
-    h('h1', {}, 'Dashboard'), tiles,
+    h('h1', {}, 'Dashboard'),
+    h('p', {}, `Host counts as of ${new Date(summary.as_of).toLocaleTimeString()} (up to 30 s old)`), tiles,
     h('div', { class: 'grid' },
       section('Hosts by platform', bars('Hosts by platform', summary.by_platform.map(c => ({ name: c.name, value: c.hosts }))) ),
       section('OS versions', bars('OS versions', summary.os_versions.map(c => ({ name: c.name, value: c.hosts })))),

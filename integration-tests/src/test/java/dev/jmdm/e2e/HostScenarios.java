@@ -466,6 +466,36 @@ abstract class HostScenarios {
     }
 
     /**
+     * The last_seen sorts read the device channels in last-seen order and apply the filters to that scan; paging one
+     * host at a time gives the same list as one page, ascending is descending reversed, and the filters hold.
+     */
+    @Test
+    void lastSeenSortsPageThroughFilteredHosts() {
+        String tag = tag();
+        List<String> phones = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SimulatedDevice d = device(DeviceFacts.Platform.IOS, tag + "I" + i);
+            d.enroll();
+            phones.add(d.facts().serialNumber());
+        }
+        device(DeviceFacts.Platform.MACOS, tag + "M0").enroll();
+        ok(post("/v1/hosts", "{\"serials\": [\"" + tag + "W0\"]}"));
+        for (String filter : List.of("&platform=ios", "&status=enrolled", "")) {
+            List<String> down = serials("q=" + tag + filter + "&sort=-last_seen&limit=100");
+            List<String> up = serials("q=" + tag + filter + "&sort=last_seen&limit=100");
+            assertThat(down).as(filter).hasSize(filter.isEmpty() ? 5 : filter.contains("ios") ? 3 : 4).doesNotHaveDuplicates();
+            assertThat(serials("q=" + tag + filter + "&sort=-last_seen&limit=1")).as(filter).isEqualTo(down);
+            assertThat(serials("q=" + tag + filter + "&sort=last_seen&limit=1")).as(filter).isEqualTo(up);
+            List<String> reversed = new ArrayList<>(up);
+            java.util.Collections.reverse(reversed);
+            assertThat(down).as(filter).isEqualTo(reversed);
+            if (filter.contains("ios")) {
+                assertThat(down).containsExactlyInAnyOrderElementsOf(phones);
+            }
+        }
+    }
+
+    /**
      * Search is a case-insensitive prefix of the name, serial number or UDID (what people type for serials and
      * UDIDs), kept right when a device renames itself; LIKE wildcards in the query are literal.
      */

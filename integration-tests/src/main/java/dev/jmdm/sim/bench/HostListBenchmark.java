@@ -66,6 +66,8 @@ public final class HostListBenchmark {
             queries.put("sort serial_number", "/v1/hosts?limit=50&sort=serial_number");
             queries.put("sort device_name", "/v1/hosts?limit=50&sort=device_name");
             queries.put("platform=ios, -last_seen", "/v1/hosts?limit=50&platform=ios&sort=-last_seen");
+            queries.put("sort last_seen", "/v1/hosts?limit=50&sort=last_seen");
+            queries.put("status=enrolled, -last_seen", "/v1/hosts?limit=50&status=enrolled&sort=-last_seen");
             queries.put("status=enrolled", "/v1/hosts?limit=50&status=enrolled");
             queries.put("os_version=15", "/v1/hosts?limit=50&os_version=15");
             queries.put("q=serial (one match)", "/v1/hosts?limit=50&q=" + serial(hosts / 2));

@@ -25,7 +25,7 @@ public final class ConsoleFeature implements Feature {
     public ConsoleFeature(Services services) {
         this.services = services;
         this.clock = services.clock();
-        this.summary = new FleetSummary(services.jdbi(), clock);
+        this.summary = FleetSummary.withOwnThread(services.jdbi(), clock);
     }
 
     @Override
@@ -51,5 +51,6 @@ public final class ConsoleFeature implements Feature {
     @Override
     public void close() {
         stream.close();
+        summary.close();
     }
 }

@@ -4,11 +4,17 @@ import dev.jmdm.server.http.Json;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -16,8 +22,13 @@ import org.jdbi.v3.core.Jdbi;
  * with how many of each group were not seen for 1, 7 and 30 days), so the dashboard never pages through the hosts.
  * Status is the hosts API's: pending (pre-registered, never enrolled), enrolled (its device channel enabled),
  * unenrolled.
+ *
+ * <p>The counts come from a snapshot (the answer's {@code as_of}): the query reads every host with its device channel,
+ * 2-5 s on H2 and about 300 ms on MariaDB at 100,000 hosts, too slow for each dashboard load. A snapshot younger than
+ * {@link #FRESH} is served as it is; an older one is still served while one background thread recomputes it; one older
+ * than {@link #MAX_AGE} (nobody asked for a while) is recomputed before answering, as is the first.
  */
-public final class FleetSummary {
+public final class FleetSummary implements AutoCloseable {
     /** A count under a name (a status, a platform, "macos 15.1"). */
     public record FleetCount(String name, long hosts) {
     }
@@ -26,18 +37,42 @@ public final class FleetSummary {
     public record NotSeen(long days1, long days7, long days30) {
     }
 
-    public record Fleet(long hosts, List<FleetCount> byStatus, List<FleetCount> byPlatform, List<FleetCount> osVersions, NotSeen notSeen) {
+    /** asOf: when the counts were read (ISO-8601); at most {@link #MAX_AGE} before the answer. */
+    public record Fleet(long hosts, List<FleetCount> byStatus, List<FleetCount> byPlatform, List<FleetCount> osVersions, NotSeen notSeen,
+            String asOf) {
     }
+
+    static final Duration FRESH = Duration.ofSeconds(15);
+    static final Duration MAX_AGE = Duration.ofSeconds(30);
 
     /** OS versions beyond this many (the most common first) are summed as "other". */
     static final int OS_VERSIONS = 12;
 
+    private record Snapshot(Fleet fleet, long at) {
+    }
+
     private final Jdbi jdbi;
     private final Clock clock;
+    private final Executor refresher;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final Object computing = new Object();
+    private volatile Snapshot snapshot;
 
-    FleetSummary(Jdbi jdbi, Clock clock) {
+    /** @param refresher runs the background recomputation (one at a time) */
+    FleetSummary(Jdbi jdbi, Clock clock, Executor refresher) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.refresher = refresher;
+    }
+
+    /** A summary with its own daemon thread for the background recomputation, ended by {@link #close}. */
+    static FleetSummary withOwnThread(Jdbi jdbi, Clock clock) {
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fleet-summary");
+            t.setDaemon(true);
+            return t;
+        });
+        return new FleetSummary(jdbi, clock, thread);
     }
 
     void handle(HttpServerExchange exchange) {
@@ -45,6 +80,45 @@ public final class FleetSummary {
     }
 
     Fleet read() {
+        Snapshot s = snapshot;
+        long now = clock.millis();
+        if (s == null || now - s.at() >= MAX_AGE.toMillis()) {
+            synchronized (computing) {
+                // Requests that waited here take the snapshot the first one computed.
+                s = snapshot;
+                if (s == null || clock.millis() - s.at() >= MAX_AGE.toMillis()) {
+                    s = compute();
+                    snapshot = s;
+                }
+            }
+            return s.fleet();
+        }
+        if (now - s.at() >= FRESH.toMillis() && refreshing.compareAndSet(false, true)) {
+            try {
+                refresher.execute(() -> {
+                    try {
+                        synchronized (computing) {
+                            snapshot = compute();
+                        }
+                    } finally {
+                        refreshing.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException closed) {
+                refreshing.set(false);
+            }
+        }
+        return s.fleet();
+    }
+
+    @Override
+    public void close() {
+        if (refresher instanceof ExecutorService e) {
+            e.shutdownNow();
+        }
+    }
+
+    private Snapshot compute() {
         long now = clock.millis();
         long day = Duration.ofDays(1).toMillis();
         record Row(String status, String platform, String os, long hosts, long d1, long d7, long d30) {
@@ -84,7 +158,9 @@ public final class FleetSummary {
             versions = new ArrayList<>(versions.subList(0, OS_VERSIONS));
             versions.add(new FleetCount("other", rest));
         }
-        return new Fleet(total, counts(status), counts(platform), List.copyOf(versions), new NotSeen(d1, d7, d30));
+        Fleet fleet = new Fleet(total, counts(status), counts(platform), List.copyOf(versions), new NotSeen(d1, d7, d30),
+                Instant.ofEpochMilli(now).toString());
+        return new Snapshot(fleet, now);
     }
 
     private static List<FleetCount> counts(Map<String, Long> m) {

@@ -38,7 +38,7 @@ final class HostDirectory {
     enum Sort {
         ID("h.id", true, false), SERIAL_NUMBER("h.serial_number", false, true), DEVICE_NAME("h.device_name", false, true),
         PLATFORM("h.platform", false, true), OS_VERSION("h.os_version", false, true),
-        LAST_SEEN("COALESCE(e.last_seen_at, 0)", true, false), ENROLLED_AT("h.enrolled_at", true, true),
+        LAST_SEEN("e.last_seen_at", true, true), ENROLLED_AT("h.enrolled_at", true, true),
         CREATED_AT("h.created_at", true, false);
 
         final String expr;
@@ -192,6 +192,9 @@ final class HostDirectory {
                 binds.put("q", q);
             }
         }
+        if (sort == Sort.LAST_SEEN) {
+            return listByLastSeen(sql.toString(), binds, desc, sortKey, cursor, limit);
+        }
         if (cursor != null) {
             Object[] c = decodeCursor(cursor, sortKey, sort);
             sql.append(sort.after(desc, c[0] == null));
@@ -202,8 +205,19 @@ final class HostDirectory {
         }
         String dir = desc ? " DESC" : " ASC";
         sql.append(" ORDER BY ").append(sort.expr).append(dir).append(", h.id").append(dir).append(" LIMIT :limit");
-        List<HostView> rows = jdbi.withHandle(h -> {
-            Query q = h.createQuery(sql.toString()).bind("limit", limit + 1);
+        List<HostView> rows = query(sql.toString(), binds, limit + 1);
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            HostView last = rows.get(limit - 1);
+            next = encodeCursor(sortKey, sort.value(last), last.host().id());
+        }
+        return new Page<>(rows, next);
+    }
+
+    private List<HostView> query(String sql, Map<String, Object> binds, int limit) {
+        return jdbi.withHandle(h -> {
+            Query q = h.createQuery(sql).bind("limit", limit);
             binds.forEach((k, v) -> {
                 if (v instanceof List<?> list) {
                     q.bindList(k, list);
@@ -213,13 +227,105 @@ final class HostDirectory {
             });
             return q.map(HostDirectory::map).list();
         });
+    }
+
+    /**
+     * The last_seen sorts, read in order from the enrollments' (last_seen_at, id) index (V29) rather than by sorting
+     * every host: the time lives on the device channel, which every check-in updates, and copying it onto the host would
+     * add a write to the hottest path. So the list has two parts: hosts with a device channel, by (last_seen_at, channel
+     * id), and hosts without one (pre-registered, or authenticated but no TokenUpdate yet: last seen 0), by host id,
+     * first ascending and last descending. The cursor says which part it stopped in: [sort, last_seen, channel id] in
+     * the first, [sort, null, host id] in the second.
+     *
+     * @param filtered the list's SELECT over {@link #FROM} with its filters, ending in a condition
+     */
+    private Page<HostView> listByLastSeen(String filtered, Map<String, Object> binds, boolean desc, String sortKey, String cursor, int limit) {
+        Object[] c = cursor == null ? null : decodeLastSeenCursor(cursor, sortKey);
+        boolean cursorInUnseen = c != null && c[0] == null;
+        String where = filtered.substring(filtered.indexOf(" WHERE ") + " WHERE ".length());
+        String dir = desc ? " DESC" : " ASC";
+        List<HostView> rows = new ArrayList<>();
+        // Hosts with a device channel: the scan starts from the index, each row joined to its host by hosts.device_id
+        // (unique), so a page reads about limit channels (more when a filter rejects some). The join order is fixed:
+        // given the choice, both engines started from a filter's index on hosts (platform, enrolled_at) and sorted a
+        // third to all of the fleet (H2 585 ms, MariaDB 190-580 ms at 100,000 hosts). H2 keeps an outer join's order;
+        // MariaDB turns that outer join into an inner one and reorders it, so it gets STRAIGHT_JOIN.
+        boolean seenPart = desc ? !cursorInUnseen : true;
+        boolean unseenPart = desc ? true : c == null || cursorInUnseen;
+        if (!desc && unseenPart) {
+            rows.addAll(unseen(where, binds, c, dir, limit + 1));
+        }
+        if (seenPart && rows.size() <= limit) {
+            Map<String, Object> b = new HashMap<>(binds);
+            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM enrollments e "
+                    + (mysql() ? "STRAIGHT_JOIN" : "LEFT JOIN") + " hosts h ON h.device_id = e.id WHERE h.id IS NOT NULL AND " + where);
+            if (c != null && c[0] != null) {
+                sql.append(desc ? " AND e.last_seen_at <= :cv AND (e.last_seen_at < :cv OR e.id < :cid)"
+                        : " AND e.last_seen_at >= :cv AND (e.last_seen_at > :cv OR e.id > :cid)");
+                b.put("cv", c[0]);
+                b.put("cid", c[1]);
+            }
+            sql.append(" ORDER BY e.last_seen_at").append(dir).append(", e.id").append(dir).append(" LIMIT :limit");
+            rows.addAll(query(sql.toString(), b, limit + 1 - rows.size()));
+        }
+        if (desc && rows.size() <= limit) {
+            rows.addAll(unseen(where, binds, cursorInUnseen ? c : null, dir, limit + 1 - rows.size()));
+        }
         String next = null;
         if (rows.size() > limit) {
-            rows = rows.subList(0, limit);
+            rows = new ArrayList<>(rows.subList(0, limit));
             HostView last = rows.get(limit - 1);
-            next = encodeCursor(sortKey, sort.value(last), last.host().id());
+            next = last.lastSeenAt() == null ? encodeCursor(sortKey, null, last.host().id())
+                    : encodeCursor(sortKey, last.lastSeenAt(), last.host().deviceId());
         }
         return new Page<>(rows, next);
+    }
+
+    private volatile Boolean mysql;
+
+    /** Whether the store is MySQL or MariaDB (not the embedded H2), asked once. */
+    private boolean mysql() {
+        Boolean m = mysql;
+        if (m == null) {
+            try {
+                m = jdbi.withHandle(h -> !h.getConnection().getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2"));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            mysql = m;
+        }
+        return m;
+    }
+
+    /** Hosts without a device channel (last seen 0) in host id order, after the cursor's host id if it has one. */
+    private List<HostView> unseen(String where, Map<String, Object> binds, Object[] c, String dir, int limit) {
+        Map<String, Object> b = new HashMap<>(binds);
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE " + where + " AND e.id IS NULL");
+        if (c != null && c[0] == null) {
+            sql.append(dir.equals(" DESC") ? " AND h.id < :cid" : " AND h.id > :cid");
+            b.put("cid", c[1]);
+        }
+        sql.append(" ORDER BY h.id").append(dir).append(" LIMIT :limit");
+        return query(sql.toString(), b, limit);
+    }
+
+    private static Object[] decodeLastSeenCursor(String cursor, String sortKey) {
+        try {
+            var node = JSON.readTree(Base64.getUrlDecoder().decode(cursor));
+            if (node.isArray() && node.size() == 3 && sortKey.equals(node.get(0).asText())) {
+                var v = node.get(1);
+                var id = node.get(2);
+                if (v.isNull() && id.isIntegralNumber() && id.canConvertToLong()) {
+                    return new Object[] {null, id.asLong()};
+                }
+                if (v.isIntegralNumber() && v.canConvertToLong() && id.isTextual()) {
+                    return new Object[] {v.asLong(), id.asText()};
+                }
+            }
+        } catch (Exception e) {
+            // reported below
+        }
+        throw new HttpError(400, "cursor is not a next_cursor of this listing (same sort) ");
     }
 
     /** Beyond this many matching hosts, search filters the page's scan instead of naming the hosts. */
@@ -246,7 +352,7 @@ final class HostDirectory {
         return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
-    private static String encodeCursor(String sortKey, Object value, long id) {
+    private static String encodeCursor(String sortKey, Object value, Object id) {
         try {
             byte[] json = JSON.writeValueAsBytes(java.util.Arrays.asList(sortKey, value, id));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(json);
