@@ -64,9 +64,10 @@ public final class AdeFeature implements Feature {
     @Override
     public void start() {
         DeviceEvents events = services.events();
-        events.onTokenUpdate("ADE enrollment", DeviceEvents.Lane.INLINE, setup::tokenUpdated);
+        // Setup-only steps: a device with no Setup Assistant enrollment under way pays no statement for ADE.
+        events.onSetupTokenUpdate("ADE enrollment", DeviceEvents.Lane.INLINE, setup::tokenUpdated);
         events.onAwaitingConfiguration("ADE setup steps", DeviceEvents.Lane.INLINE, setup::awaitingConfiguration);
-        events.onAnswer("ADE setup steps", DeviceEvents.Lane.INLINE, setup::answered);
+        events.onSetupAnswer("ADE setup steps", DeviceEvents.Lane.INLINE, setup::answered);
         services.hosts().onForget(AdeStore::forgetHost);
         hostsFeature.setupFrom(api::setupOf);
     }

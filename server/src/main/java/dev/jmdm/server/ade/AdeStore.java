@@ -8,7 +8,10 @@ import org.jdbi.v3.core.Jdbi;
 
 /** {@code ade_enrollments} (each device's Setup Assistant enrollment and setup progress) and {@code ade_setup_steps}. */
 final class AdeStore {
-    /** States of {@code ade_enrollments.setup_state}. */
+    /**
+     * States of {@code ade_enrollments.setup_state}. The device look-up ({@code CertBindingStore.lookup}) reads
+     * {@link #ENROLLING} and {@link #RUNNING} by name to tell {@link DeviceSetup} whether a check-in concerns it.
+     */
     static final String ENROLLING = "enrolling";
     static final String ENROLLED = "enrolled";
     static final String AWAITING = "awaiting";

@@ -51,16 +51,17 @@ public final class CheckinService {
             authenticate(id, auth, identity);
             return DeviceResponse.ok();
         }
-        // The look-up that authorizes the request also says whether the device Authenticated: no second round trip.
-        Boolean deviceStored = identity == null ? null : binder.authorize(id, identity).deviceStored();
+        // The look-up that authorizes the request also says whether the device Authenticated and whether its Setup
+        // Assistant enrollment is under way: no second round trip. /migration has no look-up: ADE's steps ask.
+        CertBindingStore.Lookup found = identity == null ? null : binder.authorize(id, identity);
         if (message instanceof CheckinMessage.TokenUpdate t) {
-            if (!(deviceStored != null ? deviceStored : enrollments.deviceKnown(id.deviceId()))) {
+            if (!(found != null ? found.deviceStored() : enrollments.deviceKnown(id.deviceId()))) {
                 // Never Authenticated, or its host was deleted: a TokenUpdate must not bring back a pushable channel.
                 throw DeviceAuthException.unrecognized("enrollment " + id.id() + " is unknown to this server; the device must enroll again");
             }
             int tally = enrollments.storeTokenUpdate(id, t);
             LOG.info("TokenUpdate {} ({}) tally {}", id.id(), id.type().label(), tally);
-            events.tokenUpdated(id, tally);
+            events.tokenUpdated(id, tally, found == null || found.setupPending());
             if (t.awaitingConfiguration() && id.isDeviceChannel()) {
                 events.awaitingConfiguration(id);
             }

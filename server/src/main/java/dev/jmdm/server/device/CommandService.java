@@ -2,6 +2,7 @@ package dev.jmdm.server.device;
 
 import dev.jmdm.server.protocol.CommandReport;
 import dev.jmdm.server.protocol.EnrollmentId;
+import dev.jmdm.server.storage.CertBindingStore;
 import dev.jmdm.server.storage.CheckinStore;
 import dev.jmdm.server.storage.CommandStore;
 import java.time.Clock;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command channel: stores a device's answer and hands it the next command.
- * Round trips per request: one for the certificate check (which also reads last-seen), one to
+ * Round trips per request: one for the certificate check (which also reads last-seen and whether a Setup Assistant
+ * enrollment is under way, so other devices' answers skip ADE's step), one to
  * store a result (not on Idle), one for the next command, one to claim it (only when there is one;
  * a claim lost to a cancel reads the next one), and a last-seen write at most once a minute per enrollment.
  */
@@ -37,10 +39,12 @@ public final class CommandService {
 
     public DeviceResponse handle(CommandReport report, RequestIdentity identity) {
         EnrollmentId id = report.enrollment().resolve();
-        Long lastSeen = identity == null ? null : binder.authorize(id, identity).enrollmentLastSeen();
+        CertBindingStore.Lookup found = identity == null ? null : binder.authorize(id, identity);
+        Long lastSeen = found == null ? null : found.enrollmentLastSeen();
         if (report.status() != CommandReport.Status.IDLE) {
             if (commands.storeReport(id.id(), report)) {
-                events.resultStored(id, report);
+                // /migration has no look-up: ADE's answer step asks for itself.
+                events.resultStored(id, report, found == null || found.setupPending());
             } else {
                 // Duplicates and answers to cancelled or unknown commands are harmless: log, keep going.
                 LOG.info("{} from {} for command {} matched no pending command; ignored", report.status().wire(), id.id(),

@@ -56,7 +56,8 @@ public final class DeviceEvents implements AutoCloseable {
         void delivered(EnrollmentId id, CommandStore.Next command);
     }
 
-    private record Step<L>(String name, Lane lane, L listener) {
+    /** @param setupOnly runs only for a device in the middle of a Setup Assistant enrollment */
+    private record Step<L>(String name, Lane lane, boolean setupOnly, L listener) {
     }
 
     private final BoundedExecutor background;
@@ -72,35 +73,50 @@ public final class DeviceEvents implements AutoCloseable {
     }
 
     public void onTokenUpdate(String name, Lane lane, TokenUpdated step) {
-        tokenUpdates.add(new Step<>(name, lane, step));
+        tokenUpdates.add(new Step<>(name, lane, false, step));
+    }
+
+    /**
+     * A TokenUpdate step that runs only when the device's Setup Assistant enrollment is under way (the certificate
+     * look-up says so at no extra round trip), so the other devices pay nothing for it.
+     */
+    public void onSetupTokenUpdate(String name, Lane lane, TokenUpdated step) {
+        tokenUpdates.add(new Step<>(name, lane, true, step));
     }
 
     public void onAwaitingConfiguration(String name, Lane lane, AwaitingConfiguration step) {
-        awaiting.add(new Step<>(name, lane, step));
+        awaiting.add(new Step<>(name, lane, false, step));
     }
 
     public void onAnswer(String name, Lane lane, Answered step) {
-        answers.add(new Step<>(name, lane, step));
+        answers.add(new Step<>(name, lane, false, step));
+    }
+
+    /** An answer step that runs only while the device's Setup Assistant enrollment is under way (see {@link #onSetupTokenUpdate}). */
+    public void onSetupAnswer(String name, Lane lane, Answered step) {
+        answers.add(new Step<>(name, lane, true, step));
     }
 
     public void onDelivery(String name, Lane lane, Delivered step) {
-        deliveries.add(new Step<>(name, lane, step));
+        deliveries.add(new Step<>(name, lane, false, step));
     }
 
-    void tokenUpdated(EnrollmentId id, int tally) {
-        run(tokenUpdates, "TokenUpdate of " + id.id(), l -> l.tokenUpdated(id, tally));
+    /** @param setupPending whether the device's Setup Assistant enrollment is under way (true when not known) */
+    void tokenUpdated(EnrollmentId id, int tally, boolean setupPending) {
+        run(tokenUpdates, setupPending, "TokenUpdate of " + id.id(), l -> l.tokenUpdated(id, tally));
     }
 
     void awaitingConfiguration(EnrollmentId id) {
-        run(awaiting, "AwaitingConfiguration of " + id.id(), l -> l.awaitingConfiguration(id));
+        run(awaiting, true, "AwaitingConfiguration of " + id.id(), l -> l.awaitingConfiguration(id));
     }
 
-    void resultStored(EnrollmentId id, CommandReport report) {
-        run(answers, "answer " + report.commandUuid() + " of " + id.id(), l -> l.resultStored(id, report));
+    /** @param setupPending whether the device's Setup Assistant enrollment is under way (true when not known) */
+    void resultStored(EnrollmentId id, CommandReport report, boolean setupPending) {
+        run(answers, setupPending, "answer " + report.commandUuid() + " of " + id.id(), l -> l.resultStored(id, report));
     }
 
     void delivered(EnrollmentId id, CommandStore.Next command) {
-        run(deliveries, "delivery of " + command.commandUuid() + " to " + id.id(), l -> l.delivered(id, command));
+        run(deliveries, true, "delivery of " + command.commandUuid() + " to " + id.id(), l -> l.delivered(id, command));
     }
 
     private static <L> void guarded(Step<L> step, String event, Consumer<L> call) {
@@ -112,14 +128,14 @@ public final class DeviceEvents implements AutoCloseable {
     }
 
     /** Inline steps first, in order; background steps only then, so they see every inline step's writes. */
-    private <L> void run(List<Step<L>> steps, String event, Consumer<L> call) {
+    private <L> void run(List<Step<L>> steps, boolean setupPending, String event, Consumer<L> call) {
         for (Step<L> step : steps) {
-            if (step.lane() == Lane.INLINE) {
+            if (step.lane() == Lane.INLINE && (setupPending || !step.setupOnly())) {
                 guarded(step, event, call);
             }
         }
         for (Step<L> step : steps) {
-            if (step.lane() == Lane.BACKGROUND) {
+            if (step.lane() == Lane.BACKGROUND && (setupPending || !step.setupOnly())) {
                 background.execute(() -> guarded(step, event, call));
             }
         }

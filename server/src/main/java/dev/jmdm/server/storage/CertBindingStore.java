@@ -18,24 +18,37 @@ public final class CertBindingStore {
     }
 
     /**
-     * What a request's certificate is bound to, when its enrollment was last seen, and whether the device has
-     * Authenticated (a TokenUpdate needs that, and asks in the same round trip).
+     * What a request's certificate is bound to, when its enrollment was last seen, whether the device has
+     * Authenticated (a TokenUpdate needs that, and asks in the same round trip), and whether the device has a Setup
+     * Assistant enrollment its check-ins still move along (ADE's steps run only then).
      */
-    public record Lookup(String boundDeviceId, Long enrollmentLastSeen, boolean deviceStored) {
+    public record Lookup(String boundDeviceId, Long enrollmentLastSeen, boolean deviceStored, boolean setupPending) {
     }
 
     /**
      * One round trip for the hot path: the device the certificate is bound to (null when none), the
-     * enrollment's last-seen time (null when the enrollment does not exist yet) and whether the device's row exists.
+     * enrollment's last-seen time (null when the enrollment does not exist yet), whether the device's row exists and
+     * whether its Setup Assistant enrollment is {@code enrolling} (its first TokenUpdate marks it enrolled) or
+     * {@code running} with a step waiting (its answers move the steps on): what ADE's check-in steps act on, read
+     * from {@code ade_enrollments} as they would read it.
      */
     public Lookup lookup(String certSha256, String enrollmentId, String deviceId) {
         // Scalar subqueries, so the last-seen time comes back even when the certificate is unbound.
+        // The setup flag reads the state ADE's steps would read, not how the certificate was issued: an ADE device's
+        // identity comes from this server's SCEP with a challenge bound to it, but a renewal's certificate is not
+        // marked ADE, another server sharing the database may have handed out the profile, and a device whose setup
+        // ended would pay for ADE on every answer for good. The state is right in every case, for every server on
+        // the database, and only devices in the middle of Setup Assistant pay (one index read here, no round trip).
+        // No race with the request's own step: a run moves to its next step before queueing what that step waits
+        // for, so the answer that ends a step is always read after the move.
         return jdbi.withHandle(h -> h.createQuery("""
                 SELECT (SELECT device_id FROM cert_bindings WHERE cert_sha256 = :sha),
                        (SELECT last_seen_at FROM enrollments WHERE id = :enrollment),
-                       (SELECT COUNT(*) FROM devices WHERE id = :device)""")
+                       (SELECT COUNT(*) FROM devices WHERE id = :device),
+                       (SELECT COUNT(*) FROM ade_enrollments WHERE udid = :device
+                          AND (setup_state = 'enrolling' OR setup_state = 'running' AND setup_waiting IS NOT NULL))""")
                 .bind("sha", certSha256).bind("enrollment", enrollmentId).bind("device", deviceId)
-                .map((rs, ctx) -> new Lookup(rs.getString(1), rs.getObject(2, Long.class), rs.getLong(3) > 0))
+                .map((rs, ctx) -> new Lookup(rs.getString(1), rs.getObject(2, Long.class), rs.getLong(3) > 0, rs.getLong(4) > 0))
                 .one());
     }
 

@@ -62,10 +62,32 @@ class DeviceEventsTest {
             });
             events.onTokenUpdate("last", DeviceEvents.Lane.INLINE, (id, tally) -> ran.add("last " + tally));
 
-            events.tokenUpdated(new EnrollmentId(DEVICE, dev.jmdm.server.protocol.EnrollmentType.DEVICE, DEVICE), 1);
+            events.tokenUpdated(new EnrollmentId(DEVICE, dev.jmdm.server.protocol.EnrollmentType.DEVICE, DEVICE), 1, false);
 
             assertThat(background.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(ran).containsExactly("first 1", "last 1", "background on another thread");
+        }
+    }
+
+    @Test
+    void setupStepsRunInTheirPlaceOnlyWhileTheDevicesSetupIsUnderWay() {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        EnrollmentId id = new EnrollmentId(DEVICE, dev.jmdm.server.protocol.EnrollmentType.DEVICE, DEVICE);
+        try (DeviceEvents events = new DeviceEvents(() -> { })) {
+            events.onTokenUpdate("inventory", DeviceEvents.Lane.INLINE, (i, tally) -> ran.add("inventory"));
+            events.onSetupTokenUpdate("setup", DeviceEvents.Lane.INLINE, (i, tally) -> ran.add("setup"));
+            events.onTokenUpdate("profiles", DeviceEvents.Lane.INLINE, (i, tally) -> ran.add("profiles"));
+            events.onAnswer("answer", DeviceEvents.Lane.INLINE, (i, r) -> ran.add("answer"));
+            events.onSetupAnswer("setup answer", DeviceEvents.Lane.INLINE, (i, r) -> ran.add("setup answer"));
+
+            events.tokenUpdated(id, 1, false);
+            events.resultStored(id, report("Acknowledged", UUID.randomUUID().toString()), false);
+            assertThat(ran).as("no setup under way").containsExactly("inventory", "profiles", "answer");
+
+            ran.clear();
+            events.tokenUpdated(id, 1, true);
+            events.resultStored(id, report("Acknowledged", UUID.randomUUID().toString()), true);
+            assertThat(ran).as("setup under way").containsExactly("inventory", "setup", "profiles", "answer", "setup answer");
         }
     }
 
