@@ -84,7 +84,8 @@ function showSignIn(message) {
  * dropped connection but gives up for good on an HTTP error (503 when the server holds all the streams it allows),
  * so then we try again, backing off up to a minute, while someone is signed in. A new EventSource does not send
  * Last-Event-ID, so the last id seen goes in the query: the server replays what was missed meanwhile, or sends
- * `reload` when it no longer has it, and the page is read again.
+ * `reload` when it no longer has it, and the page is read again. A stream that opens after refusals with no id to
+ * follow on from cannot be told what it missed, so the page is read again then too.
  */
 let streamRetries = 0;
 let lastEventId = '';
@@ -92,7 +93,12 @@ function openStream() {
   if (stream) stream.close();
   const es = new EventSource(`/v1/stream${lastEventId ? `?last_event_id=${encodeURIComponent(lastEventId)}` : ''}`, { withCredentials: true });
   stream = es;
-  es.addEventListener('open', () => { streamRetries = 0; $('live').classList.add('on'); });
+  es.addEventListener('open', () => {
+    const missedSome = streamRetries > 0 && !lastEventId;
+    streamRetries = 0;
+    $('live').classList.add('on');
+    if (missedSome) render();
+  });
   es.addEventListener('error', () => {
     $('live').classList.remove('on');
     if (es.readyState === EventSource.CLOSED && stream === es && user) {
