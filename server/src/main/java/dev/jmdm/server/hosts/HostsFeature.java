@@ -34,13 +34,14 @@ public final class HostsFeature implements Feature {
     private final HostCommands hostCommands;
 
     private final AuditLog audit;
+    private final HostDirectory directory;
 
     /** The feature built on the shared services; {@link #start()} hooks it into check-ins, answers and the timer. */
     public HostsFeature(HostsSettings settings, Services services) {
         this.settings = settings;
         this.services = services;
         Clock clock = services.clock();
-        HostDirectory directory = new HostDirectory(services.jdbi(), services.hosts(), clock, services.secrets());
+        directory = new HostDirectory(services.jdbi(), services.hosts(), clock, services.secrets());
         inventory = new InventoryStore(services.jdbi(), services.hosts(), clock);
         Wakeups wakeups = new Wakeups(services.push()::push, services.backgroundPushes());
         collector = new InventoryCollector(inventory, services.commands(), wakeups, clock, settings.inventoryInterval());
@@ -64,6 +65,11 @@ public final class HostsFeature implements Feature {
     /** Where a host's Setup Assistant enrollment stands, shown in GET /v1/hosts/{id} (the ADE feature). */
     public void setupFrom(java.util.function.Function<HostRecord, java.util.Optional<HostAnswers.Setup>> source) {
         hosts.setupFrom(source);
+    }
+
+    /** Answers the host list's policy filter (the policies feature); without one, the filter matches no host. */
+    public void policyHostsFrom(PolicyHosts source) {
+        directory.policyHostsFrom(source);
     }
 
     /** Commands other features queue for hosts on their own account (policy remediation). */

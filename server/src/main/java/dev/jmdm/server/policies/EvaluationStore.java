@@ -12,8 +12,7 @@ final class EvaluationStore {
     /** Decides a batch: reads what it is handed and queues its writes, each with what it brings when it takes effect. */
     @FunctionalInterface
     interface Work<T> {
-        void decide(List<StoredPolicy> policies, List<HostSnapshot> hosts, Map<Long, Map<String, ResultRow>> stored,
-                ResultStore.Batch<T> writes);
+        void decide(List<StoredPolicy> policies, List<HostSnapshot> hosts, Map<Long, HostResults> stored, ResultStore.Batch<T> writes);
     }
 
     private final PolicyStore policies;
@@ -29,15 +28,17 @@ final class EvaluationStore {
     /**
      * Runs work on the hosts in one transaction, with the given policies or, when null, every current
      * one (read in the same transaction; empty, without reading the hosts, when there are none). Returns
-     * the follow-ups of the writes that took effect. Without reasons, stored rows come without theirs.
+     * the follow-ups of the writes that took effect. Stored entries of policies that no longer exist are left out
+     * (and so dropped when the host's row is written).
      */
-    <T> List<T> evaluate(List<Long> hostIds, List<StoredPolicy> given, boolean reasons, Work<T> work) {
+    <T> List<T> evaluate(List<Long> hostIds, List<StoredPolicy> given, Work<T> work) {
         return results.jdbi().inTransaction(h -> {
             List<StoredPolicy> list = given != null ? given : policies.all(h);
             if (list.isEmpty()) {
                 return List.of();
             }
-            HostFactsReader.Read read = reader.read(h, hostIds, reasons);
+            java.util.Set<Integer> live = given != null ? PolicyCounts.liveIds(h) : new java.util.HashSet<>(list.stream().map(StoredPolicy::id).toList());
+            HostFactsReader.Read read = reader.read(h, hostIds, live::contains);
             ResultStore.Batch<T> writes = results.batch();
             work.decide(list, read.hosts(), read.stored(), writes);
             return writes.flush(h);

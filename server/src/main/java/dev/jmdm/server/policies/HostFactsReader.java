@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Handle;
 /**
  * Reads hosts' facts for the rule language and their stored policy results, a batch of hosts in three
  * queries: the host rows with their device channel; the parsed inventory (host_inventory), the tracked
- * profile status (host_profiles) and group membership in one UNION; their policy_results. The fact names are those of {@link dev.jmdm.policies.FactCatalog}.
+ * profile status (host_profiles) and group membership in one UNION; their packed results (host_policy_results). The fact names are those of {@link dev.jmdm.policies.FactCatalog}.
  */
 class HostFactsReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,42 +32,35 @@ class HostFactsReader {
         this.clock = clock;
     }
 
-    /** The hosts that exist, in the order asked, and their stored results by host id then policy name. */
-    record Read(List<HostSnapshot> hosts, Map<Long, Map<String, ResultRow>> stored) {
+    /** The hosts that exist, in the order asked, and their stored results by host id. */
+    record Read(List<HostSnapshot> hosts, Map<Long, HostResults> stored) {
     }
 
     /**
-     * Snapshots of the given hosts and their stored results: {@link #read(Handle, List)}, then the results. Without
-     * reasons (a sweep) a stored row's reason is null: the sweep re-decides reasons only for results it finds
-     * changed; facts are never read back (the reason names every deciding value, so comparing reasons finds
-     * changes). One query for the results rather than a branch of the facts' UNION: H2 answered that UNION
-     * several times slower than the two queries (docs/benchmarks.md).
+     * Snapshots of the given hosts and their stored results (the entries of the policies known accepts): {@link
+     * #read(Handle, List)}, then the packed rows. One query for the results rather than a branch of the facts'
+     * UNION: H2 answered that UNION several times slower than the two queries (docs/benchmarks.md).
      */
-    Read read(Handle h, List<Long> hostIds, boolean reasons) {
+    Read read(Handle h, List<Long> hostIds, java.util.function.IntPredicate known) {
         List<HostSnapshot> hosts = read(h, hostIds);
-        Map<Long, Map<String, ResultRow>> stored = new HashMap<>();
+        Map<Long, HostResults> stored = new HashMap<>();
         if (hostIds.isEmpty()) {
             return new Read(hosts, stored);
         }
         Set<Long> wanted = new HashSet<>(hostIds);
-        h.createQuery("SELECT policy, host_id, result, since, " + (reasons ? "reason" : "NULL")
-                        + ", evaluated_at, remediated_at, remediation_state, seq FROM policy_results WHERE "
-                        + (hostIds.size() == 1 ? "host_id = :lo" : "host_id >= :lo AND host_id <= :hi"))
-                .bind("lo", java.util.Collections.min(hostIds)).bind("hi", java.util.Collections.max(hostIds))
-                .map((rs, ctx) -> new ResultRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                        null, rs.getLong(6), rs.getObject(7, Long.class), rs.getString(8), rs.getInt(9)))
-                .forEach(r -> {
-                    if (wanted.contains(r.hostId())) {
-                        stored.computeIfAbsent(r.hostId(), k -> new HashMap<>()).put(r.policy(), r);
-                    }
-                });
+        for (HostResults r : HostResults.range(h, java.util.Collections.min(hostIds), java.util.Collections.max(hostIds), Integer.MAX_VALUE, known)) {
+            if (wanted.contains(r.hostId())) {
+                stored.put(r.hostId(), r);
+            }
+        }
         return new Read(hosts, stored);
     }
 
     /**
      * Snapshots of the given hosts that exist, in the order given, in two queries: the host rows, then their
      * inventory, profile status and groups in one UNION. The hosts are selected by the range of their ids
-     * (a full evaluation's batches are consecutive ids; one range scan per table beats a long IN list).
+     * (a full evaluation's batches are consecutive ids; one range scan per table beats a long IN list), or by
+     * their ids when they are few in a wide range (a page of a rare result: a range would read every host).
      */
     List<HostSnapshot> read(Handle h, List<Long> hostIds) {
         if (hostIds.isEmpty()) {
@@ -76,13 +69,15 @@ class HostFactsReader {
         Set<Long> wanted = new HashSet<>(hostIds);
         long lo = java.util.Collections.min(hostIds);
         long hi = java.util.Collections.max(hostIds);
+        boolean sparse = hi - lo + 1 > 4L * hostIds.size() + 100;
+        java.util.function.Function<String, String> in = col -> sparse ? col + " IN (<ids>)" : col + " >= :lo AND " + col + " <= :hi";
+        List<Long> ids = List.copyOf(wanted);
         Map<Long, Map<String, Object>> facts = new HashMap<>();
         Map<Long, String> platforms = new HashMap<>();
         long now = clock.millis();
-        h.createQuery("""
+        range(h.createQuery("""
                         SELECT h.id, h.platform, h.serial_number, h.device_name, h.enrolled_at, e.enabled, e.last_seen_at
-                        FROM hosts h LEFT JOIN enrollments e ON e.id = h.device_id WHERE h.id >= :lo AND h.id <= :hi""")
-                .bind("lo", lo).bind("hi", hi)
+                        FROM hosts h LEFT JOIN enrollments e ON e.id = h.device_id WHERE """ + " " + in.apply("h.id")), sparse, lo, hi, ids)
                 .map((rs, ctx) -> {
                     long id = rs.getLong(1);
                     if (!wanted.contains(id)) {
@@ -108,12 +103,10 @@ class HostFactsReader {
         Map<Long, Map<String, String>> apps = new HashMap<>();
         Map<Long, Map<String, String>> profiles = new HashMap<>();
         Map<Long, Set<String>> groups = new HashMap<>();
-        h.createQuery("""
-                        SELECT host_id, 'i', source, facts FROM host_inventory WHERE host_id >= :lo AND host_id <= :hi
-                        UNION ALL SELECT host_id, 'p', identifier, status FROM host_profiles
-                          WHERE host_id >= :lo AND host_id <= :hi AND operation = 'install'
-                        UNION ALL SELECT host_id, 'g', group_name, NULL FROM host_group_members WHERE host_id >= :lo AND host_id <= :hi""")
-                .bind("lo", lo).bind("hi", hi)
+        range(h.createQuery("SELECT host_id, 'i', source, facts FROM host_inventory WHERE " + in.apply("host_id")
+                        + " UNION ALL SELECT host_id, 'p', identifier, status FROM host_profiles WHERE " + in.apply("host_id")
+                        + " AND operation = 'install' UNION ALL SELECT host_id, 'g', group_name, NULL FROM host_group_members WHERE "
+                        + in.apply("host_id")), sparse, lo, hi, ids)
                 .map((rs, ctx) -> {
                     long id = rs.getLong(1);
                     Map<String, Object> f = facts.get(id);
@@ -144,6 +137,10 @@ class HostFactsReader {
             }
         }
         return out;
+    }
+
+    private static org.jdbi.v3.core.statement.Query range(org.jdbi.v3.core.statement.Query q, boolean sparse, long lo, long hi, List<Long> ids) {
+        return sparse ? q.defineList("ids", ids) : q.bind("lo", lo).bind("hi", hi);
     }
 
     private static void device(Map<String, Object> d, Map<String, Object> f) {

@@ -18,6 +18,8 @@ import java.util.Map;
 final class PolicyApi {
     static final int MAX_LIMIT = 1000;
     static final int DEFAULT_LIMIT = 100;
+    /** The reason of a first-result transition: first results are kept in the host's packed entry, without reason. */
+    static final String FIRST_REASON = "first evaluation (its reason is not stored)";
 
     private final PolicyStore store;
     private final PolicyDocuments documents;
@@ -91,6 +93,7 @@ final class PolicyApi {
             throw new HttpError(404, "no policy named " + name);
         }
         results.event("policy.deleted", null, name, Map.of("actor", actor(ex)));
+        scheduler.recountSoon();
         Json.send(ex, 200, new Views.PolicyDeleted(name));
     }
 
@@ -107,20 +110,30 @@ final class PolicyApi {
         if (q != null && q.length() > 255) {
             throw new HttpError(400, "q is at most 255 characters");
         }
-        List<Views.HostResult> page = reports.results(p.name(), new Reports.ResultFilter(result, Requests.query(ex, "platform"),
+        List<Views.HostResult> page = reports.results(p, new Reports.ResultFilter(result, Requests.query(ex, "platform"),
                 q == null || q.isEmpty() ? null : q), cursor, limit);
         String next = page.size() == limit ? Long.toString(page.get(page.size() - 1).hostId()) : null;
         Json.send(ex, 200, new Views.Results(page, reports.counts().getOrDefault(p.name(), Views.Counts.NONE), next));
     }
 
-    /** GET /v1/hosts/{id}/policies: the host's result for each policy that applies to it, with its transitions. */
+    /**
+     * GET /v1/hosts/{id}/policies: the host's result for each policy that applies to it, with its transitions. The first
+     * is the host's first result when it was not a pass (stored in its entry, with no reason: that was not kept).
+     */
     private void ofHost(HttpServerExchange ex) {
         String ref = Requests.pathParam(ex, "id");
         HostRecord host = hosts.resolve(ref).orElseThrow(() -> new HttpError(404, "unknown host " + ref));
         List<Views.HostResult> out = new ArrayList<>();
-        for (Views.HostResult r : reports.ofHost(host.id())) {
+        for (Map.Entry<Views.HostResult, ResultRow> e : reports.ofHost(host.id())) {
+            Views.HostResult r = e.getKey();
+            ResultRow entry = e.getValue();
+            List<Views.Transition> transitions = new ArrayList<>();
+            if (!ResultRow.PASS.equals(entry.firstResult())) {
+                transitions.add(new Views.Transition(null, entry.firstResult(), FIRST_REASON, Map.of(), Reports.time(entry.firstAt())));
+            }
+            transitions.addAll(results.transitions(r.policy(), host.id(), entry.firstAt()));
             out.add(new Views.HostResult(r.hostId(), r.serialNumber(), r.deviceName(), r.policy(), r.result(), r.since(), r.reason(),
-                    r.facts(), r.updatedAt(), r.remediation(), results.transitions(r.policy(), host.id())));
+                    r.facts(), r.updatedAt(), r.remediation(), transitions));
         }
         Json.send(ex, 200, new Views.Results(out, null, null));
     }

@@ -34,9 +34,13 @@ public final class PolicyFeature implements Feature {
     static final Duration HISTORY_EVERY = Duration.ofHours(1);
     static final String SWEEP_JOB = "policy-sweep";
 
-    /** Queues a policy's full evaluation. */
+    /** Queues background work on the policy thread. */
     interface Scheduler {
+        /** A policy's full evaluation. */
         void evaluateSoon(StoredPolicy policy);
+
+        /** A recount (a policy was deleted: the overall counts still include its results). */
+        void recountSoon();
     }
 
     private final PolicySettings settings;
@@ -49,6 +53,7 @@ public final class PolicyFeature implements Feature {
     private final CoalescingRunner<String> answerEvaluations;
     private final PolicyApi api;
     private final ComplianceApi compliance;
+    private final ResultConversion converter;
 
     /** Remediates through the hosts feature's commands and the profile feature's reconciliation. */
     public PolicyFeature(PolicySettings settings, Services services, HostsFeature hostsFeature, ProfileFeature profiles) {
@@ -64,31 +69,45 @@ public final class PolicyFeature implements Feature {
         Clock clock = services.clock();
         PolicyStore store = new PolicyStore(jdbi, clock);
         ResultStore results = new ResultStore(jdbi, clock);
-        reports = new Reports(jdbi, clock);
+        HostFactsReader reader = new HostFactsReader(clock);
+        reports = new Reports(jdbi, clock, store, reader);
         ProfileCatalog catalog = new ProfileCatalog(jdbi);
         Remediator remediator = remediator(catalog, hostsFeature.hostCommands(), profiles);
-        PolicyEvaluator evaluator = new PolicyEvaluator(store, results, new HostFactsReader(clock), remediator, clock);
-        Scheduler scheduler = policy -> run(executor, "evaluation of policy " + policy.name(), () -> {
-            store.evaluation(policy.name(), policy.version(), StoredPolicy.RUNNING, 0);
-            try {
-                int n = evaluator.evaluatePolicy(policy);
-                store.evaluation(policy.name(), policy.version(), StoredPolicy.DONE, n);
-                reports.recordHour();
-            } catch (RuntimeException e) {
-                store.evaluation(policy.name(), policy.version(), StoredPolicy.FAILED, 0);
-                throw e;
+        PolicyEvaluator evaluator = new PolicyEvaluator(store, results, reader, remediator, clock);
+        Scheduler scheduler = new Scheduler() {
+            @Override
+            public void evaluateSoon(StoredPolicy policy) {
+                run(executor, "evaluation of policy " + policy.name(), () -> {
+                    store.evaluation(policy.name(), policy.version(), StoredPolicy.RUNNING, 0);
+                    try {
+                        int n = evaluator.evaluatePolicy(policy);
+                        store.evaluation(policy.name(), policy.version(), StoredPolicy.DONE, n);
+                        reports.recordHour();
+                    } catch (RuntimeException e) {
+                        store.evaluation(policy.name(), policy.version(), StoredPolicy.FAILED, 0);
+                        throw e;
+                    }
+                });
             }
-        });
+
+            @Override
+            public void recountSoon() {
+                run(executor, "recount of policy results", () -> PolicyCounts.recount(jdbi));
+            }
+        };
         sweep = () -> {
             List<StoredPolicy> all = store.all();
             if (!all.isEmpty()) {
                 long t0 = System.nanoTime();
-                int n = evaluator.evaluateAll(all, false);
+                int n = evaluator.evaluateAll(all);
                 reports.recordHour();
                 LOG.info("policies: sweep of {} hosts took {} ms", n, (System.nanoTime() - t0) / 1_000_000);
             }
         };
         HostStore hosts = services.hosts();
+        PolicyCounts.followHosts(hosts);
+        converter = new ResultConversion(jdbi);
+        hostsFeature.policyHostsFrom(reports::hostIds);
         hostEvaluations = new CoalescingRunner<>(executor,
                 hostId -> guarded("evaluation of host " + hostId, () -> evaluator.evaluateHost(hostId)));
         answerEvaluations = new CoalescingRunner<>(executor,
@@ -100,6 +119,8 @@ public final class PolicyFeature implements Feature {
     /** Evaluations on inventory changes and command answers, and the hourly history point. */
     @Override
     public void start() {
+        // Results stored per (policy, host) before V30 become packed rows, once, before anything reads them.
+        converter.run();
         hostsFeature.addInventoryListener(hostEvaluations::request);
         // Profile status moves on InstallProfile and ProfileList answers; the profile feature's inline step has
         // stored it before any background step runs.

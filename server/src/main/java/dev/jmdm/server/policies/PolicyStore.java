@@ -64,11 +64,16 @@ final class PolicyStore {
                         .bind("now", now).bind("n", doc.name()).execute();
             } else {
                 try {
+                    // A new number even for a name used before: entries of the deleted policy must not count as this one's.
+                    int id = h.createUpdate("INSERT INTO policy_ids (name) VALUES (:n)").bind("n", doc.name())
+                            .executeAndReturnGeneratedKeys("id").mapTo(Integer.class).one();
                     h.createUpdate("""
-                            INSERT INTO policies (name, version, document, targets, evaluation, created_at, updated_at)
-                            VALUES (:n, :v, :d, :t, :e, :now, :now)""")
-                            .bind("n", doc.name()).bind("v", version).bind("d", document).bind("t", targetJson)
+                            INSERT INTO policies (policy_id, name, version, document, targets, evaluation, created_at, updated_at)
+                            VALUES (:id, :n, :v, :d, :t, :e, :now, :now)""")
+                            .bind("id", id).bind("n", doc.name()).bind("v", version).bind("d", document).bind("t", targetJson)
                             .bind("e", StoredPolicy.QUEUED).bind("now", now).execute();
+                    h.createUpdate("INSERT INTO policy_counts (policy_id, hosts_passing, hosts_failing, hosts_unknown) VALUES (:id, 0, 0, 0)")
+                            .bind("id", id).execute();
                 } catch (UnableToExecuteStatementException e) {
                     if (Sql.isDuplicateKey(e)) {
                         throw new NameTakenException(doc.name()); // another request created it at the same moment
@@ -82,13 +87,22 @@ final class PolicyStore {
         });
     }
 
-    /** Deletes the policy and its results; its versions and transitions stay as history. */
+    /**
+     * Deletes the policy and its counts; its versions and transitions stay as history. Its entries in the hosts'
+     * packed results are not touched (that would rewrite every host's row): they are ignored from now on and dropped
+     * at each host's next write.
+     */
     boolean delete(String name) {
         cache.remove(name);
         return jdbi.inTransaction(h -> {
-            int n = h.createUpdate("DELETE FROM policies WHERE name = :n").bind("n", name).execute();
-            h.createUpdate("DELETE FROM policy_results WHERE policy = :n").bind("n", name).execute();
-            return n > 0;
+            Optional<Integer> id = h.createQuery("SELECT policy_id FROM policies WHERE name = :n FOR UPDATE").bind("n", name)
+                    .mapTo(Integer.class).findOne();
+            if (id.isEmpty()) {
+                return false;
+            }
+            h.createUpdate("DELETE FROM policies WHERE name = :n").bind("n", name).execute();
+            h.createUpdate("DELETE FROM policy_counts WHERE policy_id = :id").bind("id", id.get()).execute();
+            return true;
         });
     }
 
@@ -99,7 +113,7 @@ final class PolicyStore {
     private Optional<StoredPolicy> find(Handle h, String name) {
         return h.createQuery("""
                         SELECT name, version, document, targets, evaluation, evaluation_hosts, evaluation_started_at,
-                          evaluation_finished_at, created_at, updated_at FROM policies WHERE name = :n""")
+                          evaluation_finished_at, created_at, updated_at, policy_id FROM policies WHERE name = :n""")
                 .bind("n", name).map((rs, ctx) -> row(rs)).findOne();
     }
 
@@ -127,7 +141,7 @@ final class PolicyStore {
                 }
                 cached = fresh.get();
             }
-            out.add(new StoredPolicy(cached.name(), cached.version(), cached.document(), cached.targets(), (String) v[2], (Integer) v[3],
+            out.add(new StoredPolicy(cached.id(), cached.name(), cached.version(), cached.document(), cached.targets(), (String) v[2], (Integer) v[3],
                     (Long) v[4], (Long) v[5], cached.createdAt(), (Long) v[6]));
         }
         cache.keySet().retainAll(names);
@@ -160,7 +174,7 @@ final class PolicyStore {
         StoredPolicy cached = cache.get(name);
         PolicyDocument doc;
         Targets targets;
-        if (cached != null && cached.version() == version) {
+        if (cached != null && cached.version() == version && cached.id() == rs.getInt(11)) {
             doc = cached.document();
             targets = cached.targets();
         } else {
@@ -175,7 +189,7 @@ final class PolicyStore {
                 throw new IllegalStateException("stored targets of policy " + name + " do not parse", e);
             }
         }
-        StoredPolicy p = new StoredPolicy(name, version, doc, targets, rs.getString(5), rs.getInt(6), rs.getObject(7, Long.class),
+        StoredPolicy p = new StoredPolicy(rs.getInt(11), name, version, doc, targets, rs.getString(5), rs.getInt(6), rs.getObject(7, Long.class),
                 rs.getObject(8, Long.class), rs.getLong(9), rs.getLong(10));
         cache.put(name, p);
         return p;

@@ -1,25 +1,26 @@
 package dev.jmdm.server.policies;
 
 /**
- * A host's stored result for one policy, with its remediation bookkeeping. {@code seq} counts the
- * result's changes: a write names the seq it read, so of two servers deciding the same change, one
- * stores it.
+ * A host's stored result for one policy (an entry of its packed row, {@link PackedResults}): the result and since
+ * when, the host's first result for the policy and when (the start of its history, which has no transition row),
+ * and the remediation bookkeeping. Reasons and facts are not stored: they are computed when read.
  */
-record ResultRow(String policy, long hostId, String result, long since, String reason, String facts, long evaluatedAt,
-        Long remediatedAt, String remediationState, int seq) {
+record ResultRow(int policyId, String result, long since, String firstResult, long firstAt, String remediationState, Long remediatedAt) {
 
     /** Remediation states: it ran and the host has not passed since; it ran and did not help (not repeated). */
     static final String RAN = "ran";
     static final String PASS = "pass";
+    static final String FAIL = "fail";
+    static final String UNKNOWN = "unknown";
     static final String INEFFECTIVE = "ineffective";
 
-    /**
-     * Whether storing after (decided on before, null if the host had no result) is a transition, stored with
-     * an event: a changed result, or a first result that is not {@code pass}. A host that passes from the
-     * start has not changed compliance; its row says since when it passes. A full evaluation of a new policy
-     * over a compliant fleet then writes one row per host, not three.
-     */
-    static boolean isTransition(ResultRow before, ResultRow after) {
-        return before == null ? !PASS.equals(after.result()) : !before.result().equals(after.result());
+    /** A first result: it is its own start. */
+    static ResultRow first(int policyId, String result, long at, String state, Long remediatedAt) {
+        return new ResultRow(policyId, result, at, result, at, state, remediatedAt);
+    }
+
+    /** Whether the result never changed since the first one. */
+    boolean unchangedSinceFirst() {
+        return result.equals(firstResult) && since == firstAt;
     }
 }

@@ -2,15 +2,15 @@ package dev.jmdm.server.policies;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** Per-host results, their transitions, and the event log, written inside the evaluator's transactions. */
+/** Hosts' packed results, their transitions, and the event log, written inside the evaluator's transactions. */
 final class ResultStore {
-    private static final String COLUMNS = "policy, host_id, result, since, reason, facts, evaluated_at, remediated_at, remediation_state";
     static final int MAX_REASON = 2048;
 
     private final Jdbi jdbi;
@@ -26,9 +26,9 @@ final class ResultStore {
     }
 
     /**
-     * The writes of one evaluation batch, in few statements. Each result write is guarded: a new row by the
-     * primary key ({@code INSERT IGNORE}), a stored one by the seq it was decided on. Only the writes that
-     * took effect bring their transition, events and follow-up (a remediation) with them, so two servers
+     * The writes of one evaluation batch, in few statements. Each host's packed row is written guarded: a new row
+     * by the primary key ({@code INSERT IGNORE}), a stored one by the seq it was read at. Only the writes that took
+     * effect bring their transitions, events, count deltas and follow-ups (a remediation) with them, so two servers
      * evaluating the same host at once store one transition and remediate once.
      *
      * @param <T> what a write brings along when it took effect (the evaluator's pending remediation)
@@ -36,29 +36,26 @@ final class ResultStore {
     final class Batch<T> {
         private final List<Write<T>> inserts = new ArrayList<>();
         private final List<Write<T>> updates = new ArrayList<>();
-        private final List<Object[]> deletes = new ArrayList<>();
         private final List<Object[]> events = new ArrayList<>();
 
-        /**
-         * A result row to store, read at seq readSeq (null: a new row), whether it is a transition, and what
-         * it brings when stored.
-         */
-        private record Write<T>(ResultRow row, Integer readSeq, String from, boolean transition, List<Object[]> events, T followUp) {
+        /** A host's new row, read at seq readSeq (null: no row), with what it brings when stored. */
+        private record Write<T>(long hostId, Integer readSeq, Collection<ResultRow> before, Collection<ResultRow> after,
+                List<Object[]> transitions, List<Object[]> events, List<T> followUps) {
         }
 
         /**
-         * Stores after (before: the row it was decided on, null if none). A transition ({@link
-         * ResultRow#isTransition}) is stored with it; events and followUp (nullable) are stored or returned
-         * only if the write wins.
+         * Stores after as the host's results (before: what it was decided on, stored was read at readSeq, null if the
+         * host had no row). Transitions (rows of {@link #transition}), events (of {@link #eventRow}) and follow-ups are
+         * stored or returned only if the write wins.
          */
-        void write(ResultRow before, ResultRow after, List<Object[]> rowEvents, T followUp) {
-            Write<T> w = new Write<>(after, before == null ? null : before.seq(), before == null ? null : before.result(),
-                    ResultRow.isTransition(before, after), rowEvents, followUp);
-            (before == null ? inserts : updates).add(w);
+        void write(long hostId, Integer readSeq, Collection<ResultRow> before, Collection<ResultRow> after, List<Object[]> transitions,
+                List<Object[]> rowEvents, List<T> followUps) {
+            (readSeq == null ? inserts : updates).add(new Write<>(hostId, readSeq, before, after, transitions, rowEvents, followUps));
         }
 
-        void delete(String policy, long hostId) {
-            deletes.add(new Object[] {policy, hostId});
+        /** A transition row for write. */
+        Object[] transition(String policy, long hostId, String from, String to, String reason, Map<String, Object> facts, long at) {
+            return new Object[] {policy, hostId, from, to, cut(reason), PolicyStore.write(facts), at};
         }
 
         /** An event row for write or event. */
@@ -73,34 +70,38 @@ final class ResultStore {
         /** Runs the writes; returns the follow-ups of those that took effect. */
         List<T> flush(Handle h) {
             List<Write<T>> won = new ArrayList<>();
+            long now = clock.millis();
             if (!inserts.isEmpty()) {
-                insertNew(h, won);
+                insertNew(h, won, now);
             }
             if (!updates.isEmpty()) {
-                var b = h.prepareBatch("UPDATE policy_results SET result = :r, since = :since, reason = :reason, facts = :facts, "
-                        + "evaluated_at = :at, remediated_at = :rem, remediation_state = :state, seq = :seq "
-                        + "WHERE policy = :p AND host_id = :h AND seq = :read");
-                updates.forEach(w -> bindRow(b, w.row()).bind("read", w.readSeq()).add());
-                keep(b.execute(), updates, won);
-            }
-            if (!deletes.isEmpty()) {
-                var b = h.prepareBatch("DELETE FROM policy_results WHERE policy = :p AND host_id = :h");
-                deletes.forEach(d -> b.bind("p", d[0]).bind("h", d[1]).add());
-                b.execute();
+                updates.sort(Comparator.comparingLong(Write::hostId));
+                try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(
+                        "UPDATE host_policy_results SET results = ?, seq = ?, evaluated_at = ? WHERE host_id = ? AND seq = ?")) {
+                    for (Write<T> w : updates) {
+                        ps.setBytes(1, PackedResults.encode(w.after()));
+                        ps.setInt(2, w.readSeq() + 1);
+                        ps.setLong(3, now);
+                        ps.setLong(4, w.hostId());
+                        ps.setInt(5, w.readSeq());
+                        ps.addBatch();
+                    }
+                    keep(ps.executeBatch(), updates, won);
+                } catch (java.sql.SQLException e) {
+                    throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+                }
             }
             List<Object[]> transitions = new ArrayList<>();
             List<Object[]> allEvents = new ArrayList<>();
             List<T> followUps = new ArrayList<>();
+            Map<Integer, int[]> deltas = new java.util.HashMap<>();
             for (Write<T> w : won) {
-                ResultRow r = w.row();
-                if (w.transition()) {
-                    transitions.add(new Object[] {r.policy(), r.hostId(), w.from(), r.result(), cut(r.reason()), r.facts(), r.evaluatedAt()});
-                }
+                PolicyCounts.delta(deltas, w.before(), w.after());
+                transitions.addAll(w.transitions());
                 allEvents.addAll(w.events());
-                if (w.followUp() != null) {
-                    followUps.add(w.followUp());
-                }
+                followUps.addAll(w.followUps());
             }
+            PolicyCounts.apply(h, deltas);
             insertRows(h, "INSERT INTO policy_transitions (policy, host_id, from_result, to_result, reason, facts, at)", transitions);
             allEvents.addAll(events);
             insertRows(h, "INSERT INTO events (kind, host_id, policy, detail, at)", allEvents);
@@ -108,23 +109,19 @@ final class ResultStore {
         }
 
         /**
-         * New result rows, in multi-row statements: when every row went in, every write won, which is the
-         * case but for a race. A row that was already there (another server stored it after this batch read)
-         * cannot be told apart in a multi-row count, so then those statements are undone and the rows go
-         * again one by one, each with its own count. Sorted by host, then policy: two servers inserting
-         * overlapping rows take their locks in the same order, and on H2 (rows stored in insertion order) a
-         * host's rows stay together for the range reads by host (policy-major order made a sweep ×2 slower).
+         * New rows, in multi-row statements: when every row went in, every write won, which is the case but for a
+         * race. A row that was already there (another server stored it after this batch read) cannot be told apart in
+         * a multi-row count, so then those statements are undone and the rows go again one by one, each with its own
+         * count. Sorted by host: two servers inserting overlapping rows take their locks in the same order.
          */
-        private void insertNew(Handle h, List<Write<T>> won) {
-            inserts.sort(Comparator.comparingLong((Write<T> w) -> w.row().hostId()).thenComparing(w -> w.row().policy()));
+        private void insertNew(Handle h, List<Write<T>> won, long now) {
+            inserts.sort(Comparator.comparingLong(Write::hostId));
             List<Object[]> rows = new ArrayList<>(inserts.size());
             for (Write<T> w : inserts) {
-                ResultRow r = w.row();
-                rows.add(new Object[] {r.policy(), r.hostId(), r.result(), r.since(), cut(r.reason()), r.facts(), r.evaluatedAt(),
-                        r.remediatedAt(), r.remediationState(), r.seq()});
+                rows.add(new Object[] {w.hostId(), PackedResults.encode(w.after()), 1, now});
             }
             h.savepoint(NEW_ROWS);
-            if (insertRows(h, "INSERT IGNORE INTO policy_results (" + COLUMNS + ", seq)", rows) == rows.size()) {
+            if (insertRows(h, "INSERT IGNORE INTO host_policy_results (host_id, results, seq, evaluated_at)", rows) == rows.size()) {
                 h.release(NEW_ROWS);
                 won.addAll(inserts);
                 return;
@@ -132,24 +129,27 @@ final class ResultStore {
             h.rollbackToSavepoint(NEW_ROWS);
             // INSERT ... SELECT rather than VALUES: the MySQL driver rewrites a VALUES batch into one statement and
             // then cannot say which rows were ignored; this form goes as one multi-statement round trip with counts.
-            var b = h.prepareBatch("INSERT IGNORE INTO policy_results (" + COLUMNS + ", seq) SELECT :p, :h, :r, :since, :reason, "
-                    + ":facts, :at, :rem, :state, :seq FROM DUAL");
-            inserts.forEach(w -> bindRow(b, w.row()).add());
-            keep(b.execute(), inserts, won);
+            try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(
+                    "INSERT IGNORE INTO host_policy_results (host_id, results, seq, evaluated_at) SELECT ?, ?, ?, ? FROM DUAL")) {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        ps.setObject(i + 1, row[i]);
+                    }
+                    ps.addBatch();
+                }
+                keep(ps.executeBatch(), inserts, won);
+            } catch (java.sql.SQLException e) {
+                throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+            }
         }
 
         private static <T> void keep(int[] counts, List<Write<T>> writes, List<Write<T>> won) {
             for (int i = 0; i < writes.size(); i++) {
+                // SUCCESS_NO_INFO (-2) is not what these statements answer: both drivers count each row.
                 if (counts[i] > 0) {
                     won.add(writes.get(i));
                 }
             }
-        }
-
-        private static org.jdbi.v3.core.statement.PreparedBatch bindRow(org.jdbi.v3.core.statement.PreparedBatch b, ResultRow r) {
-            return b.bind("p", r.policy()).bind("h", r.hostId()).bind("r", r.result()).bind("since", r.since())
-                    .bind("reason", cut(r.reason())).bind("facts", r.facts()).bind("at", r.evaluatedAt())
-                    .bind("rem", r.remediatedAt()).bind("state", r.remediationState()).bind("seq", r.seq());
         }
     }
 
@@ -211,12 +211,16 @@ final class ResultStore {
         jdbi.useHandle(b::flush);
     }
 
-    /** A host's transitions for one policy, oldest first. */
-    List<Views.Transition> transitions(String policy, long hostId) {
+    /**
+     * A host's stored transitions for one policy from since on (earlier ones are of a policy of the same name that was
+     * deleted), oldest first. First results are not among them (they are the packed entry's; rows with no from_result
+     * were stored before V30 and are left out, their entry has them).
+     */
+    List<Views.Transition> transitions(String policy, long hostId, long since) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT from_result, to_result, reason, facts, at FROM policy_transitions
-                        WHERE policy = :p AND host_id = :h ORDER BY id""")
-                .bind("p", policy).bind("h", hostId)
+                        WHERE policy = :p AND host_id = :h AND from_result IS NOT NULL AND at >= :s ORDER BY id""")
+                .bind("p", policy).bind("h", hostId).bind("s", since)
                 .map((rs, ctx) -> new Views.Transition(rs.getString(1), rs.getString(2), rs.getString(3), PolicyStore.read(rs.getString(4)),
                         java.time.Instant.ofEpochMilli(rs.getLong(5)).toString())).list());
     }

@@ -25,7 +25,8 @@ public final class HostRows {
             new Table("host_profiles", List.of("identifier")),
             new Table("host_profile_lists", List.of()),
             new Table("profile_target_hosts", List.of("identifier", "excluded")),
-            new Table("policy_results", List.of("policy")));
+            // The policies feature's packed results (V30); its counts follow through HostStore's forget and merge steps.
+            new Table("host_policy_results", List.of()));
 
     private HostRows() {
     }

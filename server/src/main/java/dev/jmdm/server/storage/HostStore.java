@@ -36,11 +36,17 @@ public final class HostStore {
     private final Clock clock;
     /** What other stores do, in the same transaction, when a host is forgotten (the SCEP store revokes its certificates). */
     private final List<ForgetStep> forgetSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<MergeStep> mergeSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A store's part in forgetting a host: runs inside {@link #forget}'s transaction, before the host's devices go. */
     @FunctionalInterface
     public interface ForgetStep {
         void forgetting(Handle h, long hostId, long now);
+    }
+
+    /** A feature's part of merging two hosts, in the merge's transaction, before from's rows move onto into. */
+    public interface MergeStep {
+        void merging(Handle h, long from, long into);
     }
 
     public HostStore(Jdbi jdbi, Clock clock) {
@@ -166,6 +172,11 @@ public final class HostStore {
         forgetSteps.add(step);
     }
 
+    /** Adds a step to merging two hosts; wiring only, before the server serves requests. */
+    public void onMerge(MergeStep step) {
+        mergeSteps.add(step);
+    }
+
     public void forget(long hostId) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
@@ -199,6 +210,9 @@ public final class HostStore {
         h.createQuery("SELECT id FROM hosts WHERE id IN (:a, :b) ORDER BY id FOR UPDATE").bind("a", from).bind("b", into)
                 .mapTo(Long.class).list();
         HostRecord f = find(h, from).orElseThrow();
+        for (MergeStep step : mergeSteps) {
+            step.merging(h, from, into);
+        }
         HostRows.move(h, from, into);
         h.createUpdate("UPDATE devices SET host_id = :into WHERE host_id = :from").bind("into", into).bind("from", from).execute();
         // Deleted first: the unique UDID and device id can only move once from no longer holds them.

@@ -100,7 +100,7 @@ public final class PolicyBenchmark {
             List<StoredPolicy> all = store.all();
             t0 = System.nanoTime();
             long cpu0 = cpu();
-            evaluator.evaluateAll(all, false);
+            evaluator.evaluateAll(all);
             System.out.printf("%s: full evaluation, first (every result written; a transition and an event for each first fail or unknown): "
                     + "%d policies x %d hosts: %d ms (this process's CPU: %d ms; load average %.1f)%n",
                     engine, policies, dbHosts, (System.nanoTime() - t0) / 1_000_000, (cpu() - cpu0) / 1_000_000, load());
@@ -110,7 +110,7 @@ public final class PolicyBenchmark {
                     h.createQuery("SELECT COUNT(*) FROM events").mapTo(Long.class).one()));
             t0 = System.nanoTime();
             cpu0 = cpu();
-            evaluator.evaluateAll(all, false);
+            evaluator.evaluateAll(all);
             System.out.printf("%s: full evaluation, again (nothing changed): %d policies x %d hosts: %d ms (this process's CPU: %d ms; load average %.1f)%n",
                     engine, policies, dbHosts, (System.nanoTime() - t0) / 1_000_000, (cpu() - cpu0) / 1_000_000, load());
 

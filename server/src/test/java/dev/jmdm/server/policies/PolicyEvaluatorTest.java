@@ -45,7 +45,7 @@ class PolicyEvaluatorTest {
             url = TestDatabases.freshUrl(engine);
             db = Database.open(url, 2);
             store = new PolicyStore(db.jdbi(), clock);
-            reports = new Reports(db.jdbi(), clock);
+            reports = new Reports(db.jdbi(), clock, store, new HostFactsReader(clock));
             evaluator = new PolicyEvaluator(store, new ResultStore(db.jdbi(), clock), new HostFactsReader(clock),
                     (policy, r, host) -> {
                         remediated.add(policy + "@" + host);
@@ -72,8 +72,19 @@ class PolicyEvaluatorTest {
         }
 
         String result(String policy) {
-            return db.jdbi().withHandle(h -> h.createQuery("SELECT result FROM policy_results WHERE policy = :p AND host_id = 1")
-                    .bind("p", policy).mapTo(String.class).findOne().orElse("none"));
+            ResultRow e = entry(policy, 1);
+            return e == null ? "none" : e.result();
+        }
+
+        /** The host's stored entry for the policy, null if none. */
+        ResultRow entry(String policy, long hostId) {
+            int id = store.find(policy).orElseThrow().id();
+            return db.jdbi().withHandle(h -> HostResults.range(h, hostId, hostId, 1, i -> i == id)).stream()
+                    .map(r -> r.entries().get(id)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
+
+        Views.Counts counts(String policy) {
+            return reports.counts().get(policy);
         }
 
         List<String> events(String policy) {
@@ -158,17 +169,18 @@ class PolicyEvaluatorTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
-    void aSweepWithoutReasonsWritesOnlyChangedResults(Engine engine) throws Exception {
+    void aSweepWritesOnlyChangedResultsWithTheirEvents(Engine engine) throws Exception {
         try (Bed bed = new Bed(engine)) {
             StoredPolicy p = bed.save("name: os\ncheck: {fact: security.filevault_enabled, exists: true}\n");
-            bed.evaluator.evaluateAll(List.of(p), false);
+            bed.evaluator.evaluateAll(List.of(p));
             assertThat(bed.result("os")).isEqualTo("fail");
-            bed.evaluator.evaluateAll(List.of(p), false);
-            assertThat(bed.events("os")).containsExactly("policy.fail");
+            bed.evaluator.evaluateAll(List.of(p));
+            // A sweep's first results are those a policy-wide evaluation would have made: no event per host.
+            assertThat(bed.events("os")).isEmpty();
             bed.fileVault(true);
-            bed.evaluator.evaluateAll(List.of(p), false);
+            bed.evaluator.evaluateAll(List.of(p));
             assertThat(bed.result("os")).isEqualTo("pass");
-            assertThat(bed.events("os")).containsExactly("policy.fail", "policy.pass");
+            assertThat(bed.events("os")).containsExactly("policy.pass");
         }
     }
 
@@ -178,10 +190,14 @@ class PolicyEvaluatorTest {
                 .bind("p", policy).mapTo(String.class).list());
     }
 
-    /** The issue stores every transition; a host that passes from the start has made none (a first fail or unknown has). */
+    /**
+     * Only changes are transitions: first results live in the host's entry (first result and time), with no
+     * transition row. A policy-wide evaluation writes one policy.evaluated event, not one per host; evaluating one
+     * host writes its per-host event for a first fail or unknown. Remediation runs on a first fail in both.
+     */
     @ParameterizedTest
     @EnumSource(Engine.class)
-    void aFirstPassIsStoredWithItsSinceButNoTransitionOrEventAFirstFailWithBoth(Engine engine) throws Exception {
+    void firstResultsLiveInTheEntryAPolicyWideEvaluationWritesOneEventAndAFirstFailIsRemediated(Engine engine) throws Exception {
         try (Bed bed = new Bed(engine)) {
             bed.db.jdbi().useHandle(h -> h.execute("INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, "
                     + "created_at, updated_at) VALUES (2, 'U2', 'S2', 'U2', 'macos', 1, 1, 1)"));
@@ -189,23 +205,98 @@ class PolicyEvaluatorTest {
             StoredPolicy p = bed.save(FILEVAULT);
             assertThat(bed.evaluator.evaluatePolicy(p)).isEqualTo(2);
             assertThat(bed.result("fv")).isEqualTo("pass");
-            long since = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT since FROM policy_results WHERE policy = 'fv' AND host_id = 1")
-                    .mapTo(Long.class).one());
-            assertThat(since).isEqualTo(bed.clock.millis());
-            assertThat(transitions(bed, "fv")).containsExactly("->unknown");
-            assertThat(bed.events("fv")).containsExactly("policy.unknown");
+            assertThat(bed.entry("fv", 1).since()).isEqualTo(bed.clock.millis());
+            assertThat(bed.entry("fv", 2)).isEqualTo(ResultRow.first(p.id(), "unknown", bed.clock.millis(), null, null));
+            assertThat(transitions(bed, "fv")).isEmpty();
+            assertThat(bed.events("fv")).containsExactly("policy.evaluated");
+            Views.Event evaluated = bed.reports.events("policy.evaluated", null, "fv", Long.MAX_VALUE, 1).get(0);
+            assertThat(evaluated.detail()).containsEntry("hosts", 2).containsEntry("passing", 1).containsEntry("unknown", 1)
+                    .containsEntry("failing", 0);
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts(1, 0, 1));
 
-            // Its first change is stored as usual, from pass; a first fail keeps its transition, event and remediation.
+            // Its first change is stored as usual, from pass, and keeps the first result in the entry.
+            long first = bed.clock.millis();
             bed.clock.advance(Duration.ofMinutes(5));
             bed.fileVault(false);
             bed.evaluator.evaluateHost(1);
-            assertThat(transitions(bed, "fv")).containsExactly("->unknown", "pass>fail");
-            assertThat(bed.events("fv")).containsExactly("policy.unknown", "policy.fail", "remediation.run");
+            assertThat(transitions(bed, "fv")).containsExactly("pass>fail");
+            assertThat(bed.entry("fv", 1)).extracting(ResultRow::firstResult, ResultRow::firstAt, ResultRow::since)
+                    .containsExactly("pass", first, bed.clock.millis());
+            assertThat(bed.events("fv")).containsExactly("policy.evaluated", "policy.fail", "remediation.run");
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts(0, 1, 1));
+
+            // A new policy failing on host 1: no per-host event, but the first fail is remediated.
             StoredPolicy other = bed.save(FILEVAULT.replace("name: fv", "name: fv2"));
             bed.evaluator.evaluatePolicy(other);
-            assertThat(transitions(bed, "fv2")).containsExactly("->fail", "->unknown");
-            assertThat(bed.events("fv2")).containsExactly("policy.fail", "policy.unknown", "remediation.run");
+            assertThat(transitions(bed, "fv2")).isEmpty();
+            assertThat(bed.events("fv2")).containsExactly("remediation.run", "policy.evaluated");
             assertThat(bed.remediated).containsExactly("fv@1", "fv2@1");
+
+            // A host evaluated on its own writes its event for a first fail (a newly enrolled Mac without FileVault).
+            bed.db.jdbi().useHandle(h -> {
+                h.execute("INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, created_at, updated_at) "
+                        + "VALUES (3, 'U3', 'S3', 'U3', 'macos', 1, 1, 1)");
+                h.execute("INSERT INTO host_inventory (host_id, source, facts, collected_at) VALUES (3, 'security', '{\"filevault\":{\"enabled\":false}}', 1)");
+            });
+            bed.evaluator.evaluateHost(3);
+            assertThat(bed.events("fv2")).containsExactly("remediation.run", "policy.evaluated", "policy.fail", "remediation.run");
+            assertThat(transitions(bed, "fv2")).isEmpty();
+            assertThat(bed.remediated).containsExactly("fv@1", "fv2@1", "fv@3", "fv2@3");
+        }
+    }
+
+    /** Deleting a policy rewrites no host row; its entries are ignored, and a policy created again under its name starts anew. */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aDeletedPolicysEntriesAreIgnoredAndDroppedAndItsNameGetsANewNumber(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            bed.fileVault(false);
+            StoredPolicy p = bed.save(FILEVAULT + "remediation_enabled: false\n");
+            StoredPolicy keep = bed.save("name: mac\ncheck: {fact: host.platform, eq: macos}\n");
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.store.delete("fv")).isTrue();
+            PolicyCounts.recount(bed.db.jdbi());
+            assertThat(bed.reports.overall()).isEqualTo(new Views.Counts(1, 0, 0));
+            bed.fileVault(true);
+            StoredPolicy again = bed.save(FILEVAULT + "remediation_enabled: false\n");
+            assertThat(again.id()).isNotEqualTo(p.id());
+            assertThat(bed.result("fv")).isEqualTo("none");
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.entry("fv", 1)).extracting(ResultRow::result, ResultRow::firstResult).containsExactly("pass", "pass");
+            byte[] row = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT results FROM host_policy_results WHERE host_id = 1")
+                    .mapTo(byte[].class).one());
+            assertThat(PackedResults.decode(row, i -> true).keySet()).containsExactlyInAnyOrder(keep.id(), again.id());
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts(1, 0, 0));
+        }
+    }
+
+    /** Forgetting a host and merging two hosts leave the counts as a recount finds them. */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void forgettingAndMergingHostsKeepTheCountsExact(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            dev.jmdm.server.storage.HostStore hosts = new dev.jmdm.server.storage.HostStore(bed.db.jdbi(), bed.clock);
+            PolicyCounts.followHosts(hosts);
+            bed.db.jdbi().useHandle(h -> {
+                for (int id = 2; id <= 4; id++) {
+                    h.execute("INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, created_at, updated_at) "
+                            + "VALUES (" + id + ", 'U" + id + "', " + (id == 4 ? "NULL" : "'S" + id + "'") + ", 'U" + id + "', 'macos', 1, 1, 1)");
+                }
+                h.execute("INSERT INTO host_inventory (host_id, source, facts, collected_at) VALUES (2, 'security', '{\"filevault\":{\"enabled\":true}}', 1)");
+                h.execute("INSERT INTO host_inventory (host_id, source, facts, collected_at) VALUES (4, 'security', '{\"filevault\":{\"enabled\":false}}', 1)");
+            });
+            StoredPolicy p = bed.save(FILEVAULT + "remediation_enabled: false\n");
+            bed.evaluator.evaluatePolicy(p); // 1, 3 unknown; 2 pass; 4 fail
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts(1, 1, 2));
+            hosts.forget(3);
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts(1, 1, 1));
+            // Host 4 reports host 2's serial: they merge into host 2, whose row host 4's replaces.
+            assertThat(hosts.reportSerial(4, "S2")).isEqualTo(2);
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts(0, 1, 1));
+            assertThat(bed.reports.overall()).isEqualTo(new Views.Counts(0, 1, 1));
+            PolicyCounts.recount(bed.db.jdbi());
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts(0, 1, 1));
+            assertThat(bed.reports.overall()).isEqualTo(new Views.Counts(0, 1, 1));
         }
     }
 
@@ -229,17 +320,17 @@ class PolicyEvaluatorTest {
             StoredPolicy p = bed.save(FILEVAULT + "remediation_enabled: false\n");
             assertThat(bed.evaluator.evaluatePolicy(p)).isEqualTo(hosts);
             long failing = java.util.stream.LongStream.rangeClosed(2, hosts).filter(id -> id % 3 != 0).count() + 1; // host 1: unknown
-            String counts = "SELECT COUNT(*) FROM policy_results WHERE policy = 'fv'";
-            long stored = bed.db.jdbi().withHandle(h -> h.createQuery(counts).mapTo(Long.class).one());
+            long stored = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM host_policy_results").mapTo(Long.class).one());
             assertThat(stored).isEqualTo(hosts);
-            assertThat(transitions(bed, "fv")).hasSize((int) failing);
-            long events = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM events WHERE policy = 'fv'").mapTo(Long.class).one());
-            assertThat(events).isEqualTo(failing);
-            bed.evaluator.evaluateAll(List.of(p), false);
-            assertThat(transitions(bed, "fv")).hasSize((int) failing);
-            long rewritten = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM policy_results WHERE seq <> 1")
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts((int) (hosts - failing), (int) failing - 1, 1));
+            assertThat(transitions(bed, "fv")).isEmpty();
+            assertThat(bed.events("fv")).containsExactly("policy.evaluated");
+            bed.evaluator.evaluateAll(List.of(p));
+            assertThat(transitions(bed, "fv")).isEmpty();
+            long rewritten = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM host_policy_results WHERE seq <> 1")
                     .mapTo(Long.class).one());
             assertThat(rewritten).isZero();
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts((int) (hosts - failing), (int) failing - 1, 1));
         }
     }
 
@@ -263,8 +354,8 @@ class PolicyEvaluatorTest {
             CyclicBarrier bothRead = new CyclicBarrier(2);
             HostFactsReader meetAfterReading = new HostFactsReader(bed.clock) {
                 @Override
-                Read read(org.jdbi.v3.core.Handle h, List<Long> hostIds, boolean reasons) {
-                    Read out = super.read(h, hostIds, reasons);
+                Read read(org.jdbi.v3.core.Handle h, List<Long> hostIds, java.util.function.IntPredicate known) {
+                    Read out = super.read(h, hostIds, known);
                     try {
                         bothRead.await(10, TimeUnit.SECONDS);
                     } catch (Exception e) {
@@ -288,7 +379,7 @@ class PolicyEvaluatorTest {
             } finally {
                 two.shutdownNow();
             }
-            assertThat(transitions(bed, "fv")).containsExactly("->fail", "fail>pass", "pass>fail", "fail>pass");
+            assertThat(transitions(bed, "fv")).containsExactly("fail>pass", "pass>fail", "fail>pass");
             assertThat(bed.events("fv")).containsExactly("policy.fail", "remediation.run", "policy.pass", "policy.fail", "policy.pass");
             // The second failure is within the first remediation's cooldown.
             assertThat(remediated).containsExactly("fv@1");
@@ -305,11 +396,11 @@ class PolicyEvaluatorTest {
                     INSERT INTO enrollments (id, device_id, type, topic, push_magic, token_hex, enabled, last_seen_at, created_at, updated_at)
                     VALUES ('U1', 'U1', 'Device', 't', 'm', 'ab', TRUE, :s, :s, :s)""").bind("s", seen).execute());
             StoredPolicy p = bed.save("name: seen\ncheck: {fact: host.last_seen_age_hours, lt: 24}\n");
-            bed.evaluator.evaluateAll(List.of(p), false);
+            bed.evaluator.evaluateAll(List.of(p));
             assertThat(bed.result("seen")).isEqualTo("pass");
             // Nothing about the host changes; a day passes.
             bed.clock.advance(Duration.ofHours(25));
-            bed.evaluator.evaluateAll(List.of(p), false);
+            bed.evaluator.evaluateAll(List.of(p));
             assertThat(bed.result("seen")).isEqualTo("fail");
         }
     }
@@ -357,7 +448,7 @@ class PolicyEvaluatorTest {
             });
             StoredPolicy a = bed.save("name: a\ncheck: {fact: host.platform, eq: macos}\n");
             StoredPolicy b = bed.save("name: b\ncheck: {fact: security.filevault_enabled, eq: true}\n");
-            bed.evaluator.evaluateAll(List.of(a, b), true);
+            bed.evaluator.evaluateAll(List.of(a, b));
             List<String> seen = new ArrayList<>();
             long host = 0;
             String policy = "";
