@@ -232,7 +232,8 @@ abstract class PolicyScenarios {
         passing.get("transitions").forEach(tr -> transitions.add(tr.path("from").asText("none") + "->" + tr.get("to").asText()));
         assertThat(transitions).containsExactly("none->fail", "fail->pass");
         assertThat(passing.get("transitions").get(1).get("facts").get("security.filevault_enabled").asBoolean()).isTrue();
-        assertThat(eventKinds(policy)).containsSubsequence("policy.saved", "policy.fail", "remediation.run", "policy.pass");
+        // The policy-wide evaluation that found the first fail wrote one policy.evaluated event, not one per host.
+        assertThat(eventKinds(policy)).containsSubsequence("policy.saved", "remediation.run", "policy.evaluated", "policy.pass");
         assertThat(csvLines(policy)).singleElement().asString().contains("," + policy + ",pass,");
         JsonNode summary = summaryOf(policy);
         assertThat(summary.get("passing").asInt()).isEqualTo(1);
@@ -251,9 +252,13 @@ abstract class PolicyScenarios {
         assertThat(admin.send("GET", "/v1/policies/" + policy + "/results?result=maybe", null).status()).isEqualTo(400);
     }
 
-    /** Only changes of compliance are transitions: a Mac that passes from the start has none and no event; one that fails has both. */
+    /**
+     * A Mac that passes from the start shows no transition; one that fails shows its first result as one (from the
+     * host's stored entry). The policy-wide evaluation of a new policy writes one policy.evaluated event with the
+     * counts, not one per host.
+     */
     @Test
-    void aFirstPassIsStoredWithoutATransitionOrEventAFirstFailWithBoth() {
+    void aFirstPassShowsNoTransitionAFirstFailOneAndANewPolicyWritesOneEvaluatedEvent() {
         SimulatedDevice on = mac(new AtomicBoolean(true));
         SimulatedDevice off = mac(new AtomicBoolean(false));
         String policy = "first-" + tag();
@@ -270,9 +275,11 @@ abstract class PolicyScenarios {
         JsonNode failing = hostResult(off.facts().serialNumber(), policy);
         assertThat(failing.get("transitions")).hasSize(1);
         assertThat(failing.get("transitions").get(0).path("from").asText("none")).isEqualTo("none");
+        await().atMost(Duration.ofSeconds(10)).until(() -> eventKinds(policy).contains("policy.evaluated"));
         JsonNode events = get("/v1/events?policy=" + policy).get("events");
-        assertThat(events).extracting(e -> e.get("kind").asText()).containsExactly("policy.fail", "policy.saved");
-        assertThat(events.get(0).get("host_id").asLong()).isEqualTo(failing.get("host_id").asLong());
+        assertThat(events).extracting(e -> e.get("kind").asText()).containsExactly("policy.evaluated", "policy.saved");
+        assertThat(events.get(0).get("detail").get("passing").asInt()).isEqualTo(1);
+        assertThat(events.get(0).get("detail").get("failing").asInt()).isEqualTo(1);
         assertThat(summaryOf(policy).get("passing").asInt()).isEqualTo(1);
     }
 
@@ -290,7 +297,8 @@ abstract class PolicyScenarios {
         awaitResult(serial, policy, "unknown");
         assertThat(hostResult(serial, policy).get("reason").asText()).isEqualTo("security.recovery_lock_enabled is not known");
         assertThat(summaryOf(policy).get("unknown").asInt()).isEqualTo(1);
-        assertThat(eventKinds(policy)).containsExactly("policy.saved", "policy.unknown");
+        await().atMost(Duration.ofSeconds(10)).until(() -> eventKinds(policy).contains("policy.evaluated"));
+        assertThat(eventKinds(policy)).containsExactly("policy.saved", "policy.evaluated");
     }
 
     /** The hosts list narrows to a policy's passing, failing or unknown hosts, the console's "policy result" filter. */
