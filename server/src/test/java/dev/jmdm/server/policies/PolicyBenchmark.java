@@ -20,9 +20,9 @@ import java.util.Set;
 /**
  * Prints how long policy evaluation takes (docs/benchmarks.md): (1) the rule language alone, P policies
  * over H hosts' facts in memory; (2) the server's full evaluation from the database (facts read,
- * results written, with a transition and an event for each first fail or unknown), first and again with
- * nothing changed; (3) one host's
- * incremental evaluation after its facts changed. A harness, not a test:
+ * one packed row per host written, first results in it: no transition or event for them), first and again with
+ * nothing changed; (3) one host's incremental evaluation after its facts changed; (4) reads: a page of
+ * {@code results?result=fail} of one policy (rare and common failures), the counts, the host list's policy filter. A harness, not a test:
  * {@code java -cp … dev.jmdm.server.policies.PolicyBenchmark [hosts] [db-hosts] [policies] [embedded|mysql]}.
  */
 public final class PolicyBenchmark {
@@ -101,11 +101,12 @@ public final class PolicyBenchmark {
             t0 = System.nanoTime();
             long cpu0 = cpu();
             evaluator.evaluateAll(all);
-            System.out.printf("%s: full evaluation, first (every result written; a transition and an event for each first fail or unknown): "
+            System.out.printf("%s: full evaluation, first (every result written, one packed row per host): "
                     + "%d policies x %d hosts: %d ms (this process's CPU: %d ms; load average %.1f)%n",
                     engine, policies, dbHosts, (System.nanoTime() - t0) / 1_000_000, (cpu() - cpu0) / 1_000_000, load());
-            db.jdbi().useHandle(h -> System.out.printf("%s: rows written: %d results, %d transitions, %d events%n", engine,
-                    h.createQuery("SELECT COUNT(*) FROM policy_results").mapTo(Long.class).one(),
+            db.jdbi().useHandle(h -> System.out.printf("%s: rows written: %d packed result rows (%d bytes on average), %d transitions, %d events%n",
+                    engine, h.createQuery("SELECT COUNT(*) FROM host_policy_results").mapTo(Long.class).one(),
+                    h.createQuery("SELECT COALESCE(AVG(LENGTH(results)), 0) FROM host_policy_results").mapTo(Long.class).one(),
                     h.createQuery("SELECT COUNT(*) FROM policy_transitions").mapTo(Long.class).one(),
                     h.createQuery("SELECT COUNT(*) FROM events").mapTo(Long.class).one()));
             t0 = System.nanoTime();
@@ -133,6 +134,35 @@ public final class PolicyBenchmark {
                     engine, policies, samples, times[samples / 2] / 1e6, times[samples * 95 / 100] / 1e6, times[samples * 99 / 100] / 1e6);
             System.out.printf("%s: incremental, this process's CPU per evaluation (mean): %.2f ms (load average %.1f)%n", engine,
                     cpuIncremental / 1e6 / samples, load());
+
+            // (4) Reads.
+            Reports reports = new Reports(db.jdbi(), clock, store, new HostFactsReader(clock));
+            for (int run = 1; run <= 3; run++) {
+                long s = System.nanoTime();
+                long c = cpu();
+                Map<String, Views.Counts> counts = reports.counts();
+                Views.Counts overall = reports.overall();
+                System.out.printf("%s: counts of %d policies and overall: %.2f ms (CPU %.2f ms; overall %s)%n", engine, counts.size(),
+                        (System.nanoTime() - s) / 1e6, (cpu() - c) / 1e6, overall);
+            }
+            Map<String, Views.Counts> counts = reports.counts();
+            // The fewest failures: a page of them reads every host's row (the worst case).
+            StoredPolicy rare = all.stream().min(java.util.Comparator.comparingInt(p -> counts.get(p.name()).failing())).orElseThrow();
+            StoredPolicy common = all.stream().max(java.util.Comparator.comparingInt(p -> counts.get(p.name()).failing())).orElseThrow();
+            for (StoredPolicy p : List.of(rare, common, rare, common)) {
+                long s = System.nanoTime();
+                long c = cpu();
+                List<Views.HostResult> page = reports.results(p, new Reports.ResultFilter("fail", null, null), 0, 100);
+                System.out.printf("%s: results?result=fail&limit=100 of %s (%d hosts failing): %d rows in %.1f ms (CPU %.1f ms)%n", engine,
+                        p.name(), counts.get(p.name()).failing(), page.size(), (System.nanoTime() - s) / 1e6, (cpu() - c) / 1e6);
+            }
+            for (StoredPolicy p : List.of(rare, common)) {
+                long s = System.nanoTime();
+                long c = cpu();
+                int n = reports.hostIds(p.name(), "fail").size();
+                System.out.printf("%s: host list policy filter (policy_result=fail) of %s: %d host ids in %.1f ms (CPU %.1f ms)%n", engine,
+                        p.name(), n, (System.nanoTime() - s) / 1e6, (cpu() - c) / 1e6);
+            }
         } finally {
             TestDatabases.drop(url);
         }

@@ -300,6 +300,38 @@ class PolicyEvaluatorTest {
         }
     }
 
+    /** The upgrade: rows of policy_results (before V30) become packed entries once, keeping since and the remediation state. */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void resultsStoredPerPolicyAndHostBeforeV30AreConvertedOnceKeepingSinceAndRemediation(Engine engine) throws Exception {
+        try (Bed bed = new Bed(engine)) {
+            StoredPolicy fv = bed.save(FILEVAULT);
+            bed.db.jdbi().useHandle(h -> {
+                h.execute("INSERT INTO hosts (id, udid, serial_number, device_id, platform, enrolled_at, created_at, updated_at) "
+                        + "VALUES (2, 'U2', 'S2', 'U2', 'macos', 1, 1, 1)");
+                // Host 1 failed first at 1000 (a transition from nothing), was remediated at 1000, still fails; host 2 passes since 500.
+                h.execute("INSERT INTO policy_results (policy, host_id, result, since, reason, facts, evaluated_at, remediated_at, "
+                        + "remediation_state, seq) VALUES ('fv', 1, 'fail', 1000, 'r', '{}', 3000, 1000, 'ran', 1)");
+                h.execute("INSERT INTO policy_results (policy, host_id, result, since, reason, facts, evaluated_at, remediated_at, "
+                        + "remediation_state, seq) VALUES ('fv', 2, 'pass', 500, 'r', '{}', 500, NULL, NULL, 1)");
+                h.execute("INSERT INTO policy_results (policy, host_id, result, since, reason, facts, evaluated_at, remediated_at, "
+                        + "remediation_state, seq) VALUES ('gone', 2, 'fail', 500, 'r', '{}', 500, NULL, NULL, 1)");
+                h.execute("INSERT INTO policy_transitions (policy, host_id, from_result, to_result, reason, facts, at) "
+                        + "VALUES ('fv', 1, NULL, 'fail', 'r', '{}', 1000)");
+            });
+            assertThat(new ResultConversion(bed.db.jdbi()).run()).isEqualTo(2);
+            assertThat(new ResultConversion(bed.db.jdbi()).run()).isZero();
+            assertThat(bed.entry("fv", 1)).isEqualTo(new ResultRow(fv.id(), "fail", 1000, "fail", 1000, "ran", 1000L));
+            assertThat(bed.entry("fv", 2)).isEqualTo(ResultRow.first(fv.id(), "pass", 500, null, null));
+            assertThat(bed.counts("fv")).isEqualTo(new Views.Counts(1, 1, 0));
+            assertThat(bed.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM policy_results").mapTo(Integer.class).one())).isZero();
+            // Still failing within the cooldown: the converted remediation state holds, nothing runs again.
+            bed.fileVault(false);
+            bed.evaluator.evaluateHost(1);
+            assertThat(bed.remediated).isEmpty();
+        }
+    }
+
     /** Many hosts at once: the multi-row writes of a full evaluation, then a sweep that finds nothing changed. */
     @ParameterizedTest
     @EnumSource(Engine.class)
