@@ -114,6 +114,8 @@ final class PolicyCounts {
 
     /** Takes a host's results out of the counts (the host is being forgotten), in the caller's transaction. */
     static void remove(Handle h, long hostId) {
+        // Locked first: an evaluation of the host writing now would otherwise change the row after it was counted out.
+        h.createQuery("SELECT host_id FROM host_policy_results WHERE host_id = :h FOR UPDATE").bind("h", hostId).mapTo(Long.class).list();
         Set<Integer> live = liveIds(h);
         List<HostResults> row = HostResults.range(h, hostId, hostId, 1, live::contains);
         if (!row.isEmpty()) {

@@ -324,7 +324,8 @@ class PolicyEvaluatorTest {
             assertThat(bed.entry("fv", 1)).isEqualTo(new ResultRow(fv.id(), "fail", 1000, "fail", 1000, "ran", 1000L));
             assertThat(bed.entry("fv", 2)).isEqualTo(ResultRow.first(fv.id(), "pass", 500, null, null));
             assertThat(bed.counts("fv")).isEqualTo(new Views.Counts(1, 1, 0));
-            assertThat(bed.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM policy_results").mapTo(Integer.class).one())).isZero();
+            int left = bed.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM policy_results").mapTo(Integer.class).one());
+            assertThat(left).isZero();
             // Still failing within the cooldown: the converted remediation state holds, nothing runs again.
             bed.fileVault(false);
             bed.evaluator.evaluateHost(1);
