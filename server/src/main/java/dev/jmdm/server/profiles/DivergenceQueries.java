@@ -85,13 +85,54 @@ final class DivergenceQueries {
         }
     }
 
-    /** The identifiers, of {@code scope} (null: of all), of the profiles every enrolled host wants ({@link #wantedByAll(String)}). */
-    static Set<String> wantedByAll(Handle h, Set<String> scope) {
-        Query q = h.createQuery("SELECT p.identifier FROM profiles p WHERE " + wantedByAll("p") + (scope == null ? "" : DESIRED_SCOPE));
+    /** The profiles, of {@code scope} (null: of all), every enrolled host wants ({@link #wantedByAll(String)}): their current PayloadUUIDs. */
+    static Map<String, String> wantedByAll(Handle h, Set<String> scope) {
+        Query q = h.createQuery("SELECT p.identifier, p.uuid FROM profiles p WHERE " + wantedByAll("p")
+                + (scope == null ? "" : DESIRED_SCOPE));
         if (scope != null) {
             q.bindList("scope", List.copyOf(scope));
         }
-        return new HashSet<>(q.mapTo(String.class).list());
+        Map<String, String> out = new HashMap<>();
+        q.map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /**
+     * Enrolled hosts of (lo, hi] holding fewer than {@code :n} of the given (profile, version) pairs as an install
+     * under way or done. The pairs are one string each, the identifier's length first so that no two pairs read
+     * alike: one index range per host and no join per row, which halves a quiet sweep's database time.
+     */
+    private static final String SHORT_OF_CURRENT = """
+            SELECT h.id FROM hosts h JOIN enrollments e ON e.id = h.device_id AND e.enabled = TRUE
+            LEFT JOIN host_profiles hp ON hp.host_id = h.id
+              AND CONCAT(CHAR_LENGTH(hp.identifier), ':', hp.identifier, hp.uuid) IN (<current>)
+              AND hp.operation = 'install' AND (hp.status <> 'pending' OR hp.command_uuid IS NOT NULL)
+            WHERE h.id > :lo AND h.id <= :hi GROUP BY h.id HAVING COUNT(hp.host_id) < :n""";
+
+    private static String pair(String identifier, String uuid) {
+        return identifier.codePointCount(0, identifier.length()) + ":" + identifier + uuid;
+    }
+
+    /**
+     * The hosts of (lo, hi] with a (host, profile) pair to reconcile, {@code scope} narrowing the profiles (null:
+     * all): what {@link #divergent} would return, read more cheaply, to decide which hosts to lock. For the
+     * profiles every host wants, a host is counted when it lacks a settled install of one of their versions as
+     * read just before. A profile edited in between makes hosts still on the old version look settled (the
+     * edit's own sweep reaches them) and those already on the new one unsettled (the locked re-read, which
+     * compares with the profile row itself, finds nothing to do).
+     */
+    static Set<Long> divergentHosts(Handle h, long lo, long hi, Set<String> scope) {
+        Map<String, String> everywhere = wantedByAll(h, scope);
+        Set<Long> hosts = new HashSet<>();
+        if (!everywhere.isEmpty()) {
+            List<String> current = everywhere.entrySet().stream().map(e -> pair(e.getKey(), e.getValue())).toList();
+            hosts.addAll(h.createQuery(SHORT_OF_CURRENT).bindList("current", current).bind("n", current.size())
+                    .bind("lo", lo).bind("hi", hi).mapTo(Long.class).list());
+        }
+        Map<Long, HostInput> inputs = new LinkedHashMap<>();
+        divergentElsewhere(h, lo, hi, scope, everywhere.keySet(), null, inputs);
+        hosts.addAll(inputs.keySet());
+        return hosts;
     }
 
     /**
@@ -111,21 +152,28 @@ final class DivergenceQueries {
         if (only != null && only.isEmpty()) {
             return inputs;
         }
-        String hosts = only == null ? "" : " AND h.id IN (<hosts>)";
-        Set<String> everywhere = wantedByAll(h, scope);
+        Set<String> everywhere = wantedByAll(h, scope).keySet();
+        if (!everywhere.isEmpty()) {
+            String hosts = only == null ? "" : " AND h.id IN (<hosts>)";
+            Query q = scoped(h.createQuery(DIVERGENT_DESIRED_EVERYWHERE + hosts), null, only).bindList("everywhere", List.copyOf(everywhere));
+            readDesired(q.bind("lo", lo).bind("hi", hi), inputs);
+        }
+        divergentElsewhere(h, lo, hi, scope, everywhere, only, inputs);
+        return inputs;
+    }
+
+    /** The divergent pairs of the profiles outside {@code everywhere}: the rest of the scope or, in a full sweep, all (stored or not). */
+    private static void divergentElsewhere(Handle h, long lo, long hi, Set<String> scope, Set<String> everywhere, List<Long> only,
+            Map<Long, HostInput> inputs) {
         Set<String> rest = null;
         if (scope != null) {
             rest = new HashSet<>(scope);
             rest.removeAll(everywhere);
+            if (rest.isEmpty()) {
+                return;
+            }
         }
-        if (!everywhere.isEmpty()) {
-            Query q = scoped(h.createQuery(DIVERGENT_DESIRED_EVERYWHERE + hosts), null, only).bindList("everywhere", List.copyOf(everywhere));
-            readDesired(q.bind("lo", lo).bind("hi", hi), inputs);
-        }
-        if (rest != null && rest.isEmpty()) {
-            return inputs;
-        }
-        // The other profiles: the rest of the scope or, in a full sweep, all outside the class (stored or not).
+        String hosts = only == null ? "" : " AND h.id IN (<hosts>)";
         String desiredRest = rest != null ? DESIRED_SCOPE : everywhere.isEmpty() ? "" : DESIRED_ELSEWHERE;
         String trackedRest = rest != null ? TRACKED_SCOPE : everywhere.isEmpty() ? "" : TRACKED_ELSEWHERE;
         readDesired(others(h.createQuery(DIVERGENT_DESIRED + hosts + desiredRest), rest, everywhere, only)
@@ -138,7 +186,6 @@ final class DivergenceQueries {
                     in.tracked().put(t.identifier(), t);
                     return null;
                 }).list();
-        return inputs;
     }
 
     /** Binds the hosts, and the rest of the scope or else the profiles to leave out. */

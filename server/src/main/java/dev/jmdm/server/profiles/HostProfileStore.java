@@ -59,7 +59,7 @@ final class HostProfileStore {
 
     /** Hosts in (lo, hi] with a (host, profile) pair to reconcile, {@code scope} narrowing the profiles (null: all); no lock. */
     Set<Long> divergentHosts(long lo, long hi, Set<String> scope) {
-        return jdbi.withHandle(h -> DivergenceQueries.divergent(h, lo, hi, scope, null)).keySet();
+        return jdbi.withHandle(h -> DivergenceQueries.divergentHosts(h, lo, hi, scope));
     }
 
     /** Enrolled hosts in (lo, hi] due for a ProfileList (see {@link DivergenceQueries#dueForProfileList}); no lock. */
