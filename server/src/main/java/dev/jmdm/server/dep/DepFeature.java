@@ -27,6 +27,8 @@ public final class DepFeature implements Feature {
     private final DepApi api;
     private final AssignedDevices assigned;
     private ScheduledExecutorService scheduler;
+    /** Shared by every token's client; see {@link #http()}. */
+    private HttpClient http;
 
     /** @param enrollUrl where Setup Assistant posts its MachineInfo: the default url of ADE profiles */
     public DepFeature(DepSettings settings, Services services, Supplier<URI> enrollUrl) {
@@ -41,11 +43,21 @@ public final class DepFeature implements Feature {
         DepTokenStore tokens = new DepTokenStore(jdbi, services.secrets(), clock);
         DepDeviceStore devices = new DepDeviceStore(jdbi, clock);
         DepProfileStore profiles = new DepProfileStore(jdbi, clock);
-        HttpClient http = DepClient.httpClient(CONNECT_TIMEOUT);
         this.sync = new DepSync(tokens, devices, profiles, services.hosts(),
-                (name, token) -> new DepClient(settings.url(), token, http, retry, clock), clock);
+                (name, token) -> new DepClient(settings.url(), token, http(), retry, clock), clock);
         this.api = new DepApi(key, tokens, devices, profiles, sync, enrollUrl, services.maxBody());
         this.assigned = new AssignedDevices(jdbi);
+    }
+
+    /**
+     * Built on the first call to Apple, not at start: an HTTP client loads the JDK's TLS stack and its CA store, a tenth
+     * of a second of CPU that a server without ABM tokens never needs.
+     */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = DepClient.httpClient(CONNECT_TIMEOUT);
+        }
+        return http;
     }
 
     @Override

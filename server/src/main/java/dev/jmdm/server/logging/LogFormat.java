@@ -13,7 +13,7 @@ import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code MDM_LOG_FORMAT}: {@code text} (logback.xml's pattern, the default) or {@code json}, one JSON object per line
+ * {@code MDM_LOG_FORMAT}: {@code text} ({@link ConsoleLogConfigurator}'s pattern, the default) or {@code json}, one JSON object per line
  * from logback's own {@link JsonEncoder} (timestamp in epoch milliseconds, level, threadName, loggerName, mdc,
  * formattedMessage, throwable), for log shippers that read JSON lines.
  *
@@ -40,7 +40,7 @@ public enum LogFormat {
         };
     }
 
-    /** Gives the root logger's console appenders this format (text leaves logback.xml's as it is). */
+    /** Gives the root logger's console appenders this format (text leaves the configured one as it is). */
     public void apply() {
         if (this == TEXT || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;

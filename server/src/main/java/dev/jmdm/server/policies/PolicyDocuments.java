@@ -23,7 +23,10 @@ import java.util.Set;
  * profiles, buildable commands).
  */
 final class PolicyDocuments {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Only a YAML body needs it: the YAML parser's classes load on the first one, not at every start. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProfileCatalog catalog;
@@ -52,7 +55,7 @@ final class PolicyDocuments {
         boolean yaml = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("yaml");
         Object root;
         try {
-            root = body.length == 0 ? null : (yaml ? YAML : JSON).readValue(body, Object.class);
+            root = body.length == 0 ? null : (yaml ? Yaml.MAPPER : JSON).readValue(body, Object.class);
         } catch (JsonProcessingException e) {
             throw new InvalidPolicyException(List.of(new Problem("$", "not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage())));
         } catch (IOException e) {
