@@ -412,6 +412,83 @@ abstract class ProfileScenarios {
         assertThat(types(other.channel().poll())).containsExactly("InstallProfile", "ProfileList");
     }
 
+    /**
+     * A profile every host wants (targets all, excludes nobody) is checked without looking at each host's
+     * targets; a sweep still repairs drift nobody told this server of: a lost state row, a stale one, an
+     * exclusion and a deletion written by another server, and group membership changed beside it. Its own
+     * server, since it targets all hosts.
+     */
+    @Test
+    void aSweepRepairsDriftNobodyToldItOf() throws Exception {
+        try (TestServer own = new TestServer(engine(), Files.createTempDirectory("jmdm-profiles-drift"),
+                Map.of("MDM_PROFILE_SWEEP", "0", "MDM_PROFILE_LIST_EVERY", "0"))) {
+            List<SimulatedDevice> macs = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                SimulatedDevice d = own.newMac();
+                d.enroll();
+                d.channel().poll();
+                macs.add(d);
+            }
+            SimulatedDevice a = macs.get(0);
+            SimulatedDevice b = macs.get(1);
+            SimulatedDevice c = macs.get(2);
+            String id = newIdentifier("everyone");
+            AdminClient.Reply up = own.admin.send("POST", "/v1/profiles", profile(id, newUuid(), 32));
+            assertThat(up.status()).as(up.body()).isEqualTo(201);
+            String uuid = up.json().get("uuid").asText();
+            assertThat(own.admin.send("PUT", "/v1/profiles/" + id + "/targets", "{\"all\": true}".getBytes(StandardCharsets.UTF_8))
+                    .status()).isEqualTo(200);
+            sweep(own);
+            for (SimulatedDevice d : macs) {
+                assertThat(types(d.channel().poll())).as(d.udid()).containsExactly("InstallProfile", "ProfileList");
+            }
+            assertThat(sweep(own)).isZero();
+
+            // Lost and stale state rows, and an exclusion another server stored without telling this one.
+            own.sql("DELETE FROM host_profiles WHERE host_id = ? AND identifier = ?", hostId(own, a), id);
+            own.sql("UPDATE host_profiles SET uuid = 'STALE' WHERE host_id = ? AND identifier = ?", hostId(own, b), id);
+            own.sql("INSERT INTO profile_target_hosts (identifier, excluded, host_id) VALUES (?, TRUE, ?)", id, hostId(own, c));
+            assertThat(sweep(own)).isEqualTo(3);
+            assertThat(types(a.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+            assertThat(types(b.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+            assertThat(types(c.channel().poll())).containsExactly("RemoveProfile");
+            assertThat(a.state().profiles().get(id).uuid()).isEqualTo(uuid);
+            assertThat(c.state().profiles()).doesNotContainKey(id);
+            assertThat(sweep(own)).isZero();
+
+            // A group's members changed beside this server: its profile follows them.
+            String g = newGroupName();
+            assertThat(own.admin.send("PUT", "/v1/groups/" + g, "{\"hosts\": []}".getBytes(StandardCharsets.UTF_8)).status())
+                    .isEqualTo(200);
+            String grouped = newIdentifier("grouped");
+            assertThat(own.admin.send("POST", "/v1/profiles", profile(grouped, newUuid(), 32)).status()).isEqualTo(201);
+            assertThat(own.admin.send("PUT", "/v1/profiles/" + grouped + "/targets", ("{\"groups\": [\"" + g + "\"]}")
+                    .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+            own.sql("INSERT INTO host_group_members (group_name, host_id) VALUES (?, ?)", g, hostId(own, c));
+            sweep(own); // (the sweep the target change queued may be the one that finds it)
+            assertThat(types(c.channel().poll())).containsExactly("InstallProfile", "ProfileList");
+
+            // The profile every host wanted, deleted by another server: removed from those holding it.
+            own.sql("DELETE FROM profiles WHERE identifier = ?", id);
+            assertThat(sweep(own)).isEqualTo(2);
+            assertThat(types(a.channel().poll())).containsExactly("RemoveProfile");
+            assertThat(types(b.channel().poll())).containsExactly("RemoveProfile");
+            assertThat(c.channel().poll()).isEmpty();
+            assertThat(sweep(own)).isZero();
+        }
+    }
+
+    /** A full synchronous sweep on that server; the commands it queued. */
+    private static int sweep(TestServer on) {
+        AdminClient.Reply r = on.admin.send("POST", "/v1/profiles/reconcile", null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get("commands_queued").asInt();
+    }
+
+    private static long hostId(TestServer on, SimulatedDevice d) {
+        return on.admin.send("GET", "/v1/hosts/" + d.udid(), null).json().get("id").asLong();
+    }
+
     @Test
     void removedWhileInstallIsQueuedAndUndeliveredSendsNothing() {
         SimulatedDevice mac = enrolledMac();

@@ -44,6 +44,8 @@ public final class UntrustedPlist {
     private static final byte[] BINARY_MAGIC = "bplist".getBytes(StandardCharsets.US_ASCII);
     private static final Set<String> APPLE_PLIST_PUBLIC_IDS =
             Set.of("-//Apple//DTD PLIST 1.0//EN", "-//Apple Computer//DTD PLIST 1.0//EN");
+    /** Prologs up to and with the root element's {@code <plist}: nothing in them can declare anything. */
+    private static final byte[][] KNOWN_PROLOGS = knownPrologs();
     private static final SAXParserFactory SAX = safeSaxFactory();
     private static final DocumentBuilderFactory DOM = safeDomFactory();
     // Parsers are not thread-safe but reusable after reset(): one per thread keeps devices' hot path cheap.
@@ -62,7 +64,9 @@ public final class UntrustedPlist {
         Document document = null;
         if (!binary) {
             refuseNonUtf8(bytes);
-            scan(bytes, new PrologGuard());
+            if (!startsWithKnownProlog(bytes)) {
+                scan(bytes, new PrologGuard());
+            }
             document = parseDocument(bytes);
             refuseDeclaredContent(document);
         }
@@ -103,6 +107,21 @@ public final class UntrustedPlist {
             throw new PropertyListFormatException("the document declares its own DTD content or entities;"
                     + " only Apple's plist DOCTYPE is accepted");
         }
+    }
+
+    /**
+     * Whether everything before the root element is, byte for byte, one of the prologs Apple devices and dd-plist
+     * write. Such a prolog declares nothing, so the prolog pass has nothing to find and is skipped: it cost more CPU
+     * than building the tree (JFR under the load benchmark), on every device request. Any other prolog, a variant in
+     * white space included, takes the pass.
+     */
+    static boolean startsWithKnownProlog(byte[] bytes) {
+        for (byte[] prolog : KNOWN_PROLOGS) {
+            if (bytes.length > prolog.length && Arrays.equals(bytes, 0, prolog.length, prolog, 0, prolog.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static boolean isBinary(byte[] bytes) {
@@ -178,6 +197,19 @@ public final class UntrustedPlist {
                 ? p.getMessage() + " (line " + p.getLineNumber() + ")"
                 : e.getMessage();
         return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    private static byte[][] knownPrologs() {
+        String declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+        String doctype = "<!DOCTYPE plist PUBLIC \"%s\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">";
+        java.util.List<byte[]> prologs = new java.util.ArrayList<>();
+        for (String newline : new String[] {"\n", "\r\n"}) {
+            for (String publicId : APPLE_PLIST_PUBLIC_IDS) {
+                prologs.add((declaration + newline + doctype.formatted(publicId) + newline + "<plist").getBytes(StandardCharsets.US_ASCII));
+            }
+            prologs.add((declaration + newline + "<plist").getBytes(StandardCharsets.US_ASCII));
+        }
+        return prologs.toArray(byte[][]::new);
     }
 
     private static DocumentBuilderFactory safeDomFactory() {

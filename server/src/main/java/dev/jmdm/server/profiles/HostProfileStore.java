@@ -50,14 +50,16 @@ final class HostProfileStore {
 
     /** The next batch of at most {@code size} host ids after {@code cursor}; read without locks. */
     Optional<HostRange> nextHosts(long cursor, int size) {
-        List<Long> ids = jdbi.withHandle(h -> h.createQuery("SELECT id FROM hosts WHERE id > :c ORDER BY id LIMIT :n")
-                .bind("c", cursor).bind("n", size).mapTo(Long.class).list());
-        return ids.isEmpty() ? Optional.empty() : Optional.of(new HostRange(ids.size(), ids.get(ids.size() - 1)));
+        // Counted in the database: a sweep with nothing to do would otherwise spend most of its own CPU reading ids.
+        HostRange range = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*), MAX(id) FROM (SELECT id FROM hosts WHERE id > :c ORDER BY id LIMIT :n) batch")
+                .bind("c", cursor).bind("n", size).map((rs, ctx) -> new HostRange(rs.getInt(1), rs.getLong(2))).one());
+        return range.hosts() == 0 ? Optional.empty() : Optional.of(range);
     }
 
     /** Hosts in (lo, hi] with a (host, profile) pair to reconcile, {@code scope} narrowing the profiles (null: all); no lock. */
     Set<Long> divergentHosts(long lo, long hi, Set<String> scope) {
-        return jdbi.withHandle(h -> DivergenceQueries.divergent(h, lo, hi, scope, null)).keySet();
+        return jdbi.withHandle(h -> DivergenceQueries.divergentHosts(h, lo, hi, scope));
     }
 
     /** Enrolled hosts in (lo, hi] due for a ProfileList (see {@link DivergenceQueries#dueForProfileList}); no lock. */

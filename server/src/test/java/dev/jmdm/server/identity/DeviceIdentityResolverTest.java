@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jmdm.certsdev.Pem;
 import dev.jmdm.server.identity.DeviceIdentity.Source;
+import dev.jmdm.server.testing.ManualClock;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
@@ -58,6 +59,21 @@ class DeviceIdentityResolverTest {
         assertThat(rfc9440.source()).isEqualTo(Source.PROXY_HEADER);
         assertThat(rfc9440.sha256()).isEqualTo(CertificateFingerprint.sha256Hex(EC_DEVICE.certificate()));
         assertThat(nginx.sha256()).isEqualTo(rfc9440.sha256());
+    }
+
+    @Test
+    void aProxyHeaderSeenBeforeIsValidatedAgainEveryTime() {
+        ManualClock clock = new ManualClock(java.time.Instant.now());
+        var timed = new DeviceIdentityResolver(new DeviceCertificateValidator(List.of(ROOT.certificate(), TestPki.INTERMEDIATE.certificate()),
+                clock), PROXY_HEADER);
+        String header = TestPki.rfc9440(EC_DEVICE.certificate());
+        assertThat(timed.resolve(null, header, null, BODY).sha256()).isEqualTo(CertificateFingerprint.sha256Hex(EC_DEVICE.certificate()));
+        assertThat(timed.resolve(null, header, null, BODY).certificate()).isEqualTo(EC_DEVICE.certificate());
+
+        clock.advance(TestPki.YEAR.plusDays(1));
+
+        assertThatThrownBy(() -> timed.resolve(null, header, null, BODY))
+                .isInstanceOf(IdentityException.class).hasMessageContaining("expired");
     }
 
     @Test

@@ -45,6 +45,26 @@ class PlistCodecTest {
     }
 
     @Test
+    void refusesEntitiesBehindAppleDoctypeAndReadsItsUsualForms() {
+        // Apple's exact DOCTYPE with an internal subset after it: the prolog is not one of the known ones, so the
+        // prolog pass still runs and refuses the declaration.
+        String subset = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\""
+                + " \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\" [ <!ENTITY x \"y\"> ]>\n"
+                + "<plist version=\"1.0\"><dict><key>a</key><string>&x;</string></dict></plist>";
+        assertThatThrownBy(() -> PlistCodec.parse(subset.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PlistException.class).hasMessageContaining("entit");
+        // What dd-plist writes (the simulator's and most tools' bodies), with LF and CRLF line ends, and no DOCTYPE.
+        NSDictionary d = new NSDictionary();
+        d.put("MessageType", "TokenUpdate");
+        String written = d.toXMLPropertyList();
+        for (String body : List.of(written, written.replace("\n", "\r\n"),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict><key>MessageType</key><string>TokenUpdate</string></dict></plist>")) {
+            assertThat(PlistCodec.parseDictionary(body.getBytes(StandardCharsets.UTF_8)).get("MessageType").toJavaObject())
+                    .isEqualTo("TokenUpdate");
+        }
+    }
+
+    @Test
     void refusesUtf16BodiesThatCouldHideDeclarations() {
         byte[] utf16 = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><plist><dict/></plist>".getBytes(StandardCharsets.UTF_16);
         assertThatThrownBy(() -> PlistCodec.parse(utf16)).isInstanceOf(PlistException.class).hasMessageContaining("UTF-8");
