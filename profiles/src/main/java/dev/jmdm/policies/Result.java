@@ -6,9 +6,12 @@ import java.util.Locale;
 public enum Result {
     PASS, FAIL, UNKNOWN;
 
+    // Computed once: a full evaluation asks for it once per host and policy (millions of times).
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     /** The name used in the API, CSV and storage. */
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     public static Result fromWire(String s) {

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 public final class Versions {
     /** What a policy may write as a version. */
     static final Pattern STRICT = Pattern.compile("\\d{1,9}(\\.\\d{1,9}){0,7}");
-    private static final Pattern LEADING = Pattern.compile("^\\s*v?(\\d{1,9}(?:\\.\\d{1,9}){0,7})");
+    /** The definition of a reported version's leading numbers; {@link #parse} scans the same by hand. */
+    static final Pattern LEADING = Pattern.compile("^\\s*v?(\\d{1,9}(?:\\.\\d{1,9}){0,7})");
 
     private Versions() {
     }
@@ -18,18 +19,51 @@ public final class Versions {
         return STRICT.matcher(s).matches();
     }
 
-    /** The numeric parts of a reported version, or null when it does not start with one. */
+    /**
+     * The numeric parts of a reported version, or null when it does not start with one: optional white space, an
+     * optional "v", then up to eight dot-separated groups of up to nine digits (what {@link #LEADING} matches).
+     * Scanned by hand, not with the pattern: a full evaluation parses a version per host and rule, and the matcher
+     * was the largest part of the rule language's own time.
+     */
     static int[] parse(String s) {
-        var m = LEADING.matcher(s);
-        if (!m.find()) {
-            return null;
+        int n = s.length();
+        int i = 0;
+        while (i < n && isSpace(s.charAt(i))) {
+            i++;
         }
-        String[] parts = m.group(1).split("\\.");
-        int[] out = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            out[i] = Integer.parseInt(parts[i]);
+        if (i < n && s.charAt(i) == 'v') {
+            i++;
         }
-        return out;
+        int[] parts = new int[MAX_PARTS];
+        int count = 0;
+        while (count < MAX_PARTS) {
+            int start = i;
+            int value = 0;
+            while (i < n && i - start < 9 && isDigit(s.charAt(i))) {
+                value = value * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            if (i == start) {
+                return null;
+            }
+            parts[count++] = value;
+            if (i + 1 < n && s.charAt(i) == '.' && isDigit(s.charAt(i + 1))) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        return java.util.Arrays.copyOf(parts, count);
+    }
+
+    private static final int MAX_PARTS = 8;
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     /** Compares two parsed versions; missing parts count as 0. */

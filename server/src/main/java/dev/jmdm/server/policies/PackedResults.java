@@ -62,7 +62,8 @@ final class PackedResults {
         }
         ByteBuffer b = ByteBuffer.wrap(bytes);
         b.get();
-        Map<Integer, ResultRow> out = new LinkedHashMap<>();
+        // Sized for the entries the bytes can hold (11 bytes at least each): no rehashing while filling.
+        Map<Integer, ResultRow> out = new LinkedHashMap<>(bytes.length / 8 + 2);
         while (b.hasRemaining()) {
             int at = b.position();
             if (b.remaining() < MIN_ENTRY) {
