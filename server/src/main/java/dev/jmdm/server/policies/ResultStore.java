@@ -76,20 +76,12 @@ final class ResultStore {
             }
             if (!updates.isEmpty()) {
                 updates.sort(Comparator.comparingLong(Write::hostId));
-                try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(
-                        "UPDATE host_policy_results SET results = ?, seq = ?, evaluated_at = ? WHERE host_id = ? AND seq = ?")) {
-                    for (Write<T> w : updates) {
-                        ps.setBytes(1, PackedResults.encode(w.after()));
-                        ps.setInt(2, w.readSeq() + 1);
-                        ps.setLong(3, now);
-                        ps.setLong(4, w.hostId());
-                        ps.setInt(5, w.readSeq());
-                        ps.addBatch();
-                    }
-                    keep(ps.executeBatch(), updates, won);
-                } catch (java.sql.SQLException e) {
-                    throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+                List<Object[]> rows = new ArrayList<>(updates.size());
+                for (Write<T> w : updates) {
+                    rows.add(new Object[] {PackedResults.encode(w.after()), w.readSeq() + 1, now, w.hostId(), w.readSeq()});
                 }
+                keep(batchRows(h, "UPDATE host_policy_results SET results = ?, seq = ?, evaluated_at = ? WHERE host_id = ? AND seq = ?", rows),
+                        updates, won);
             }
             List<Object[]> transitions = new ArrayList<>();
             List<Object[]> allEvents = new ArrayList<>();
@@ -129,18 +121,8 @@ final class ResultStore {
             h.rollbackToSavepoint(NEW_ROWS);
             // INSERT ... SELECT rather than VALUES: the MySQL driver rewrites a VALUES batch into one statement and
             // then cannot say which rows were ignored; this form goes as one multi-statement round trip with counts.
-            try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(
-                    "INSERT IGNORE INTO host_policy_results (host_id, results, seq, evaluated_at) SELECT ?, ?, ?, ? FROM DUAL")) {
-                for (Object[] row : rows) {
-                    for (int i = 0; i < row.length; i++) {
-                        ps.setObject(i + 1, row[i]);
-                    }
-                    ps.addBatch();
-                }
-                keep(ps.executeBatch(), inserts, won);
-            } catch (java.sql.SQLException e) {
-                throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
-            }
+            keep(batchRows(h, "INSERT IGNORE INTO host_policy_results (host_id, results, seq, evaluated_at) SELECT ?, ?, ?, ? FROM DUAL", rows),
+                    inserts, won);
         }
 
         private static <T> void keep(int[] counts, List<Write<T>> writes, List<Write<T>> won) {
@@ -189,6 +171,21 @@ final class ResultStore {
             }
         }
         return inserted;
+    }
+
+    /** Runs sql once per row (one value per parameter) as one JDBC batch; returns each row's count. Plain JDBC, as insertRows. */
+    static int[] batchRows(Handle h, String sql, List<Object[]> rows) {
+        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    ps.setObject(i + 1, row[i]);
+                }
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        } catch (java.sql.SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+        }
     }
 
     private static String multiRow(String insertInto, int columns, int rows) {
